@@ -1,0 +1,76 @@
+"""The Litestar application: routes, the knowledge base as a dependency, error mapping.
+
+The app holds no data of its own. Every request asks ``CurrentKnowledgeBase`` for the
+version ``CURRENT`` names at that moment, so ``kelisim build`` run next to a live
+server swaps what it serves at the next request, and a request never sees half a build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar, Request, Response
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template import TemplateConfig
+
+from api import json_routes, pages, render
+from api.openapi import SpanSchemaPlugin
+from kb.errors import KbUnavailable, NotFound
+from kb.store import CurrentKnowledgeBase, KnowledgeBase
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _not_found(request: Request, exc: NotFound) -> Response[dict[str, object]]:
+    """404 naming the parameter at fault, so a client knows which id to fix."""
+    return Response(
+        content={"status_code": 404, "detail": exc.message, "param": exc.param},
+        status_code=404,
+    )
+
+
+def _unavailable(request: Request, exc: KbUnavailable) -> Response[dict[str, object]]:
+    """No version to serve yet (or a broken one): a 503 the health check can show."""
+    return Response(
+        content={"status": "unavailable", "status_code": 503, "detail": str(exc)},
+        status_code=503,
+    )
+
+
+def _kelisim_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kelisim")
+    except PackageNotFoundError:  # pragma: no cover
+        return "0+unknown"
+
+
+def create_app(kb_root: Path, *, debug: bool = False) -> Litestar:
+    """The app serving whatever version of ``kb_root`` is current. It starts even when
+    nothing is built yet; requests then answer 503 until a build appears."""
+    current = CurrentKnowledgeBase(Path(kb_root))
+
+    def provide_kb() -> KnowledgeBase:
+        return current.get()
+
+    return Litestar(
+        route_handlers=[*json_routes.HANDLERS, *pages.HANDLERS],
+        dependencies={"kb": Provide(provide_kb, sync_to_thread=False)},
+        exception_handlers={NotFound: _not_found, KbUnavailable: _unavailable},
+        openapi_config=OpenAPIConfig(
+            title="kelisim",
+            version=_kelisim_version(),
+            description="A knowledge base of international agreements in Kazakh.",
+            path="/schema",
+        ),
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_jinja_setup),
+        plugins=[SpanSchemaPlugin()],
+        debug=debug,
+    )
+
+
+def _jinja_setup(engine: JinjaTemplateEngine) -> None:
+    render.install(engine.engine)

@@ -1,0 +1,113 @@
+"""The ``kelisim`` command: ``build``, ``serve`` and ``parse``.
+
+Each subcommand is a thin shell over one library call (``kb.build.build``,
+``api.app.create_app``, ``api.parse_cmd.run``) so everything it does is testable
+without a terminal. Exit codes: 0 success, 1 runtime failure, 2 usage error or
+nothing to build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from api import parse_cmd
+from kb.errors import BuildError, KbUnavailable
+
+DEFAULT_KB = "var/kb"
+DEFAULT_CORPUS = "corpus"
+KB_ENV = "KELISIM_KB"
+
+
+def default_kb_root() -> Path:
+    """``$KELISIM_KB`` if set, else ``var/kb`` under the current directory."""
+    return Path(os.environ.get(KB_ENV) or DEFAULT_KB)
+
+
+def _add_kb_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=Path, default=Path(DEFAULT_CORPUS), help="folder of treaty sources (default: %(default)s)")
+    parser.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kelisim", description="A knowledge base of international agreements in Kazakh.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p_build = sub.add_parser("build", help="parse the corpus into a new knowledge-base version")
+    _add_kb_options(p_build)
+    p_build.add_argument("-q", "--quiet", action="store_true", help="no per-treaty progress lines")
+
+    p_serve = sub.add_parser("serve", help="build (unless --no-build) and serve the API and reader")
+    _add_kb_options(p_serve)
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8000)
+    p_serve.add_argument("--no-build", action="store_true", help="serve the current version if there is one")
+
+    parse_cmd.add_parser(sub)
+    return parser
+
+
+def _build(corpus: Path, kb_root: Path, quiet: bool) -> int:
+    from kb.build import build
+
+    try:
+        result = build(corpus, kb_root, progress=None if quiet else _stderr)
+    except BuildError as exc:
+        print(f"kelisim build: {exc}", file=sys.stderr)
+        return 2
+    print(result.summary())
+    for error in result.errors:
+        print(f"  skipped {error.source}: {error.error}", file=sys.stderr)
+    return 0
+
+
+def _serve(args: argparse.Namespace, kb_root: Path) -> int:
+    from kb.store import read_current
+
+    have_current = True
+    try:
+        read_current(kb_root)
+    except KbUnavailable:
+        have_current = False
+    if not (args.no_build and have_current):
+        code = _build(args.corpus, kb_root, quiet=False)
+        if code != 0 and not have_current:
+            return code
+        if code != 0:
+            print("kelisim serve: build failed, serving the previous version", file=sys.stderr)
+
+    import uvicorn
+
+    from api.app import create_app
+
+    app = create_app(kb_root)
+    print(f"kelisim: serving {kb_root} at http://{_url_host(args.host)}:{args.port}/", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "parse":
+        return parse_cmd.run(args)
+    kb_root = args.kb if args.kb is not None else default_kb_root()
+    if args.command == "build":
+        return _build(args.corpus, kb_root, args.quiet)
+    if args.command == "serve":
+        return _serve(args, kb_root)
+    raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover - argparse guards
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The JSON API, ``/api/v1/…`` and ``/health``: each handler is one ``kb`` call.
+
+Unknown ids surface as ``kb.errors.NotFound`` and become 404s in ``api.app``; no
+handler checks for them itself, so none can forget to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Response, get
+from litestar.exceptions import HTTPException
+
+from ingest.model import Treaty
+from kb.records import ArticleRecord, TreatySummary
+from api.params import KB, FromPath
+
+AKN_MEDIA_TYPE = "application/akn+xml"
+
+
+class Health(msgspec.Struct, frozen=True, kw_only=True):
+    status: str
+    version: str
+    treaties: int
+
+
+@get("/health", tags=["meta"], summary="Liveness and the version being served")
+async def health(kb: KB) -> Health:
+    return Health(status="ok", version=kb.version, treaties=kb.count_treaties())
+
+
+@get("/api/v1/manifest", tags=["meta"], summary="The build manifest of the version being served")
+async def manifest(kb: KB) -> dict[str, Any]:
+    return kb.manifest()
+
+
+@get("/api/v1/treaties", tags=["treaties"], summary="All treaties, in corpus order")
+async def list_treaties(kb: KB) -> list[TreatySummary]:
+    return kb.list_treaties()
+
+
+@get("/api/v1/treaties/{treaty_id:str}", tags=["treaties"], summary="One treaty, the whole parse")
+async def get_treaty(kb: KB, treaty_id: FromPath[str]) -> Response[Treaty]:
+    # The stored export is already the JSON of ``Treaty``: hand out the bytes as they are.
+    return Response(content=kb.get_treaty_export(treaty_id), media_type="application/json")
+
+
+@get("/api/v1/treaties/{treaty_id:str}/articles/{num:str}", tags=["treaties"], summary="One article, with a citation")
+async def get_article(kb: KB, treaty_id: FromPath[str], num: FromPath[str]) -> ArticleRecord:
+    return kb.get_article(treaty_id, num)
+
+
+@get(
+    "/api/v1/treaties/{treaty_id:str}/akn.xml",
+    tags=["treaties"],
+    summary="One treaty as Akoma Ntoso 3.0 XML",
+    media_type=AKN_MEDIA_TYPE,
+)
+async def get_akn(kb: KB, treaty_id: FromPath[str]) -> Response[bytes]:
+    treaty = kb.get_treaty(treaty_id)
+    try:
+        from ingest.akn import to_akn
+    except ImportError as exc:  # the serialiser is optional at this stage of the project
+        raise HTTPException(status_code=501, detail=f"Akoma Ntoso export unavailable: {exc}") from None
+    return Response(content=to_akn(treaty), media_type=AKN_MEDIA_TYPE)
+
+
+HANDLERS = [health, manifest, list_treaties, get_treaty, get_article, get_akn]

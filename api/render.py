@@ -1,0 +1,148 @@
+"""Presentation helpers for the Jinja templates: turning the parse models into the
+blocks a reader sees. Kept in Python, not template logic, so it can be tested and so
+the templates stay markup.
+
+The parser may or may not leave a printed label ("1.", "а)") at the start of a
+paragraph or point text; the page prints the label itself and strips a repeat, the
+same rule ``ingest.akn`` follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from jinja2 import Environment
+
+from ingest.model import Alinea, Approval, Article, Division, Paragraph, Point, Treaty
+
+_DASHES = ("-", "–", "—")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One line of a paragraph as rendered: running text or a list point, with its label."""
+
+    kind: Literal["alinea", "point"]
+    label: str
+    text: str
+    point_kind: str | None = None
+
+
+def lines(text: str | None) -> list[str]:
+    """Non-blank lines of ``text``, each stripped: one ``<p>`` apiece."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def bare(num: str | None) -> str:
+    """A printed number without its trailing "." or ")"."""
+    return " ".join((num or "").split()).rstrip(".)").strip()
+
+
+def unlabel(text: str, label: str) -> str:
+    """``text`` without a leading ``label`` that the page prints separately."""
+    text = text.strip()
+    if label and text.startswith(label) and (len(text) == len(label) or text[len(label)].isspace()):
+        return text[len(label) :].lstrip()
+    return text
+
+
+def paragraph_label(paragraph: Paragraph) -> str:
+    num = bare(paragraph.num)
+    return f"{num}." if num else ""
+
+
+def _point_block(point: Point) -> Block:
+    text = point.text.strip()
+    if point.kind in ("number", "letter") and bare(point.num):
+        label = f"{bare(point.num)})"
+        return Block("point", label, unlabel(text, label), point.kind)
+    if point.kind == "dash":
+        for dash in _DASHES:
+            if text.startswith(dash):
+                text = text[len(dash) :].lstrip()
+                break
+        return Block("point", "–", text, point.kind)
+    return Block("point", "", text, point.kind)
+
+
+def paragraph_blocks(paragraph: Paragraph) -> list[Block]:
+    """Alineas and points in text order (their spans tile the paragraph); a paragraph
+    the parser did not split is its text, line by line. The paragraph's own label is
+    stripped from the first line, since the page prints it in the margin."""
+    items: list[tuple[int, Block]] = [
+        (a.span.start, Block("alinea", "", a.text.strip())) for a in paragraph.alineas if a.text.strip()
+    ]
+    items += [(p.span.start, _point_block(p)) for p in paragraph.points]
+    blocks = [b for _, b in sorted(items, key=lambda item: item[0])]
+    if not blocks:
+        blocks = [Block("alinea", "", line) for line in lines(paragraph.text)]
+    label = paragraph_label(paragraph)
+    if label and blocks and blocks[0].kind == "alinea":
+        blocks[0] = Block("alinea", "", unlabel(blocks[0].text, label))
+    return blocks
+
+
+def article_anchors(articles: Iterable[Article]) -> list[tuple[Article, str]]:
+    """Each article with its fragment id, ``art-N``; whitespace becomes "-" and a repeated
+    number (a parser hiccup) gets a suffix, so every anchor is a valid, unique id."""
+    used: set[str] = set()
+    out: list[tuple[Article, str]] = []
+    for article in articles:
+        base = "art-" + ("-".join(article.num.split()) or "x")
+        anchor, n = base, 1
+        while anchor in used:
+            n += 1
+            anchor = f"{base}-{n}"
+        used.add(anchor)
+        out.append((article, anchor))
+    return out
+
+
+def division_starts(treaty: Treaty) -> dict[str, list[Division]]:
+    """First article number of each chapter or section → the divisions opening there,
+    so the page can print the division heading above that article."""
+    starts: dict[str, list[Division]] = {}
+    for division in sorted(treaty.divisions, key=lambda d: d.span.start):
+        if division.articles:
+            starts.setdefault(division.articles[0], []).append(division)
+    return starts
+
+
+def division_label(division: Division) -> str:
+    word = "тарау" if division.kind == "chapter" else "бөлім"
+    num = " ".join(division.num.split())
+    return f"{num}-{word}" if num.isdigit() else f"{num} {word}".strip()
+
+
+def approval_line(approval: Approval | None) -> str:
+    """"<issuer> <type>, <date>, № <number>": the approving act as one citation line."""
+    if approval is None:
+        return ""
+    parts = [" ".join(p for p in (approval.issuer, approval.type) if p)]
+    if approval.date:
+        parts.append(approval.date)
+    if approval.number:
+        parts.append(f"№ {approval.number}")
+    return ", ".join(p for p in parts if p)
+
+
+def alinea_texts(alineas: Iterable[Alinea]) -> list[str]:
+    return [line for a in sorted(alineas, key=lambda a: a.span.start) for line in lines(a.text)]
+
+
+def install(env: Environment) -> None:
+    """Register the helpers on the Jinja environment (``TemplateConfig.engine_callback``)."""
+    env.globals.update(
+        paragraph_blocks=paragraph_blocks,
+        paragraph_label=paragraph_label,
+        article_anchors=article_anchors,
+        division_starts=division_starts,
+        division_label=division_label,
+        approval_line=approval_line,
+        alinea_texts=alinea_texts,
+    )
+    env.filters["lines"] = lines
+    env.trim_blocks = True
+    env.lstrip_blocks = True

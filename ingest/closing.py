@@ -1,0 +1,184 @@
+"""What follows the last article: the closing formula, the signature blocks, the annexes."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.kazakh import LANGUAGE_WORD, LANGUAGES, read_number, strip_locative
+from ingest.lines import Line, content, span_of, text_of
+from ingest.model import Alinea, Annex, Closing, Signed, Span, Table
+from ingest.patterns import ANNEX_HEADER, DATE, iso_date
+
+CLOSING_START = re.compile(r"(?:\bжасалды\b|\bжасалған\b|\bқол\s+қойылды\b).*|.*\bқаласында\b.*\bдана", re.I)
+_ORIGINALS = re.compile(r"(?P<count>\d+|[а-яәғқңөұүһі]+)\s*(?:\([^)]*\)\s*)?(?:төлнұсқа|түпнұсқа)?\s*данада|(?P<count2>\d+|[а-яәғқңөұүһі]+)\s+(?:төлнұсқа|түпнұсқа)\s+дана\b", re.I)
+_PLACE = re.compile(r"(?P<place>[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+(?:\s+[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+)?)\s+қаласында|(?P<loc>[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+?(?:да|де|та|те))\s+(?:\S+\s+){0,8}?жасалды")
+_PREVAILING = re.compile(r"(?P<lang>\w+)\s+тіліндегі\s+мәтін(?:ге|ді|\s+басым)", re.I)
+_LANGUAGE_LIST = re.compile(r"(?P<langs>(?:[а-яәғқңөұүһі]+(?:,\s*|\s+және\s+|\s+мен\s+)){0,6}[а-яәғқңөұүһі]+)\s+тілдерінде|(?P<one>[а-яәғқңөұүһі]+)\s+тілінде", re.I)
+_KEPT_BY = re.compile(r"(?:данасы|дана)\s+(?P<where>.+?)\s+сақталады")
+_CAPTION_END = re.compile(r"(?:келісімге|шартқа|хаттамаға|конвенцияға|меморандумға|Келісімге|Шартқа|Хаттамаға|Конвенцияға)\s*$")
+_SIGNATURE = re.compile(r"үшін\b|_{3,}|^\s*(?:[А-ЯӘҒҚҢӨҰҮҺІ][\w-]*\s*){1,4}$")
+
+
+def find_closing(lines: list[Line], start: int, end: int) -> int | None:
+    """The first line of the closing formula ("… қаласында … данада жасалды") in ``[start, end)``."""
+    for line in lines[start:end]:
+        text = line.text.strip()
+        if text and CLOSING_START.match(text) and (re.search(r"дана|қаласында|жылғы|тілінде|тілдерінде", text)):
+            return line.index
+    return None
+
+
+def split_closing(text: str, lines: list[Line]) -> tuple[Closing | None, list[Alinea]]:
+    """The closing formula's sentences, then the signature blocks."""
+    body = content(lines)
+    if not body:
+        return None, []
+    formula: list[Line] = []
+    for line in body:
+        stripped = line.text.strip()
+        if stripped == "\t":
+            if formula:
+                break
+            continue
+        if formula and (_SIGNATURE.search(stripped) or not stripped.endswith((".", ";"))):
+            break
+        formula.append(line)
+    signatures = [ln.alinea() for ln in body if ln not in formula and ln.text.strip() != "\t"]
+    if not formula:
+        return None, signatures
+    closing_text = text_of(text, formula)
+    return _read_closing(closing_text, span_of(formula)), signatures
+
+
+def _read_closing(text: str, span: Span) -> Closing:
+    date = DATE.search(text)
+    place = None
+    match = _PLACE.search(text)
+    if match:
+        place = match.group("place") or strip_locative(match.group("loc"))
+        if place and not re.search(r"[^\W\d_]{2,}", place):
+            place = None
+    originals = None
+    count = _ORIGINALS.search(text)
+    if count:
+        originals = read_number(count.group("count") or count.group("count2"))
+    languages: list[str] = []
+    lang_match = _LANGUAGE_LIST.search(text)
+    if lang_match:
+        for word in LANGUAGE_WORD.findall(lang_match.group(0)):
+            code = LANGUAGES[word.lower()]
+            if code not in languages:
+                languages.append(code)
+    prevailing = None
+    prev = _PREVAILING.search(text)
+    if prev and prev.group("lang").lower() in LANGUAGES:
+        prevailing = LANGUAGES[prev.group("lang").lower()]
+    depositary = None
+    kept = _KEPT_BY.search(text)
+    if kept:
+        depositary = _depositary(kept.group("where"))
+    return Closing(
+        text=text,
+        span=span,
+        date=iso_date(date) if date else None,
+        place=place,
+        originals=originals,
+        languages=tuple(languages),
+        prevailing=prevailing,
+        depositary=depositary,
+    )
+
+
+def _depositary(where: str) -> str | None:
+    """"… жіберетін Еуразиялық … Интеграциялық Комитетінде" → "Еуразиялық … Интеграциялық
+    Комитеті": the keeper of the original, without the clause that describes it."""
+    words = where.split()
+    for i in range(len(words) - 1, -1, -1):
+        if re.search(r"(?:тын|тін|атын|етін|йтын|йтін|ған|ген),?$", words[i]) and i < len(words) - 1:
+            words = words[i + 1 :]
+            break
+    if not words:
+        return None
+    words[-1] = re.sub(r"(?<=[ыіаеуюя])(?:нда|нде)$|(?<=[^ыіаеуюя])(?:да|де|та|те)$", "", words[-1])
+    result = " ".join(words).strip(" ,")
+    if result.lower().startswith("депозитари"):
+        return None
+    return result
+
+
+def signed(closing: Closing | None) -> Signed | None:
+    if closing is None or (closing.date is None and closing.place is None):
+        return None
+    return Signed(date=closing.date, place=closing.place)
+
+
+def find_annexes(lines: list[Line], start: int, end: int) -> list[int]:
+    """Line indexes of annex headers ("1-қосымша") in ``[start, end)``."""
+    return [ln.index for ln in lines[start:end] if ANNEX_HEADER.match(ln.text.strip())]
+
+
+def annex_start(lines: list[Line], header_index: int, floor: int) -> int:
+    """Where an annex begins: its caption ("… келісімге" above "1-қосымша") when present."""
+    i = header_index - 1
+    while i > floor and lines[i].blank:
+        i -= 1
+    if i > floor and _CAPTION_END.search(lines[i].text.strip()):
+        return i
+    return header_index
+
+
+def build_annex(text: str, lines: list[Line], start: int, header_index: int, end: int) -> Annex:
+    header = ANNEX_HEADER.match(lines[header_index].text.strip())
+    assert header is not None
+    num = header.group("num") or "1"
+    caption_lines = content(lines[start:header_index])
+    caption = " ".join(ln.text.strip() for ln in caption_lines if ln.text.strip() != "\t") or None
+    rest = [ln for ln in content(lines[header_index + 1 : end]) if ln.text.strip() != "\t"]
+    title = rest[0].text.strip() if rest else None
+    body = rest[1:] if rest else []
+    tables = _tables(lines[header_index + 1 : end])
+    return Annex(
+        num=num,
+        title=title,
+        text=text_of(text, body) if body else "",
+        span=Span(lines[start].start, (content(lines[start:end]) or [lines[header_index]])[-1].end),
+        caption=caption,
+        tables=tuple(tables),
+    )
+
+
+def _tables(lines: list[Line]) -> list[Table]:
+    """Tables exported as cells that each follow a line holding only a tab, rows
+    separated by blank lines."""
+    tables: list[Table] = []
+    rows: list[tuple[str, ...]] = []
+    row: list[str] = []
+    start = end = None
+    expecting_cell = False
+    for line in lines:
+        if line.text.strip() == "" and line.text != "\t":
+            if row:
+                rows.append(tuple(row))
+                row = []
+            expecting_cell = False
+            continue
+        if line.text == "\t" or line.text.strip() == "" :
+            expecting_cell = True
+            start = line.start if start is None else start
+            continue
+        if expecting_cell:
+            row.append(line.text.strip())
+            end = line.end
+            expecting_cell = False
+        else:
+            if row:
+                rows.append(tuple(row))
+                row = []
+            if len(rows) >= 2 and start is not None and end is not None:
+                tables.append(Table(rows=tuple(rows), span=Span(start, end)))
+            rows, start, end = [], None, None
+    if row:
+        rows.append(tuple(row))
+    if len(rows) >= 2 and start is not None and end is not None:
+        tables.append(Table(rows=tuple(rows), span=Span(start, end)))
+    return tables

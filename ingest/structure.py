@@ -1,0 +1,147 @@
+"""Repaired text → ``Treaty``: find the parts, in the order a treaty file lays them out.
+
+front matter (draft mark, approving act, its "… бекітілген" stamp) → the agreement's
+title → editorial notes ("… күшіне енді") → preamble (parties, recitals) up to
+"төмендегілер туралы келісті:" → articles (in chapters and sections when the
+text has them) → closing formula → signature blocks → annexes.
+
+Every character of the repaired text that is not white space lands in exactly one
+leaf of the tree (``ingest.tree.leaves`` walks them); text that fits no part
+becomes a warning and stays in the part before it, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest import body as body_mod
+from ingest import closing as closing_mod
+from ingest import frontmatter as front_mod
+from ingest.errors import IngestError
+from ingest.kazakh import transliterate
+from ingest.lines import Line, content, span_of, split_lines
+from ingest.mapped import MappedText
+from ingest.model import Alinea, Annex, Span, Treaty, Warning
+
+
+def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Treaty:
+    """The structured treaty of a repaired text. Raises ``IngestError`` when the text
+    holds no article at all: whatever it is, it is not a treaty text."""
+    text = mt.text
+    lines = split_lines(text)
+    warnings: list[Warning] = []
+
+    agreed = next((ln.index for ln in lines if front_mod.AGREED.search(ln.text.strip())), None)
+    search_from = agreed + 1 if agreed is not None else 0
+    headers = body_mod.find_headers(lines, search_from, len(lines))
+    articles_headers = [h for h in headers if h.kind == "article"]
+    if not articles_headers and agreed is None:
+        raise IngestError(source, "no articles found (no \"N-бап\" header and no \"… келісті:\" line)")
+
+    # the title is before the preamble's end (or the first header)
+    limit = agreed if agreed is not None else (headers[0].line.index if headers else len(lines))
+    title_index = front_mod.find_title(lines, limit)
+    if title_index is None:
+        warnings.append(Warning(code="no-title", message="no line naming the agreement before its preamble; the first line is taken as its title"))
+        first = content(lines[:limit]) or content(lines)
+        title_index = first[0].index
+    front = lines[:title_index]
+    approval, front_rest = front_mod.parse_approval(text, front)
+    draft = front_mod.is_draft(front)
+
+    preamble_end = agreed if agreed is not None else limit
+    notes, preamble_lines = front_mod.split_notes(content(lines[title_index + 1 : preamble_end]))
+    if agreed is not None:
+        preamble_lines.append(lines[agreed])
+    preamble = tuple(ln.alinea() for ln in content(preamble_lines))
+
+    # the end of the body: the closing formula, else the first annex, else the end
+    last_header = articles_headers[-1].line.index if articles_headers else search_from
+    annex_headers = closing_mod.find_annexes(lines, last_header + 1, len(lines))
+    annex_floor = annex_headers[0] if annex_headers else len(lines)
+    closing_index = closing_mod.find_closing(lines, last_header + 1, annex_floor)
+    annex_begin = closing_mod.annex_start(lines, annex_headers[0], last_header) if annex_headers else len(lines)
+    body_end = closing_index if closing_index is not None else annex_begin
+    if closing_index is None:
+        body_end = _signature_start(lines, last_header + 1, annex_begin)
+
+    body_start = agreed + 1 if agreed is not None else (headers[0].line.index if headers else limit)
+    articles, divisions, body_warnings = body_mod.build_articles(text, lines, headers, body_start, body_end)
+    warnings.extend(body_warnings)
+    if not articles:
+        raise IngestError(source, "no articles found after the preamble")
+
+    closing, signatures = closing_mod.split_closing(text, lines[body_end:annex_begin])
+    annexes = _annexes(text, lines, annex_headers, last_header)
+
+    signed = closing_mod.signed(closing)
+    if signed is None or signed.date is None:
+        from_act = front_mod.signed_from_act(approval)
+        if from_act is not None:
+            signed = from_act if signed is None else type(signed)(date=from_act.date, place=signed.place or from_act.place)
+    title_line = lines[title_index]
+    title = title_line.text.strip()
+    return Treaty(
+        id=treaty_id(title, signed.date if signed else None, approval.date if approval else None, draft),
+        sha256=sha256,
+        source=source,
+        encoding=encoding,
+        title=title,
+        draft=draft,
+        approval=approval,
+        signed=signed,
+        entry_into_force_date=front_mod.entry_into_force(notes),
+        parties=front_mod.parties(list(preamble)),
+        preamble=preamble,
+        articles=tuple(articles),
+        divisions=tuple(divisions),
+        annexes=tuple(annexes),
+        closing=closing,
+        signatures=tuple(signatures),
+        front_matter=tuple(ln.alinea() for ln in content(front_rest)),
+        notes=tuple(ln.alinea() for ln in notes),
+        title_span=title_line.span,
+        depositary=closing.depositary if closing else None,
+        languages=closing.languages if closing else (),
+        warnings=tuple(warnings),
+        text=text,
+        source_map=mt.runs(),
+    )
+
+
+def _signature_start(lines: list[Line], start: int, end: int) -> int:
+    """With no closing formula, the signature blocks still stay out of the last article:
+    they start at the first run of "… үшін" / "______" lines after the last article."""
+    for line in lines[start:end]:
+        if re.search(r"үшін\s*_*\s*$|_{5,}", line.text):
+            return line.index
+    return end
+
+
+def _annexes(text: str, lines: list[Line], headers: list[int], floor: int) -> list[Annex]:
+    annexes: list[Annex] = []
+    starts = []
+    for header in headers:
+        starts.append(closing_mod.annex_start(lines, header, max(floor, starts[-1] if starts else floor)))
+    for i, header in enumerate(headers):
+        end = starts[i + 1] if i + 1 < len(headers) else len(lines)
+        annexes.append(closing_mod.build_annex(text, lines, starts[i], header, end))
+    return annexes
+
+
+_TOPIC_STOP = {"туралы", "келісім", "келісімі", "шарт", "хаттама", "конвенция", "және", "мен", "бен", "пен", "арасындағы", "kelisim"}
+
+
+def treaty_id(title: str, signed: str | None, approved: str | None, draft: bool) -> str:
+    """A stable, readable identifier: the year and the agreement's subject, as in
+    "2017-kupiia-akparatty-ozara-korgau". Built from what the text says, so the same
+    treaty gets the same id in every build."""
+    year = (signed or approved or "")[:4] or ("draft" if draft else "undated")
+    subject = title
+    for marker in (" арасындағы ", " шеңберінде ", " саласында "):
+        if marker in subject:
+            subject = subject.rsplit(marker, 1)[1]
+    words = [w for w in re.findall(r"[^\W\d_]+", subject.lower()) if w not in _TOPIC_STOP]
+    slug = "-".join(transliterate(w) for w in words[-6:])
+    slug = re.sub(r"[^a-z0-9-]+", "", slug).strip("-") or "agreement"
+    return f"{year}-{slug}"

@@ -1,0 +1,354 @@
+"""Build a new, immutable knowledge-base version from a corpus, then make it current.
+
+Why it is shaped like this: the API server may be reading the knowledge base while
+a build runs, and a build may die at any moment (an exception, Ctrl-C, SIGKILL, a
+full disk). So a build never writes where a reader looks. It writes a complete
+version into ``versions/.tmp-<version>/``, fsyncs it, renames the folder into place
+and only then swaps the one-line ``CURRENT`` file with ``os.replace``, the single
+atomic step that publishes it. Until that step the previous version stays current;
+a build that raises removes its temp folder, and one that was killed leaves a
+``.tmp-*`` folder that the next build (holding the build lock) sweeps away.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.model import Treaty
+from ingest.pipeline import source_files
+from kb.errors import BuildError
+from kb.paths import DB_NAME, MANIFEST_NAME, TMP_PREFIX, KbPaths, is_version_name
+from kb.schema import SCHEMA_VERSION, TABLES, create_schema, insert_treaty
+
+try:  # POSIX: serialise builds. Elsewhere builds are assumed not to overlap.
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+Parse = Callable[[Path], Treaty]
+Progress = Callable[[str], None]
+
+KEEP_VERSIONS = 3
+
+
+def _default_parse(path: Path) -> Treaty:
+    """``ingest.parse_path``, imported late so ``kb`` loads (and its tests run with a
+    fake parser) even while the parser modules are still being written."""
+    from ingest.pipeline import parse_path
+
+    return parse_path(path)
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One corpus file as the build saw it: name relative to the corpus, content hash,
+    size, and what became of it (a treaty id or an error message)."""
+
+    path: str
+    sha256: str | None
+    bytes: int | None
+    treaty_id: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceError:
+    """A source file left out of the build, and why (the ``IngestError`` message)."""
+
+    source: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """What a successful build published."""
+
+    version: str
+    path: Path
+    built_at: str
+    treaty_ids: tuple[str, ...]
+    counts: Mapping[str, int]
+    sources: tuple[SourceFile, ...]
+    errors: tuple[SourceError, ...]
+    pruned: tuple[str, ...] = field(default=())
+
+    def summary(self) -> str:
+        """One line for a terminal or a log."""
+        c = self.counts
+        line = (
+            f"built {self.version}: {c['treaties']} treaties, {c['articles']} articles, "
+            f"{c['paragraphs']} paragraphs, {c['points']} points, {c['annexes']} annexes"
+        )
+        if self.errors:
+            line += f"; {len(self.errors)} of {len(self.sources)} sources failed"
+        return line
+
+
+def build(
+    corpus_dir: Path,
+    kb_root: Path,
+    *,
+    parse: Parse = _default_parse,
+    progress: Progress | None = _to_stderr,
+    keep: int = KEEP_VERSIONS,
+) -> BuildResult:
+    """Parse every source of ``corpus_dir`` into a new version under ``kb_root`` and make
+    it current. Files that raise ``IngestError`` are recorded and skipped; any other
+    exception aborts the build. Raises ``BuildError`` when no treaty parses."""
+    corpus_dir = Path(corpus_dir)
+    paths = KbPaths(Path(kb_root))
+    if not corpus_dir.exists():
+        raise BuildError(f"corpus not found: {corpus_dir}")
+    files = list(source_files([corpus_dir]))
+    if not files:
+        raise BuildError(f"no source files in {corpus_dir}")
+    sources = [_describe(p, corpus_dir) for p in files]
+
+    paths.versions.mkdir(parents=True, exist_ok=True)
+    with _build_lock(paths):
+        _sweep_stale_tmp(paths)
+        built_at = datetime.now(UTC)
+        version = _version_name(built_at, sources, paths)
+        return _build_version(paths, version, built_at, files, sources, parse, progress, keep)
+
+
+def _build_version(
+    paths: KbPaths,
+    version: str,
+    built_at: datetime,
+    files: list[Path],
+    sources: list[SourceFile],
+    parse: Parse,
+    progress: Progress | None,
+    keep: int,
+) -> BuildResult:
+    tmp = paths.tmp_dir(version)
+    final = paths.version_dir(version)
+    published = False
+    tmp.mkdir()
+    try:
+        counts, done = _write_db(tmp / DB_NAME, version, files, sources, parse, progress)
+        errors = tuple(SourceError(s.path, s.error) for s in done if s.error)
+        manifest = _manifest(version, built_at, done, counts, errors)
+        _write_file(tmp / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+        _fsync_file(tmp / DB_NAME)
+        _fsync_dir(tmp)
+        os.rename(tmp, final)
+        _fsync_dir(paths.versions)
+        _publish(paths, version)
+        published = True
+    except BaseException:
+        if not published:
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(final, ignore_errors=True)
+        raise
+    pruned = _prune(paths, version, keep)
+    return BuildResult(
+        version=version,
+        path=final,
+        built_at=_iso(built_at),
+        treaty_ids=tuple(s.treaty_id for s in done if s.treaty_id),
+        counts=counts,
+        sources=tuple(done),
+        errors=errors,
+        pruned=pruned,
+    )
+
+
+def _write_db(
+    db_path: Path,
+    version: str,
+    files: list[Path],
+    sources: list[SourceFile],
+    parse: Parse,
+    progress: Progress | None,
+) -> tuple[dict[str, int], list[SourceFile]]:
+    """Parse and insert one treaty at a time, in one transaction; then leave WAL mode
+    so the finished folder is a single self-contained file."""
+    counts = dict.fromkeys(TABLES, 0)
+    done: list[SourceFile] = []
+    seen: dict[str, str] = {}
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        create_schema(conn, {"version": version})  # executescript: runs outside any transaction
+        conn.execute("BEGIN")
+        for i, (path, src) in enumerate(zip(files, sources, strict=True), 1):
+            try:
+                treaty = parse(path)
+            except IngestError as exc:
+                src = replace(src, error=str(exc))
+            else:
+                if treaty.id in seen:
+                    src = replace(src, error=f"duplicate treaty id {treaty.id!r} (also from {seen[treaty.id]})")
+                else:
+                    seen[treaty.id] = src.path
+                    for table, n in insert_treaty(conn, treaty, len(seen) - 1).items():
+                        counts[table] += n
+                    src = replace(src, treaty_id=treaty.id)
+            done.append(src)
+            if progress:
+                what = f"error: {src.error}" if src.error else f"{src.treaty_id} ({len(treaty.articles)} articles)"
+                progress(f"[{i}/{len(files)}] {src.path}: {what}")
+        if not seen:
+            raise BuildError(f"no treaty parsed: all {len(files)} source files failed")
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        if mode.lower() != "delete":
+            raise RuntimeError(f"could not leave WAL mode (journal_mode={mode})")
+    finally:
+        conn.close()
+    return counts, done
+
+
+def _describe(path: Path, corpus_dir: Path) -> SourceFile:
+    """Name, hash and size of a source file, read in chunks (it may be large or unreadable:
+    the parser reports that; here it just means no hash)."""
+    try:
+        rel = path.relative_to(corpus_dir).as_posix() if corpus_dir.is_dir() else path.name
+    except ValueError:
+        rel = path.name
+    try:
+        with path.open("rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        size = path.stat().st_size
+    except OSError:
+        return SourceFile(rel, None, None)
+    return SourceFile(rel, digest, size)
+
+
+def _kelisim_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kelisim")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+def _version_name(now: datetime, sources: list[SourceFile], paths: KbPaths) -> str:
+    """``<UTC timestamp to the µs>Z-<8 hex of content hash>``. The timestamp is nudged past
+    the newest existing version so lexical order stays build order even if the clock
+    steps back; the hash lets two versions built from the same input be recognised."""
+    h = hashlib.sha256(f"schema={SCHEMA_VERSION}\nkelisim={_kelisim_version()}\n".encode())
+    for s in sources:
+        h.update(f"{s.path}\t{s.sha256}\n".encode())
+    existing = [n for n in os.listdir(paths.versions) if is_version_name(n)]
+    if existing:
+        latest = datetime.strptime(max(existing)[:21], "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
+        if now <= latest:
+            now = latest + timedelta(microseconds=1)
+    return f"{now:%Y%m%dT%H%M%S}{now.microsecond:06d}Z-{h.hexdigest()[:8]}"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _manifest(
+    version: str,
+    built_at: datetime,
+    sources: list[SourceFile],
+    counts: Mapping[str, int],
+    errors: tuple[SourceError, ...],
+) -> dict[str, object]:
+    return {
+        "version": version,
+        "kelisim_version": _kelisim_version(),
+        "schema_version": SCHEMA_VERSION,
+        "built_at": _iso(built_at),
+        "sources": [
+            {"path": s.path, "sha256": s.sha256, "bytes": s.bytes, "treaty_id": s.treaty_id, "error": s.error}
+            for s in sources
+        ],
+        "counts": dict(counts),
+        "errors": [{"source": e.source, "error": e.error} for e in errors],
+    }
+
+
+def _publish(paths: KbPaths, version: str) -> None:
+    """The one atomic step: point ``CURRENT`` at ``version``."""
+    _write_file(paths.current_tmp, f"{version}\n".encode("ascii"))
+    os.replace(paths.current_tmp, paths.current_file)
+    with contextlib.suppress(OSError):
+        _fsync_dir(paths.root)
+
+
+def _prune(paths: KbPaths, current: str, keep: int) -> tuple[str, ...]:
+    """Delete all but the newest ``keep`` versions (never the current one). Best effort:
+    a reader holding an old file open keeps reading it on POSIX; failures are ignored."""
+    if keep <= 0:
+        return ()
+    names = sorted(n for n in os.listdir(paths.versions) if is_version_name(n))
+    doomed = [n for n in names[:-keep] if n != current]
+    for name in doomed:
+        shutil.rmtree(paths.version_dir(name), ignore_errors=True)
+    return tuple(doomed)
+
+
+def _sweep_stale_tmp(paths: KbPaths) -> None:
+    """Remove temp folders of builds that died without cleaning up. Safe only under the
+    build lock, where no other build can own one."""
+    for name in os.listdir(paths.versions):
+        if name.startswith(TMP_PREFIX):
+            shutil.rmtree(paths.versions / name, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _build_lock(paths: KbPaths) -> Iterator[None]:
+    """Hold an exclusive ``flock`` for the whole build; the kernel drops it if the process
+    dies, so a killed build never blocks the next one."""
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    with open(paths.lock_file, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename or new entry in ``path`` durable. Directories cannot be opened on
+    Windows; there the rename itself is what we get."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

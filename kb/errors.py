@@ -1,0 +1,38 @@
+"""The errors of the knowledge base, so callers (the API, the CLI) can map each to
+one answer (a 404, a 503, an exit code) without parsing messages."""
+
+from __future__ import annotations
+
+
+class KbError(Exception):
+    """Base of every error ``kb`` raises on purpose."""
+
+
+class BuildError(KbError):
+    """A build that cannot produce a version (no sources, nothing parsed).
+    The previous ``CURRENT`` is left as it was."""
+
+
+class KbUnavailable(KbError):
+    """No usable version: no ``CURRENT`` yet, or it names a missing folder."""
+
+
+class NotFound(KbError, LookupError):
+    """A lookup that found nothing. ``param`` names the request parameter at fault
+    and ``value`` is what was asked for, so a 404 can say which one was wrong."""
+
+    def __init__(self, param: str, value: str, message: str) -> None:
+        self.param = param
+        self.value = value
+        self.message = message
+        super().__init__(message)
+
+
+class TreatyNotFound(NotFound):
+    def __init__(self, treaty_id: str) -> None:
+        super().__init__("treaty_id", treaty_id, f"no treaty with treaty_id={treaty_id!r}")
+
+
+class ArticleNotFound(NotFound):
+    def __init__(self, treaty_id: str, num: str) -> None:
+        super().__init__("num", num, f"treaty {treaty_id!r} has no article with num={num!r}")

@@ -1,0 +1,67 @@
+"""Where a knowledge base lives on disk, in one place, so build and store agree.
+
+Layout under a kb root::
+
+    kb_root/
+        CURRENT                 # one line: the name of the version being served
+        .build.lock             # held by the one build that may run at a time
+        versions/
+            20251121T053800123456Z-1a2b3c4d/
+                kb.sqlite
+                manifest.json
+            .tmp-<version>/     # a build in progress (or one killed midway)
+
+``CURRENT`` is a plain file swapped with ``os.replace`` rather than a symlink, so
+the swap is atomic on every platform and survives copying the folder around.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+DB_NAME = "kb.sqlite"
+MANIFEST_NAME = "manifest.json"
+CURRENT_NAME = "CURRENT"
+VERSIONS_DIR = "versions"
+TMP_PREFIX = ".tmp-"
+LOCK_NAME = ".build.lock"
+
+VERSION_RE = re.compile(r"^\d{8}T\d{12}Z-[0-9a-f]{8}$")
+"""A version name: UTC timestamp to the microsecond, then 8 hex digits of content
+hash. Lexical order is build order, which is what pruning relies on."""
+
+
+@dataclass(frozen=True, slots=True)
+class KbPaths:
+    """The named places of one kb root. Pure path arithmetic: touches no disk."""
+
+    root: Path
+
+    @property
+    def versions(self) -> Path:
+        return self.root / VERSIONS_DIR
+
+    @property
+    def current_file(self) -> Path:
+        return self.root / CURRENT_NAME
+
+    @property
+    def current_tmp(self) -> Path:
+        return self.root / (CURRENT_NAME + ".tmp")
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / LOCK_NAME
+
+    def version_dir(self, version: str) -> Path:
+        return self.versions / version
+
+    def tmp_dir(self, version: str) -> Path:
+        return self.versions / (TMP_PREFIX + version)
+
+
+def is_version_name(name: str) -> bool:
+    """True for a finished version folder's name (never a temp folder or stray file)."""
+    return bool(VERSION_RE.match(name))

@@ -1,0 +1,237 @@
+"""Reading a knowledge-base version: read-only, immutable, safe to share across threads.
+
+A version folder never changes after its build renamed it into place, so it is opened
+with ``mode=ro&immutable=1``: SQLite then takes no locks and never looks for a journal,
+and a reader cannot write by accident. Readers hold the file open, so pruning a
+version (or a new build becoming current) does not disturb a request already running
+on POSIX. ``CurrentKnowledgeBase`` follows ``CURRENT`` so a long-running server picks
+up a fresh build without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Self
+
+import msgspec
+
+from ingest.model import Signed, Treaty
+from kb.errors import ArticleNotFound, KbUnavailable, TreatyNotFound
+from kb.paths import DB_NAME, MANIFEST_NAME, KbPaths, is_version_name
+from kb.records import (
+    ApprovalRef,
+    ArticleRecord,
+    ParagraphRecord,
+    PointRecord,
+    TreatySummary,
+    citation,
+)
+from kb.schema import SCHEMA_VERSION
+
+_MAX_KEY = 512
+"""Longer ids or article numbers cannot exist; refusing them early keeps junk out of SQLite."""
+
+
+def _usable_key(value: str) -> bool:
+    """False for what no stored key can equal: over-long strings and lone surrogates
+    (which a percent-decoded URL can produce and SQLite cannot bind)."""
+    if len(value) > _MAX_KEY:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class KnowledgeBase:
+    """One version of the knowledge base, open read-only. Query methods raise
+    ``kb.errors.NotFound`` subclasses for unknown ids, never return half answers."""
+
+    def __init__(self, version_dir: Path) -> None:
+        self.path = Path(version_dir).resolve()
+        self.version = self.path.name
+        db = self.path / DB_NAME
+        if not db.is_file():
+            raise KbUnavailable(f"no {DB_NAME} in {self.path}")
+        uri = f"{db.as_uri()}?mode=ro&immutable=1"
+        self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        try:
+            schema = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise KbUnavailable(f"{db}: not a knowledge base ({exc})") from None
+        if schema is None or int(schema[0]) != SCHEMA_VERSION:
+            self._conn.close()
+            found = schema[0] if schema else "none"
+            raise KbUnavailable(f"{db}: schema version {found}, this kelisim reads {SCHEMA_VERSION}; rebuild")
+        self._manifest: dict[str, Any] = json.loads((self.path / MANIFEST_NAME).read_text("utf-8"))
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def _all(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: tuple[object, ...] = ()) -> tuple[Any, ...] | None:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchone()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- queries --------------------------------------------------------------------
+
+    def manifest(self) -> dict[str, Any]:
+        """The build's ``manifest.json`` (a copy: the caller may change it)."""
+        return json.loads(json.dumps(self._manifest))
+
+    def count_treaties(self) -> int:
+        row = self._one("SELECT count(*) FROM treaties")
+        return int(row[0]) if row else 0
+
+    def list_treaties(self) -> list[TreatySummary]:
+        """Every treaty, in corpus order, with what a listing shows."""
+        rows = self._all(
+            "SELECT t.id, t.title, t.draft, t.approval, t.signed, t.entry_into_force_date,"
+            " (SELECT count(*) FROM articles a WHERE a.treaty_id = t.id)"
+            " FROM treaties t ORDER BY t.ord"
+        )
+        return [
+            TreatySummary(
+                id=r[0],
+                title=r[1],
+                draft=bool(r[2]),
+                approval=msgspec.json.decode(r[3], type=ApprovalRef) if r[3] else None,
+                signed=msgspec.json.decode(r[4], type=Signed) if r[4] else None,
+                entry_into_force_date=r[5],
+                article_count=int(r[6]),
+            )
+            for r in rows
+        ]
+
+    def get_treaty_export(self, treaty_id: str) -> bytes:
+        """The whole treaty as stored: the msgspec JSON export of ``Treaty``."""
+        row = self._one("SELECT export FROM treaties WHERE id = ?", (treaty_id,)) if _usable_key(treaty_id) else None
+        if row is None:
+            raise TreatyNotFound(treaty_id)
+        return bytes(row[0])
+
+    def get_treaty(self, treaty_id: str) -> Treaty:
+        """The treaty decoded back into the frozen model, as the parser made it."""
+        return msgspec.json.decode(self.get_treaty_export(treaty_id), type=Treaty)
+
+    def has_treaty(self, treaty_id: str) -> bool:
+        return _usable_key(treaty_id) and self._one("SELECT 1 FROM treaties WHERE id = ?", (treaty_id,)) is not None
+
+    def get_article(self, treaty_id: str, num: str) -> ArticleRecord:
+        """Article ``num`` of a treaty (the first, should a parse have numbered two alike)."""
+        title_row = self._one("SELECT title FROM treaties WHERE id = ?", (treaty_id,)) if _usable_key(treaty_id) else None
+        if title_row is None:
+            raise TreatyNotFound(treaty_id)
+        art = (
+            self._one(
+                "SELECT ord, num, heading, implicit, text FROM articles"
+                " WHERE treaty_id = ? AND num = ? ORDER BY ord LIMIT 1",
+                (treaty_id, num),
+            )
+            if _usable_key(num)
+            else None
+        )
+        if art is None:
+            raise ArticleNotFound(treaty_id, num)
+        a_ord = art[0]
+        points: dict[int, list[PointRecord]] = {}
+        for p_ord, pt_num, kind, text in self._all(
+            "SELECT paragraph_ord, num, kind, text FROM points"
+            " WHERE treaty_id = ? AND article_ord = ? ORDER BY paragraph_ord, ord",
+            (treaty_id, a_ord),
+        ):
+            points.setdefault(p_ord, []).append(PointRecord(num=pt_num, kind=kind, text=text))
+        paragraphs = tuple(
+            ParagraphRecord(num=p_num, text=text, points=tuple(points.get(p_ord, ())))
+            for p_ord, p_num, text in self._all(
+                "SELECT ord, num, text FROM paragraphs WHERE treaty_id = ? AND article_ord = ? ORDER BY ord",
+                (treaty_id, a_ord),
+            )
+        )
+        return ArticleRecord(
+            treaty_id=treaty_id,
+            num=art[1],
+            heading=art[2],
+            implicit=bool(art[3]),
+            text=art[4],
+            paragraphs=paragraphs,
+            citation=citation(title_row[0], art[1]),
+        )
+
+
+def read_current(kb_root: Path) -> str:
+    """The version name ``CURRENT`` holds; ``KbUnavailable`` if there is none (yet)."""
+    paths = KbPaths(Path(kb_root))
+    try:
+        name = paths.current_file.read_text("ascii").strip()
+    except FileNotFoundError:
+        raise KbUnavailable(f"no knowledge base built in {paths.root} (run `kelisim build`)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KbUnavailable(f"{paths.current_file}: unreadable ({exc})") from None
+    if not is_version_name(name):
+        raise KbUnavailable(f"{paths.current_file}: not a version name: {name[:80]!r}")
+    return name
+
+
+def open_version(kb_root: Path, version: str) -> KnowledgeBase:
+    """A named version (current or not), e.g. to compare two builds."""
+    if not is_version_name(version):
+        raise KbUnavailable(f"not a version name: {version[:80]!r}")
+    folder = KbPaths(Path(kb_root)).version_dir(version)
+    if not folder.is_dir():
+        raise KbUnavailable(f"version {version} is missing from {folder.parent}")
+    return KnowledgeBase(folder)
+
+
+def open_current(kb_root: Path) -> KnowledgeBase:
+    """The version ``CURRENT`` points at, read-only."""
+    return open_version(kb_root, read_current(kb_root))
+
+
+class CurrentKnowledgeBase:
+    """Whatever version is current *now*: a cheap ``stat`` of ``CURRENT`` per call, and a
+    reopen only when the file was swapped. What a long-running server holds, so a build
+    run beside it is picked up at the next request. The previous version is not closed
+    here: a request still using it finishes, and it is released when unreferenced."""
+
+    def __init__(self, kb_root: Path) -> None:
+        self.paths = KbPaths(Path(kb_root))
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int, int] | None = None
+        self._kb: KnowledgeBase | None = None
+
+    def get(self) -> KnowledgeBase:
+        try:
+            st = os.stat(self.paths.current_file)
+        except FileNotFoundError:
+            raise KbUnavailable(f"no knowledge base built in {self.paths.root} (run `kelisim build`)") from None
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        kb = self._kb
+        if stamp == self._stamp and kb is not None:
+            return kb
+        with self._lock:
+            if stamp != self._stamp or self._kb is None:
+                name = read_current(self.paths.root)
+                if self._kb is None or self._kb.version != name:
+                    self._kb = open_version(self.paths.root, name)
+                self._stamp = stamp
+            return self._kb

@@ -1,0 +1,243 @@
+"""The HTTP face: JSON API, reader pages, OpenAPI, and the errors a client sees."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import msgspec
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from litestar.testing import TestClient
+from lxml import etree
+
+from api.app import create_app
+from kb.build import build
+from tests.kb_samples import fake_parse, make_treaty, write_fake_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+HAVE_AKN = importlib.util.find_spec("ingest.akn") is not None
+PARSER_READY = (REPO / "ingest" / "structure.py").exists()
+
+
+@pytest.fixture(scope="module")
+def kb_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("api")
+    corpus = write_fake_corpus(root / "corpus", {"a.txt": 5, "b.txt": 7, "empty.txt": None})
+    (corpus / "x.txt").write_text('Келісім <script>alert("x")</script> & Co\nid=xss\narticles=4\n', encoding="utf-8")
+    build(corpus, root / "kb", parse=fake_parse, progress=None)
+    return root / "kb"
+
+
+@pytest.fixture(scope="module")
+def client(kb_root: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(kb_root)) as c:
+        yield c
+
+
+# -- JSON ------------------------------------------------------------------------------
+
+
+def test_health(client: TestClient, kb_root: Path) -> None:
+    r = client.get("/health")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok", "version": (kb_root / "CURRENT").read_text().strip(), "treaties": 3}
+
+
+def test_list_treaties(client: TestClient) -> None:
+    r = client.get("/api/v1/treaties")
+    assert r.status_code == 200
+    rows = r.json()
+    assert [t["id"] for t in rows] == ["a", "b", "xss"]
+    a = rows[0]
+    assert a["title"] == "Келісім a.txt"
+    assert a["draft"] is False
+    assert a["approval"] == {"type": "Қаулы", "number": "123", "date": "2023-03-01"}
+    assert a["signed"] == {"date": "2023-03-01", "place": "Астана"}
+    assert a["entry_into_force_date"] is None
+    assert a["article_count"] == 5
+
+
+def test_get_treaty_is_the_full_export(client: TestClient, kb_root: Path) -> None:
+    r = client.get("/api/v1/treaties/b")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/json")
+    expected = make_treaty("b", title="Келісім b.txt", articles=7, source=str(kb_root.parent / "corpus" / "b.txt"))
+    assert r.json() == msgspec.json.decode(msgspec.json.encode(expected))
+    assert msgspec.json.decode(r.content, type=type(expected)) == expected
+
+
+def test_get_article(client: TestClient) -> None:
+    r = client.get("/api/v1/treaties/a/articles/2")
+    assert r.status_code == 200
+    art = r.json()
+    assert art["num"] == "2"
+    assert art["heading"] is None
+    assert art["implicit"] is False
+    assert art["citation"] == "Келісім a.txt, 2-бап"
+    assert [p["num"] for p in art["paragraphs"]] == ["1", "2"]
+    assert [pt["kind"] for pt in art["paragraphs"][0]["points"]] == ["number", "number", "dash"]
+    assert client.get("/api/v1/treaties/a/articles/3").json()["heading"] == "Мақсаты"
+
+
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [
+        ("/api/v1/treaties/nope", "treaty_id"),
+        ("/api/v1/treaties/nope/articles/1", "treaty_id"),
+        ("/api/v1/treaties/a/articles/99", "num"),
+        ("/api/v1/treaties/a/articles/%D0%B1%D0%B0%D0%BF", "num"),
+        ("/api/v1/treaties/nope/akn.xml", "treaty_id"),
+    ],
+)
+def test_unknown_ids_are_404_naming_the_parameter(client: TestClient, url: str, param: str) -> None:
+    r = client.get(url)
+    assert r.status_code == 404
+    body = r.json()
+    assert body["param"] == param
+    assert param in body["detail"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(treaty_id=st.text(min_size=1, max_size=300), num=st.text(min_size=1, max_size=40))
+def test_no_id_makes_a_500(client: TestClient, treaty_id: str, num: str) -> None:
+    t = quote(treaty_id.encode("utf-8", "surrogatepass"), safe="")
+    n = quote(num.encode("utf-8", "surrogatepass"), safe="")
+    for url in (
+        f"/api/v1/treaties/{t}",
+        f"/api/v1/treaties/{t}/articles/{n}",
+        f"/api/v1/treaties/a/articles/{n}",
+        f"/api/v1/treaties/{t}/akn.xml",
+        f"/treaties/{t}",
+    ):
+        assert client.get(url).status_code < 500, url
+
+
+@pytest.mark.skipif(not HAVE_AKN, reason="ingest/akn.py not written yet")
+def test_akn(client: TestClient) -> None:
+    r = client.get("/api/v1/treaties/a/akn.xml")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/akn+xml")
+    root = etree.fromstring(r.content)
+    assert etree.QName(root).localname == "akomaNtoso"
+
+
+def test_manifest(client: TestClient) -> None:
+    m = client.get("/api/v1/manifest").json()
+    assert m["counts"]["treaties"] == 3
+    assert [e["source"] for e in m["errors"]] == ["empty.txt"]
+
+
+def test_openapi_schema(client: TestClient) -> None:
+    r = client.get("/schema/openapi.json")
+    assert r.status_code == 200
+    schema = r.json()
+    assert schema["openapi"].startswith("3.")
+    assert {"/health", "/api/v1/treaties", "/api/v1/treaties/{treaty_id}", "/api/v1/treaties/{treaty_id}/articles/{num}"} <= set(schema["paths"])
+    assert "/treaties/{treaty_id}" not in schema["paths"]  # HTML pages stay out of the API description
+    span = schema["components"]["schemas"]["Alinea"]["properties"]["span"]
+    assert span["type"] == "array" and span["minItems"] == span["maxItems"] == 2
+
+
+# -- HTML ------------------------------------------------------------------------------
+
+
+def test_index_page_links_every_treaty(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    assert '<html lang="kk">' in r.text
+    for tid in ("a", "b", "xss"):
+        assert f'href="/treaties/{tid}"' in r.text
+
+
+def test_reader_page(client: TestClient) -> None:
+    r = client.get("/treaties/a")
+    assert r.status_code == 200
+    html = r.text
+    assert '<html lang="kk">' in html
+    assert 'id="art-4"' in html and 'href="#art-4"' in html  # anchor and table of contents
+    assert "<h1>Келісім a.txt</h1>" in html
+    assert "Мақсаты" in html  # article heading
+    assert '<span class="num">1.</span>' in html  # numbered paragraph
+    assert '<span class="num">1)</span><span>ақпарат алмасуды;</span>' in html  # point, label not doubled
+    assert "Тараптар, ынтымақтастықты дамыту ниетімен," in html  # preamble
+    assert "екі данада жасалды" in html  # closing
+    assert 'id="annex-1"' in html and "<td>A</td>" in html  # annex with its table
+    assert "Келісімді бекіту туралы" in html  # approving act
+    assert "<script" not in html
+
+
+def test_reader_escapes_text(client: TestClient) -> None:
+    html = client.get("/treaties/xss").text
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_reader_unknown_treaty_is_an_html_404(client: TestClient) -> None:
+    r = client.get("/treaties/nope")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("text/html")
+    assert "treaty_id" in r.text
+
+
+# -- lifecycle -------------------------------------------------------------------------
+
+
+def test_no_knowledge_base_yet_is_503(tmp_path: Path) -> None:
+    with TestClient(create_app(tmp_path / "kb")) as c:
+        r = c.get("/health")
+        assert r.status_code == 503
+        assert r.json()["status"] == "unavailable"
+        assert c.get("/api/v1/treaties").status_code == 503
+        assert c.get("/schema/openapi.json").status_code == 200
+
+
+def test_a_new_build_is_served_without_restart(tmp_path: Path) -> None:
+    corpus = write_fake_corpus(tmp_path / "corpus", {"a.txt": 5})
+    first = build(corpus, tmp_path / "kb", parse=fake_parse, progress=None)
+    with TestClient(create_app(tmp_path / "kb")) as c:
+        assert c.get("/health").json()["version"] == first.version
+        write_fake_corpus(corpus, {"b.txt": 3})
+        second = build(corpus, tmp_path / "kb", parse=fake_parse, progress=None)
+        health = c.get("/health").json()
+        assert health["version"] == second.version and health["treaties"] == 2
+
+
+# -- the real corpus, once the parser is in place ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    if not PARSER_READY:
+        pytest.skip("ingest/structure.py not written yet")
+    root = tmp_path_factory.mktemp("real")
+    shutil.copytree(REPO / "corpus", root / "corpus")
+    build(root / "corpus", root / "kb", progress=None)
+    with TestClient(create_app(root / "kb")) as c:
+        yield c
+
+
+def test_real_corpus_end_to_end(real_client: TestClient) -> None:
+    treaties = real_client.get("/api/v1/treaties").json()
+    assert len(treaties) == 5
+    assert real_client.get("/").status_code == 200
+    for t in treaties:
+        full = real_client.get(f"/api/v1/treaties/{quote(t['id'], safe='')}").json()
+        assert len(full["articles"]) == t["article_count"]
+        page = real_client.get(f"/treaties/{quote(t['id'], safe='')}")
+        assert page.status_code == 200
+        for art in full["articles"]:
+            r = real_client.get(f"/api/v1/treaties/{quote(t['id'], safe='')}/articles/{quote(art['num'], safe='')}")
+            assert r.status_code == 200
+            assert r.json()["citation"].endswith(f", {art['num']}-бап")
+        if any(a["num"] == "4" for a in full["articles"]):
+            assert 'id="art-4"' in page.text
+        if HAVE_AKN:
+            akn = real_client.get(f"/api/v1/treaties/{quote(t['id'], safe='')}/akn.xml")
+            assert akn.status_code == 200
+            assert akn.headers["content-type"].startswith("application/akn+xml")
