@@ -113,7 +113,7 @@ def restore_displaced_list_dashes(mt: MappedText) -> MappedText:
             glued = not match.group("dash").startswith((" ", "\t"))
             body = match.group("body")
             in_list = previous_end in (":", ";")
-            full = width is not None and len(line.rstrip()) >= width * 0.8
+            full = len(line.rstrip()) >= (width * 0.8 if width else 70)
             if (glued or (in_list and full)) and not body.startswith(("–", "-", "—")) and not re.search(r"\s[–—-]\s", body):
                 body_start = start + match.start("body")
                 dash_start = start + match.start("dash")

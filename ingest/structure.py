@@ -42,15 +42,19 @@ def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Tre
     limit = agreed if agreed is not None else (headers[0].line.index if headers else len(lines))
     title_index = front_mod.find_title(lines, limit)
     if title_index is None:
-        warnings.append(Warning(code="no-title", message="no line naming the agreement before its preamble; the first line is taken as its title"))
-        first = content(lines[:limit]) or content(lines)
-        title_index = first[0].index
-    front = lines[:title_index]
+        first = content(lines[:limit])
+        if first:
+            warnings.append(Warning(code="no-title", message="no line names the agreement before its preamble; its first line is taken as the title"))
+            title_index = first[-1].index if len(first) == 1 else first[0].index
+        else:
+            warnings.append(Warning(code="no-title", message="the text has no title before its articles"))
+    front = lines[:title_index] if title_index is not None else lines[:limit]
     approval, front_rest = front_mod.parse_approval(text, front)
     draft = front_mod.is_draft(front)
 
     preamble_end = agreed if agreed is not None else limit
-    notes, preamble_lines = front_mod.split_notes(content(lines[title_index + 1 : preamble_end]))
+    after_title = title_index + 1 if title_index is not None else limit
+    notes, preamble_lines = front_mod.split_notes(content(lines[after_title:preamble_end]))
     if agreed is not None:
         preamble_lines.append(lines[agreed])
     preamble = tuple(ln.alinea() for ln in content(preamble_lines))
@@ -79,8 +83,8 @@ def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Tre
         from_act = front_mod.signed_from_act(approval)
         if from_act is not None:
             signed = from_act if signed is None else type(signed)(date=from_act.date, place=signed.place or from_act.place)
-    title_line = lines[title_index]
-    title = title_line.text.strip()
+    title_line = lines[title_index] if title_index is not None else None
+    title = title_line.text.strip() if title_line else ""
     return Treaty(
         id=treaty_id(title, signed.date if signed else None, approval.date if approval else None, draft),
         sha256=sha256,
@@ -100,7 +104,7 @@ def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Tre
         signatures=tuple(signatures),
         front_matter=tuple(ln.alinea() for ln in content(front_rest)),
         notes=tuple(ln.alinea() for ln in notes),
-        title_span=title_line.span,
+        title_span=title_line.span if title_line else None,
         depositary=closing.depositary if closing else None,
         languages=closing.languages if closing else (),
         warnings=tuple(warnings),

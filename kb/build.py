@@ -3,9 +3,9 @@
 Why it is shaped like this: the API server may be reading the knowledge base while
 a build runs, and a build may die at any moment (an exception, Ctrl-C, SIGKILL, a
 full disk). So a build never writes where a reader looks. It writes a complete
-version into ``versions/.tmp-<version>/``, fsyncs it, renames the folder into place
-and only then swaps the one-line ``CURRENT`` file with ``os.replace``, the single
-atomic step that publishes it. Until that step the previous version stays current;
+version into ``versions/.tmp-<timestamp>/``, fsyncs it, renames the folder to its
+version name (timestamp plus content hash) and only then swaps the one-line
+``CURRENT`` file with ``os.replace``, the single atomic step that publishes it. Until that step the previous version stays current;
 a build that raises removes its temp folder, and one that was killed leaves a
 ``.tmp-*`` folder that the next build (holding the build lock) sweeps away.
 """
@@ -24,12 +24,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
+
 from ingest.errors import IngestError
 from ingest.model import Treaty
 from ingest.pipeline import source_files
 from kb.errors import BuildError
 from kb.paths import DB_NAME, MANIFEST_NAME, TMP_PREFIX, KbPaths, is_version_name
-from kb.schema import SCHEMA_VERSION, TABLES, create_schema, insert_treaty
+from kb.schema import SCHEMA_VERSION, TABLES, create_schema, insert_treaty, set_meta
 
 try:  # POSIX: serialise builds. Elsewhere builds are assumed not to overlap.
     import fcntl
@@ -81,6 +83,7 @@ class BuildResult:
     version: str
     path: Path
     built_at: str
+    content_sha256: str
     treaty_ids: tuple[str, ...]
     counts: Mapping[str, int]
     sources: tuple[SourceFile, ...]
@@ -122,14 +125,22 @@ def build(
     paths.versions.mkdir(parents=True, exist_ok=True)
     with _build_lock(paths):
         _sweep_stale_tmp(paths)
-        built_at = datetime.now(UTC)
-        version = _version_name(built_at, sources, paths)
-        return _build_version(paths, version, built_at, files, sources, parse, progress, keep)
+        built_at = _after_latest(datetime.now(UTC), paths)
+        return _build_version(paths, built_at, files, sources, parse, progress, keep)
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """What ``_write_db`` leaves behind: the version it named, counts, per-source outcome."""
+
+    version: str
+    digest: str
+    counts: dict[str, int]
+    sources: tuple[SourceFile, ...]
 
 
 def _build_version(
     paths: KbPaths,
-    version: str,
     built_at: datetime,
     files: list[Path],
     sources: list[SourceFile],
@@ -137,34 +148,39 @@ def _build_version(
     progress: Progress | None,
     keep: int,
 ) -> BuildResult:
-    tmp = paths.tmp_dir(version)
-    final = paths.version_dir(version)
+    stamp = _stamp(built_at)
+    tmp = paths.tmp_dir(stamp)  # the content hash, the rest of the name, is known only at the end
+    renamed: Path | None = None  # set only once the rename happened: never delete what we did not make
     published = False
     tmp.mkdir()
     try:
-        counts, done = _write_db(tmp / DB_NAME, version, files, sources, parse, progress)
-        errors = tuple(SourceError(s.path, s.error) for s in done if s.error)
-        manifest = _manifest(version, built_at, done, counts, errors)
+        written = _write_db(tmp / DB_NAME, stamp, files, sources, parse, progress)
+        errors = tuple(SourceError(s.path, s.error) for s in written.sources if s.error)
+        manifest = _manifest(written, built_at, errors)
         _write_file(tmp / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
         _fsync_file(tmp / DB_NAME)
         _fsync_dir(tmp)
+        final = paths.version_dir(written.version)
         os.rename(tmp, final)
+        renamed = final
         _fsync_dir(paths.versions)
-        _publish(paths, version)
+        _publish(paths, written.version)
         published = True
     except BaseException:
         if not published:
             shutil.rmtree(tmp, ignore_errors=True)
-            shutil.rmtree(final, ignore_errors=True)
+            if renamed is not None:
+                shutil.rmtree(renamed, ignore_errors=True)
         raise
-    pruned = _prune(paths, version, keep)
+    pruned = _prune(paths, written.version, keep)
     return BuildResult(
-        version=version,
+        version=written.version,
         path=final,
         built_at=_iso(built_at),
-        treaty_ids=tuple(s.treaty_id for s in done if s.treaty_id),
-        counts=counts,
-        sources=tuple(done),
+        content_sha256=written.digest,
+        treaty_ids=tuple(s.treaty_id for s in written.sources if s.treaty_id),
+        counts=written.counts,
+        sources=written.sources,
         errors=errors,
         pruned=pruned,
     )
@@ -172,42 +188,53 @@ def _build_version(
 
 def _write_db(
     db_path: Path,
-    version: str,
+    stamp: str,
     files: list[Path],
     sources: list[SourceFile],
     parse: Parse,
     progress: Progress | None,
-) -> tuple[dict[str, int], list[SourceFile]]:
-    """Parse and insert one treaty at a time, in one transaction; then leave WAL mode
-    so the finished folder is a single self-contained file."""
+) -> _Written:
+    """Parse and insert one treaty at a time, in one transaction, hashing what goes in;
+    then leave WAL mode so the finished folder is a single self-contained file.
+
+    The hash covers the stored exports and the per-file errors, not the inputs: two
+    builds share a hash exactly when they would serve the same answers, so a parser
+    change shows in the version name even when the corpus did not change."""
     counts = dict.fromkeys(TABLES, 0)
     done: list[SourceFile] = []
     seen: dict[str, str] = {}
+    digest = hashlib.sha256(f"kelisim-kb schema={SCHEMA_VERSION}\n".encode())
     conn = sqlite3.connect(db_path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        create_schema(conn, {"version": version})  # executescript: runs outside any transaction
+        create_schema(conn)  # executescript: runs outside any transaction
         conn.execute("BEGIN")
         for i, (path, src) in enumerate(zip(files, sources, strict=True), 1):
             try:
                 treaty = parse(path)
             except IngestError as exc:
-                src = replace(src, error=str(exc))
+                src = replace(src, error=exc.reason)
             else:
                 if treaty.id in seen:
                     src = replace(src, error=f"duplicate treaty id {treaty.id!r} (also from {seen[treaty.id]})")
                 else:
                     seen[treaty.id] = src.path
-                    for table, n in insert_treaty(conn, treaty, len(seen) - 1).items():
+                    export = msgspec.json.encode(treaty)
+                    for table, n in insert_treaty(conn, treaty, len(seen) - 1, export).items():
                         counts[table] += n
                     src = replace(src, treaty_id=treaty.id)
+                    digest.update(f"T {src.path}\n".encode() + export + b"\n")
+            if src.error:
+                digest.update(f"E {src.path}\t{src.error}\n".encode())
             done.append(src)
             if progress:
                 what = f"error: {src.error}" if src.error else f"{src.treaty_id} ({len(treaty.articles)} articles)"
                 progress(f"[{i}/{len(files)}] {src.path}: {what}")
         if not seen:
             raise BuildError(f"no treaty parsed: all {len(files)} source files failed")
+        version = f"{stamp}-{digest.hexdigest()[:8]}"
+        set_meta(conn, {"version": version, "content_sha256": digest.hexdigest()})
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
@@ -215,7 +242,7 @@ def _write_db(
             raise RuntimeError(f"could not leave WAL mode (journal_mode={mode})")
     finally:
         conn.close()
-    return counts, done
+    return _Written(version, digest.hexdigest(), counts, tuple(done))
 
 
 def _describe(path: Path, corpus_dir: Path) -> SourceFile:
@@ -243,42 +270,38 @@ def _kelisim_version() -> str:
         return "0+unknown"
 
 
-def _version_name(now: datetime, sources: list[SourceFile], paths: KbPaths) -> str:
-    """``<UTC timestamp to the µs>Z-<8 hex of content hash>``. The timestamp is nudged past
-    the newest existing version so lexical order stays build order even if the clock
-    steps back; the hash lets two versions built from the same input be recognised."""
-    h = hashlib.sha256(f"schema={SCHEMA_VERSION}\nkelisim={_kelisim_version()}\n".encode())
-    for s in sources:
-        h.update(f"{s.path}\t{s.sha256}\n".encode())
+def _after_latest(now: datetime, paths: KbPaths) -> datetime:
+    """``now``, nudged past the newest existing version if the clock stepped back, so
+    lexical order of version names stays build order (pruning relies on it)."""
     existing = [n for n in os.listdir(paths.versions) if is_version_name(n)]
     if existing:
         latest = datetime.strptime(max(existing)[:21], "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
         if now <= latest:
             now = latest + timedelta(microseconds=1)
-    return f"{now:%Y%m%dT%H%M%S}{now.microsecond:06d}Z-{h.hexdigest()[:8]}"
+    return now
+
+
+def _stamp(moment: datetime) -> str:
+    """The timestamp half of a version name: UTC to the microsecond, ``20251121T053800123456Z``."""
+    return f"{moment:%Y%m%dT%H%M%S}{moment.microsecond:06d}Z"
 
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _manifest(
-    version: str,
-    built_at: datetime,
-    sources: list[SourceFile],
-    counts: Mapping[str, int],
-    errors: tuple[SourceError, ...],
-) -> dict[str, object]:
+def _manifest(written: _Written, built_at: datetime, errors: tuple[SourceError, ...]) -> dict[str, object]:
     return {
-        "version": version,
+        "version": written.version,
         "kelisim_version": _kelisim_version(),
         "schema_version": SCHEMA_VERSION,
         "built_at": _iso(built_at),
+        "content_sha256": written.digest,
         "sources": [
             {"path": s.path, "sha256": s.sha256, "bytes": s.bytes, "treaty_id": s.treaty_id, "error": s.error}
-            for s in sources
+            for s in written.sources
         ],
-        "counts": dict(counts),
+        "counts": dict(written.counts),
         "errors": [{"source": e.source, "error": e.error} for e in errors],
     }
 

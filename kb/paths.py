@@ -9,7 +9,7 @@ Layout under a kb root::
             20251121T053800123456Z-1a2b3c4d/
                 kb.sqlite
                 manifest.json
-            .tmp-<version>/     # a build in progress (or one killed midway)
+            .tmp-<timestamp>/   # a build in progress (or one killed midway)
 
 ``CURRENT`` is a plain file swapped with ``os.replace`` rather than a symlink, so
 the swap is atomic on every platform and survives copying the folder around.
@@ -29,8 +29,9 @@ TMP_PREFIX = ".tmp-"
 LOCK_NAME = ".build.lock"
 
 VERSION_RE = re.compile(r"^\d{8}T\d{12}Z-[0-9a-f]{8}$")
-"""A version name: UTC timestamp to the microsecond, then 8 hex digits of content
-hash. Lexical order is build order, which is what pruning relies on."""
+"""A version name: UTC timestamp to the microsecond, then the first 8 hex digits of
+the content hash (of what the build stored, see ``kb.build``). Lexical order is build
+order, which is what pruning relies on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +59,9 @@ class KbPaths:
     def version_dir(self, version: str) -> Path:
         return self.versions / version
 
-    def tmp_dir(self, version: str) -> Path:
-        return self.versions / (TMP_PREFIX + version)
+    def tmp_dir(self, stamp: str) -> Path:
+        """Where a build writes before its content hash, and so its name, is known."""
+        return self.versions / (TMP_PREFIX + stamp)
 
 
 def is_version_name(name: str) -> bool:

@@ -88,20 +88,26 @@ CREATE TABLE annexes (
 """
 
 
-def create_schema(conn: sqlite3.Connection, meta: Mapping[str, str]) -> None:
-    """Create every table in an empty database and record ``meta`` (schema version, …).
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Create every table in an empty database and record the schema version.
     Call it outside a transaction: ``executescript`` commits whatever is pending."""
     conn.executescript(DDL)
-    rows = {"schema_version": str(SCHEMA_VERSION), **meta}
-    conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", sorted(rows.items()))
+    set_meta(conn, {"schema_version": str(SCHEMA_VERSION)})
+
+
+def set_meta(conn: sqlite3.Connection, values: Mapping[str, str]) -> None:
+    """Record facts about the build (version name, content hash) inside the file itself,
+    so a ``kb.sqlite`` copied away from its folder still says what it is."""
+    conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", sorted(values.items()))
 
 
 def _json(value: object) -> str | None:
     return None if value is None else msgspec.json.encode(value).decode("utf-8")
 
 
-def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int) -> dict[str, int]:
-    """Write one treaty into every table; return the rows added per table."""
+def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int, export: bytes | None = None) -> dict[str, int]:
+    """Write one treaty into every table; return the rows added per table. ``export`` is
+    ``msgspec.json.encode(treaty)`` when the caller already has it."""
     conn.execute(
         "INSERT INTO treaties (id, ord, sha256, source, title, draft, approval, signed,"
         " entry_into_force_date, parties, export) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -116,7 +122,7 @@ def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int) -> dict[s
             _json(treaty.signed),
             treaty.entry_into_force_date,
             _json(list(treaty.parties)),
-            msgspec.json.encode(treaty),
+            export if export is not None else msgspec.json.encode(treaty),
         ),
     )
     articles, paragraphs, points = [], [], []

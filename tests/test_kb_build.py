@@ -64,6 +64,8 @@ def test_build_counts_and_manifest(corpus: Path, kb_root: Path) -> None:
     assert manifest["schema_version"] == 1
     assert manifest["kelisim_version"]
     assert manifest["built_at"].endswith("Z")
+    assert manifest["content_sha256"] == result.content_sha256
+    assert result.version.endswith("-" + result.content_sha256[:8])
     assert manifest["counts"] == expected
     assert manifest["errors"] == []
     by_path = {s["path"]: s for s in manifest["sources"]}

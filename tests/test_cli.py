@@ -1,0 +1,74 @@
+"""``kelisim build`` and ``kelisim serve``: exit codes, defaults, what gets printed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api import cli
+from kb.store import read_current
+
+REPO = Path(__file__).resolve().parents[1]
+needs_parser = pytest.mark.skipif(not (REPO / "ingest" / "structure.py").exists(), reason="parser not written yet")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(REPO / "corpus", tmp_path / "corpus"))
+
+
+def test_build_with_nothing_to_build_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    assert cli.main(["build", "--corpus", str(tmp_path / "empty"), "--kb", str(tmp_path / "kb")]) == 2
+    assert "no source files" in capsys.readouterr().err
+
+
+@needs_parser
+def test_build_prints_one_summary_line(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["build", "--corpus", str(corpus), "--kb", str(tmp_path / "kb"), "--quiet"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("built ") and "5 treaties" in out[0]
+    assert out[0].split()[1].rstrip(":") == read_current(tmp_path / "kb")
+
+
+@needs_parser
+def test_kb_root_defaults_to_env_then_var_kb(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(cli.KB_ENV, raising=False)
+    assert cli.main(["build", "-q"]) == 0  # corpus/ and var/kb under the current directory
+    assert read_current(tmp_path / "var" / "kb")
+    monkeypatch.setenv(cli.KB_ENV, str(tmp_path / "elsewhere"))
+    assert cli.main(["build", "-q"]) == 0
+    assert read_current(tmp_path / "elsewhere")
+
+
+@needs_parser
+def test_serve_builds_then_runs_uvicorn(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append({"app": app, **kw}))
+    kb = tmp_path / "kb"
+    assert cli.main(["serve", "--corpus", str(corpus), "--kb", str(kb), "--port", "8123"]) == 0
+    first = read_current(kb)
+    assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8123
+    assert "http://127.0.0.1:8123/" in capsys.readouterr().out
+
+    # --no-build with a current version serves it as is.
+    assert cli.main(["serve", "--corpus", str(tmp_path / "missing"), "--kb", str(kb), "--no-build"]) == 0
+    assert read_current(kb) == first and len(calls) == 2
+
+
+def test_serve_with_nothing_built_and_nothing_to_build_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: pytest.fail("must not serve"))
+    assert cli.main(["serve", "--corpus", str(tmp_path / "missing"), "--kb", str(tmp_path / "kb"), "--no-build"]) == 2
+
+
+def test_parse_subcommand_is_registered() -> None:
+    args = cli.build_parser().parse_args(["parse", "some.txt", "--format", "json"])
+    assert args.command == "parse"
