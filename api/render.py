@@ -15,7 +15,7 @@ from typing import Literal
 
 from jinja2 import Environment
 
-from ingest.model import Alinea, Approval, Article, Division, Paragraph, Point, Treaty
+from ingest.model import Alinea, Annex, Approval, Article, Division, Paragraph, Point, Table, Treaty
 
 _DASHES = ("-", "–", "—")
 
@@ -132,6 +132,42 @@ def alinea_texts(alineas: Iterable[Alinea]) -> list[str]:
     return [line for a in sorted(alineas, key=lambda a: a.span.start) for line in lines(a.text)]
 
 
+@dataclass(frozen=True, slots=True)
+class AnnexBlock:
+    """One piece of an annex body: a line of text, or a table in its place."""
+
+    text: str = ""
+    table: Table | None = None
+
+
+def annex_blocks(treaty: Treaty, annex: Annex) -> list[AnnexBlock]:
+    """The annex body with each table printed once, where it stands. ``Annex.text``
+    includes the table cells as lines; those lines are located through the spans
+    (tables' spans are offsets into ``Treaty.text``) and replaced by the table. If the
+    text cannot be located, the lines come first and the tables after them."""
+    text_lines = [AnnexBlock(text=line) for line in lines(annex.text)]
+    if not annex.tables:
+        return text_lines
+    tables = sorted(annex.tables, key=lambda t: t.span.start)
+    base = treaty.text.find(annex.text, annex.span.start, annex.span.end) if annex.text else -1
+    if base < 0:
+        return text_lines + [AnnexBlock(table=t) for t in tables]
+    out: list[AnnexBlock] = []
+    placed: set[int] = set()
+    pos = base
+    for raw in annex.text.splitlines(keepends=True):
+        start, pos = pos, pos + len(raw)
+        inside = next((i for i, t in enumerate(tables) if t.span.start <= start < t.span.end), None)
+        if inside is None:
+            if raw.strip():
+                out.append(AnnexBlock(text=raw.strip()))
+        elif inside not in placed:
+            placed.add(inside)
+            out.append(AnnexBlock(table=tables[inside]))
+    out += [AnnexBlock(table=t) for i, t in enumerate(tables) if i not in placed]
+    return out
+
+
 def install(env: Environment) -> None:
     """Register the helpers on the Jinja environment (``TemplateConfig.engine_callback``)."""
     env.globals.update(
@@ -142,6 +178,7 @@ def install(env: Environment) -> None:
         division_label=division_label,
         approval_line=approval_line,
         alinea_texts=alinea_texts,
+        annex_blocks=annex_blocks,
     )
     env.filters["lines"] = lines
     env.trim_blocks = True

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 @dataclass(frozen=True, slots=True)
 class Edit:
@@ -99,17 +101,34 @@ class MappedText:
                 edits.append(Edit(match.start(), match.end(), new))
         return self.apply(edits)
 
+    def sub_words(self, letters: re.Pattern[str], repl: Callable[[str], str | None]) -> "MappedText":
+        """Rewrite whole words that contain a match of ``letters``; cheaper than a word
+        pattern with look-aheads when such words are rare. ``repl`` gets the word."""
+        text = self.text
+        edits = []
+        last_end = -1
+        for hit in letters.finditer(text):
+            if hit.start() < last_end:
+                continue
+            start = hit.start()
+            while start > 0 and (text[start - 1].isalpha()):
+                start -= 1
+            end = hit.end()
+            while end < len(text) and text[end].isalpha():
+                end += 1
+            last_end = end
+            new = repl(text[start:end])
+            if new is not None and new != text[start:end]:
+                edits.append(Edit(start, end, new))
+        return self.apply(edits)
+
     def runs(self) -> tuple[tuple[int, int, int], ...]:
         """The offset map as runs ``(text_start, source_start, length)`` of consecutive
         characters: compact enough to ship with the export."""
-        runs: list[tuple[int, int, int]] = []
         n = len(self.text)
-        i = 0
-        offs = self.offsets
-        while i < n:
-            j = i + 1
-            while j < n and offs[j] == offs[j - 1] + 1:
-                j += 1
-            runs.append((i, offs[i], j - i))
-            i = j
-        return tuple(runs)
+        if n == 0:
+            return ()
+        offs = np.asarray(self.offsets[:n], dtype=np.int64)
+        starts = np.concatenate(([0], np.flatnonzero(np.diff(offs) != 1) + 1))
+        lengths = np.diff(np.concatenate((starts, [n])))
+        return tuple(zip(starts.tolist(), offs[starts].tolist(), lengths.tolist()))

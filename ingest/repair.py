@@ -221,7 +221,6 @@ _LATIN_TO_CYRILLIC = {
     "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "I": "І", "K": "К", "M": "М",
     "O": "О", "P": "Р", "T": "Т", "X": "Х", "Y": "Ү",
 }
-_MIXED_WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -229,15 +228,14 @@ def fix_mixed_script_words(mt: MappedText) -> MappedText:
     """Latin look-alikes inside Cyrillic words become Cyrillic: "қауiпсiздiк" → "қауіпсіздік",
     "ОАӨAYO" → "ОАӨАҮО". A word with no Cyrillic letter ("Iňňän gizlin") is left alone."""
 
-    def fix(match: re.Match[str]) -> str | None:
-        word = match.group(0)
-        if not (CYRILLIC.search(word) and _LATIN.search(word)):
+    def fix(word: str) -> str | None:
+        if not CYRILLIC.search(word):
             return None
         if any(ch.isascii() and ch.isalpha() and ch not in _LATIN_TO_CYRILLIC for ch in word):
             return None  # a Latin letter with no Cyrillic twin: a real mixed token, keep it
         return "".join(_LATIN_TO_CYRILLIC.get(ch, ch) for ch in word)
 
-    return mt.sub(_MIXED_WORD, fix)
+    return mt.sub_words(_LATIN, fix)
 
 
 _LETTER_SPACED = re.compile(r"(?<![^\s(\"«])(?:[^\W\d_] ){2,}[^\W\d_](?: (?=[.,;:!?]))?(?![^\W\d_])")
@@ -376,25 +374,29 @@ _TOKEN = re.compile(r"[^\W\d_]+")
 
 
 def _vocabulary(text: str) -> Counter[str]:
-    return Counter(w.lower() for w in _TOKEN.findall(text))
+    return Counter(_TOKEN.findall(text.lower()))
 
 
-_DOUBLE_SPACED_RUN = re.compile(r"[^\n]*\S  \S[^\n]*  \S[^\n]*")
 _SPLIT_PAIR = re.compile(r"(?<![^\W\d_])([^\W\d_]{1,4}) ([^\W\d_]{2,})(?![^\W\d_])")
 
 
 def join_split_words(mt: MappedText) -> MappedText:
     """Inside a double-spaced run, "бер ілген" → "берілген" when the document uses the
-    joined word elsewhere. (Runs at the end of the pipeline's first half, while the
-    double spaces still mark such runs.)"""
-    vocab = _vocabulary(mt.text)
+    joined word elsewhere. Runs while the double spaces still mark such runs (a line
+    with two or more double spaces between words)."""
     edits: list[Edit] = []
-    for run in _DOUBLE_SPACED_RUN.finditer(mt.text):
-        for chunk in re.finditer(r"\S+(?: \S+)*", run.group(0)):
+    vocab: Counter[str] | None = None
+    for start, end in _lines(mt):
+        line = mt.text[start:end].strip()
+        if line.count("  ") < 2:
+            continue
+        vocab = vocab if vocab is not None else _vocabulary(mt.text)
+        base = mt.text.index(line, start) if line else start
+        for chunk in re.finditer(r"\S+(?: \S+)*", line):
             for pair in _SPLIT_PAIR.finditer(chunk.group(0)):
                 joined = (pair.group(1) + pair.group(2)).lower()
                 if vocab[joined] and not vocab[pair.group(1).lower()] > vocab[joined]:
-                    at = run.start() + chunk.start() + pair.end(1)
+                    at = base + chunk.start() + pair.end(1)
                     edits.append(Edit(at, at + 1, ""))
     return mt.apply(edits)
 
@@ -489,11 +491,8 @@ def fix_u_for_short_u(mt: MappedText) -> MappedText:
     document uses the "ұ" spelling of the same word more often than the "ү" one."""
     vocab = _vocabulary(mt.text)
 
-    def fix(match: re.Match[str]) -> str | None:
-        word = match.group(0)
+    def fix(word: str) -> str | None:
         low = word.lower()
-        if "ү" not in low:
-            return None
         candidate = low.replace("ү", "ұ")
         if vocab[candidate] > vocab[low]:
             return "".join(
@@ -507,7 +506,10 @@ def fix_u_for_short_u(mt: MappedText) -> MappedText:
                     return word[:i] + ("Ұ" if word[i] == "Ү" else "ұ") + word[i + 1 :]
         return None
 
-    return mt.sub(_TOKEN, fix)
+    return mt.sub_words(_U_LETTER, fix)
+
+
+_U_LETTER = re.compile(r"[үҮ]")
 
 
 # The pipeline --------------------------------------------------------------------------

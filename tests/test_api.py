@@ -167,7 +167,8 @@ def test_reader_page(client: TestClient) -> None:
     assert '<span class="num">1)</span><span>ақпарат алмасуды;</span>' in html  # point, label not doubled
     assert "Тараптар, ынтымақтастықты дамыту ниетімен," in html  # preamble
     assert "екі данада жасалды" in html  # closing
-    assert 'id="annex-1"' in html and "<td>A</td>" in html  # annex with its table
+    assert 'id="annex-1"' in html and "<td>A</td>" in html  # annex with its table …
+    assert "A | B" not in html  # … printed once, not also as the text lines it came from
     assert "Келісімді бекіту туралы" in html  # approving act
     assert "<script" not in html
 
