@@ -1,4 +1,4 @@
-"""The ``kelisim`` command: ``build``, ``serve`` and ``parse``.
+"""The ``kelisim`` command: ``build``, ``serve``, ``parse`` and ``schema``.
 
 Each subcommand is a thin shell over one library call (``kb.build.build``,
 ``api.app.create_app``, ``api.parse_cmd.run``) so everything it does is testable
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--no-build", action="store_true", help="serve the current version if there is one")
 
     parse_cmd.add_parser(sub)
+    sub.add_parser("schema", help="print the JSON Schema of the parse export (docs/parse.schema.json)")
     return parser
 
 
@@ -58,6 +59,9 @@ def _build(corpus: Path, kb_root: Path, quiet: bool) -> int:
     except BuildError as exc:
         print(f"kelisim build: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a bug or a full disk: the previous version stays current
+        print(f"kelisim build: failed, previous version kept: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     print(result.summary())
     for error in result.errors:
         print(f"  skipped {error.source}: {error.error}", file=sys.stderr)
@@ -101,6 +105,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "parse":
         return parse_cmd.run(args)
+    if args.command == "schema":
+        import json
+
+        from ingest.schema import parse_schema
+
+        print(json.dumps(parse_schema(), ensure_ascii=False, indent=2))
+        return 0
     kb_root = args.kb if args.kb is not None else default_kb_root()
     if args.command == "build":
         return _build(args.corpus, kb_root, args.quiet)

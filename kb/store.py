@@ -70,7 +70,11 @@ class KnowledgeBase:
             self._conn.close()
             found = schema[0] if schema else "none"
             raise KbUnavailable(f"{db}: schema version {found}, this kelisim reads {SCHEMA_VERSION}; rebuild")
-        self._manifest: dict[str, Any] = json.loads((self.path / MANIFEST_NAME).read_text("utf-8"))
+        try:
+            self._manifest: dict[str, Any] = json.loads((self.path / MANIFEST_NAME).read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            self._conn.close()
+            raise KbUnavailable(f"{self.path / MANIFEST_NAME}: unreadable ({exc})") from None
 
     # -- plumbing -------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +19,6 @@ from kb.build import build
 from tests.kb_samples import fake_parse, make_treaty, write_fake_corpus
 
 REPO = Path(__file__).resolve().parents[1]
-HAVE_AKN = importlib.util.find_spec("ingest.akn") is not None
-PARSER_READY = (REPO / "ingest" / "structure.py").exists()
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +114,6 @@ def test_no_id_makes_a_500(client: TestClient, treaty_id: str, num: str) -> None
         assert client.get(url).status_code < 500, url
 
 
-@pytest.mark.skipif(not HAVE_AKN, reason="ingest/akn.py not written yet")
 def test_akn(client: TestClient) -> None:
     r = client.get("/api/v1/treaties/a/akn.xml")
     assert r.status_code == 200
@@ -214,8 +210,6 @@ def test_a_new_build_is_served_without_restart(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def real_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    if not PARSER_READY:
-        pytest.skip("ingest/structure.py not written yet")
     root = tmp_path_factory.mktemp("real")
     shutil.copytree(REPO / "corpus", root / "corpus")
     build(root / "corpus", root / "kb", progress=None)
@@ -238,7 +232,6 @@ def test_real_corpus_end_to_end(real_client: TestClient) -> None:
             assert r.json()["citation"].endswith(f", {art['num']}-бап")
         if any(a["num"] == "4" for a in full["articles"]):
             assert 'id="art-4"' in page.text
-        if HAVE_AKN:
-            akn = real_client.get(f"/api/v1/treaties/{quote(t['id'], safe='')}/akn.xml")
-            assert akn.status_code == 200
-            assert akn.headers["content-type"].startswith("application/akn+xml")
+        akn = real_client.get(f"/api/v1/treaties/{quote(t['id'], safe='')}/akn.xml")
+        assert akn.status_code == 200
+        assert akn.headers["content-type"].startswith("application/akn+xml")

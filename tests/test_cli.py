@@ -12,7 +12,6 @@ from api import cli
 from kb.store import read_current
 
 REPO = Path(__file__).resolve().parents[1]
-needs_parser = pytest.mark.skipif(not (REPO / "ingest" / "structure.py").exists(), reason="parser not written yet")
 
 
 @pytest.fixture
@@ -26,7 +25,6 @@ def test_build_with_nothing_to_build_exits_2(tmp_path: Path, capsys: pytest.Capt
     assert "no source files" in capsys.readouterr().err
 
 
-@needs_parser
 def test_build_prints_one_summary_line(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["build", "--corpus", str(corpus), "--kb", str(tmp_path / "kb"), "--quiet"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
@@ -34,7 +32,6 @@ def test_build_prints_one_summary_line(corpus: Path, tmp_path: Path, capsys: pyt
     assert out[0].split()[1].rstrip(":") == read_current(tmp_path / "kb")
 
 
-@needs_parser
 def test_kb_root_defaults_to_env_then_var_kb(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -47,7 +44,6 @@ def test_kb_root_defaults_to_env_then_var_kb(
     assert read_current(tmp_path / "elsewhere")
 
 
-@needs_parser
 def test_serve_builds_then_runs_uvicorn(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -72,3 +68,29 @@ def test_serve_with_nothing_built_and_nothing_to_build_exits_2(tmp_path: Path, m
 def test_parse_subcommand_is_registered() -> None:
     args = cli.build_parser().parse_args(["parse", "some.txt", "--format", "json"])
     assert args.command == "parse"
+
+
+def test_serve_keeps_the_previous_version_when_the_rebuild_crashes(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kb = tmp_path / "kb"
+    assert cli.main(["build", "--corpus", str(corpus), "--kb", str(kb), "-q"]) == 0
+    before = read_current(kb)
+
+    def broken_parse(path: Path) -> Any:
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr("ingest.pipeline.parse_path", broken_parse)
+    served: list[Any] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: served.append(app))
+    assert cli.main(["serve", "--corpus", str(corpus), "--kb", str(kb)]) == 0
+    err = capsys.readouterr().err
+    assert "previous version kept: RuntimeError: parser bug" in err and "serving the previous version" in err
+    assert read_current(kb) == before and len(served) == 1
+
+
+def test_schema_subcommand_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert cli.main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads((REPO / "docs" / "parse.schema.json").read_text(encoding="utf-8"))
