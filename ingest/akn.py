@@ -79,6 +79,11 @@ def _token(num: str | None) -> str:
     return _NOT_TOKEN.sub("-", _clean(num)).strip("-")
 
 
+def _class(value: str) -> str:
+    """A model literal ("authorises_signing", "dash") as one token of a ``class`` list."""
+    return "".join(_clean(value).split())
+
+
 class _Ids:
     """Hands out eIds ``{parent}__{kind}_{num}`` per the AKN naming convention, numbering
     unnumbered elements ``u1``, ``u2``… and suffixing a repeat (a parser hiccup giving two
@@ -189,8 +194,13 @@ def _work_year(treaty: Treaty) -> str:
 
 
 def _slug(treaty: Treaty) -> str:
-    """The id as a URI segment; the id is already a slug, this only guards the URI."""
-    return _NOT_SLUG.sub("-", treaty.id).strip("-") or treaty.sha256[:16] or "unknown"
+    """The id as a URI segment, without the year the URI already carries before it
+    ("2017-kupiia-…" → "kupiia-…"); the id is already a slug, this only guards the URI."""
+    slug = _NOT_SLUG.sub("-", treaty.id).strip("-")
+    year = _work_year(treaty)
+    if slug.startswith(f"{year}-") and len(slug) > len(year) + 1:
+        slug = slug[len(year) + 1 :]
+    return slug or treaty.sha256[:16] or "unknown"
 
 
 def _work_uri(treaty: Treaty) -> str:
@@ -264,7 +274,7 @@ def _approval(approval: Approval) -> etree._Element:
     if _one_line(approval.issuer):
         parts.append(E.docAuthority(_one_line(approval.issuer)))
     separated = [item for i, part in enumerate(parts) for item in ((", ", part) if i else (part,))]
-    return _inline_p(*separated, **{"class": f"approval {_token(approval.action)}"})
+    return _inline_p(*separated, **{"class": f"approval {_class(approval.action)}"})
 
 
 def _conclusions(treaty: Treaty) -> etree._Element | None:
@@ -410,7 +420,7 @@ def _list(paragraph: Paragraph, label: str, paragraph_eid: str, ids: _Ids) -> et
 
 def _point(point: Point, list_eid: str, extra: list[str], ids: _Ids) -> etree._Element:
     """``<point class="{kind}">``; only numbered and lettered points carry a ``<num>``."""
-    el = E.point({"class": _token(point.kind)}, eId=ids.take(list_eid, "point", point.num))
+    el = E.point({"class": _class(point.kind)}, eId=ids.take(list_eid, "point", point.num))
     num = _bare(point.num)
     text = _clean(point.text).lstrip()
     if num:
@@ -443,11 +453,13 @@ def _attachment(treaty: Treaty, work: str, index: int, annex: Annex, ids: _Ids) 
 
 
 def _annex_blocks(treaty: Treaty, annex: Annex, att_eid: str, ids: _Ids) -> list[etree._Element]:
-    """The annex lines as ``<p>``, each table in place of the lines it covers. Placing needs
-    the annex text to sit at ``annex.span`` of the treaty text; when it does not, the
-    tables follow the text. Leading caption and title lines are already in the preface."""
+    """The annex lines as ``<p>``, each table in place of the lines it covers (tables carry
+    treaty-text spans, the annex text does not: it is found inside ``annex.span``; when it
+    is not there, the tables follow the text). Leading caption and title lines, if the text
+    has them, are skipped: the preface already shows them."""
     tables = sorted((t for t in annex.tables if any(t.rows)), key=lambda t: t.span.start)
-    base = annex.span.start if treaty.text[annex.span.start : annex.span.end] == annex.text else None
+    found = treaty.text.rfind(annex.text, annex.span.start, annex.span.end) if annex.text else -1
+    base = found if found >= 0 else None
     heading = {_one_line(annex.caption), _one_line(annex.title)} - {""}
     blocks: list[etree._Element] = []
     placed: set[int] = set()

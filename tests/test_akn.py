@@ -193,6 +193,7 @@ def full_treaty() -> Treaty:
     annex_start = t.pos
     caption = t.line("Келісімге 1-қосымша")
     annex_title = t.line("Құпиялылық белгілерінің салыстырмалы кестесі")
+    annex_body = t.pos
     t.line("Тараптар мынадай белгілерді пайдаланады:")
     table_start = t.pos
     rows = (("Қазақстан Республикасында", "Түрікменстанда"), ("Өте құпия", "Örän gizlin"), ("Құпия", "Gizlin"))
@@ -201,12 +202,13 @@ def full_treaty() -> Treaty:
     table = Table(rows=rows, span=Span(table_start, t.pos - 1))
     t.line("Кесте Тараптардың келісімі бойынша толықтырылуы мүмкін.")
     text = t.text
+    # As the parser gives it: the span from the caption on, the text after the title.
     annex = Annex(
         num="1",
         title=text[annex_title.start : annex_title.end],
         caption=text[caption.start : caption.end],
-        text=text[annex_start : t.pos],
-        span=Span(annex_start, t.pos),
+        text=text[annex_body : t.pos - 1],
+        span=Span(annex_start, t.pos - 1),
         tables=(table,),
     )
     return treaty(
@@ -463,6 +465,18 @@ def test_article_without_paragraphs_uses_its_text() -> None:
     assert_valid(root)
     assert xpath(root, "//a:paragraph/@eId") == ["art_1__para_u1"]
     assert xpath(root, "//a:paragraph/a:content/a:p/text()") == ["Бірінші жол.", "Екінші жол."]
+
+
+def test_annex_text_with_its_caption_and_title_lines() -> None:
+    """Annex text that starts at the caption: the caption and title lines show once, in the preface."""
+    full = full_treaty()
+    annex = full.annexes[0]
+    annex = msgspec.structs.replace(annex, text=full.text[annex.span.start : annex.span.end])
+    root = to_akn_tree(msgspec.structs.replace(full, annexes=(annex,)))
+    assert_valid(root)
+    body = xpath(root, "//a:attachment/a:doc/a:mainBody")[0]
+    assert [el.tag.split("}")[1] for el in body] == ["p", "table", "p"]
+    assert xpath(body, "a:p[1]/text()") == ["Тараптар мынадай белгілерді пайдаланады:"]
 
 
 def test_annex_tables_follow_text_when_spans_do_not_match() -> None:
