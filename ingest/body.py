@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from ingest.lines import Line, content, span_of, text_of
 from ingest.model import Alinea, Article, Division, Paragraph, Point, Span, Warning
-from ingest.patterns import ARTICLE_HEADER, CHAPTER_HEADER, SECTION_HEADER, is_structural_header
+from ingest.patterns import ARTICLE_HEADER, CHAPTER_HEADER, SECTION_HEADER, is_structural_header, kk_re
 
 PARAGRAPH_NUM = re.compile(r"^(?P<num>\d{1,3})\.(?!\d)\s*(?=\S)")
 NUMBER_POINT = re.compile(r"^(?P<num>\d{1,3})\)\s*")
-LETTER_POINT = re.compile(r"^(?P<num>[а-яәғқңөұүһі])\)\s*")
+LETTER_POINT = kk_re(r"^(?P<num>[а-яәғқңөұүһі])\)\s*")
 DASH_POINT = re.compile(r"^[–—-]\s*(?=\S)")
 
 

@@ -4,35 +4,39 @@ from __future__ import annotations
 
 import re
 
-from ingest.kazakh import LANGUAGE_WORD, LANGUAGES, read_number, strip_locative
+from ingest.kazakh import LANGUAGE_WORD, language_code, read_number, strip_locative
 from ingest.lines import Line, content, span_of, text_of
 from ingest.model import Alinea, Annex, Closing, Signed, Span, Table
-from ingest.patterns import ANNEX_HEADER, DATE, iso_date
+from ingest.patterns import ANNEX_HEADER, DATE, iso_date, kk_re
 
-CLOSING_START = re.compile(r"(?:\bжасалды\b|\bжасалған\b|\bқол\s+қойылды\b).*|.*\bқаласында\b.*\bдана", re.I)
-_ORIGINALS = re.compile(r"(?P<count>\d+|[а-яәғқңөұүһі]+)\s*(?:\([^)]*\)\s*)?(?:төлнұсқа|түпнұсқа)?\s*данада|(?P<count2>\d+|[а-яәғқңөұүһі]+)\s+(?:төлнұсқа|түпнұсқа)\s+дана\b", re.I)
-_PLACE = re.compile(r"(?P<place>[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+(?:\s+[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+)?)\s+қаласында|(?P<loc>[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+?(?:да|де|та|те))\s+(?:\S+\s+){0,8}?жасалды")
-_PREVAILING = re.compile(r"(?P<lang>\w+)\s+тіліндегі\s+мәтін(?:ге|ді|\s+басым)", re.I)
-_LANGUAGE_LIST = re.compile(r"(?P<langs>(?:[а-яәғқңөұүһі]+(?:,\s*|\s+және\s+|\s+мен\s+)){0,6}[а-яәғқңөұүһі]+)\s+тілдерінде|(?P<one>[а-яәғқңөұүһі]+)\s+тілінде", re.I)
-_KEPT_BY = re.compile(r"(?:данасы|дана)\s+(?P<where>.+?)\s+сақталады")
-_CAPTION_END = re.compile(r"(?:келісімге|шартқа|хаттамаға|конвенцияға|меморандумға|Келісімге|Шартқа|Хаттамаға|Конвенцияға)\s*$")
-_SIGNATURE = re.compile(r"үшін\b|_{3,}|^\s*(?:[А-ЯӘҒҚҢӨҰҮҺІ][\w-]*\s*){1,4}$")
+_CLOSING_VERB = kk_re(r"\b(?:жасалды|жасалған|қол\s+қойылды)\b|\bқаласында\b.*\bдана", re.I)
+_CLOSING_HINT = kk_re(r"дана|қаласында|жылғы|тілінде|тілдерінде|[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+?(?:да|де|та|те)\s")
+_ORIGINALS = kk_re(r"(?P<count>\d+|[а-яәғқңөұүһі]+)\s*(?:\([^)]*\)\s*)?(?:төлнұсқа|түпнұсқа)?\s*данада|(?P<count2>\d+|[а-яәғқңөұүһі]+)\s+(?:төлнұсқа|түпнұсқа)\s+дана\b", re.I)
+_PLACE = kk_re(r"(?P<place>[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+(?:\s+[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+)?)\s+қаласында|(?P<loc>[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+?(?:да|де|та|те))\s+(?:\S+\s+){0,8}?жасалды")
+_PREVAILING = kk_re(r"(?P<lang>\w+)\s+тіліндегі\s+мәтін(?:ге|ді|\s+басым)", re.I)
+_LANGUAGE_LIST = kk_re(r"(?P<langs>(?:[а-яәғқңөұүһі]+(?:,\s*|\s+және\s+|\s+мен\s+)){0,6}[а-яәғқңөұүһі]+)\s+тілдерінде|(?P<one>[а-яәғқңөұүһі]+)\s+тілінде", re.I)
+_KEPT_BY = kk_re(r"(?:данасы|дана)\s+(?P<where>.+?)\s+сақталады")
+_CAPTION_END = kk_re(r"(?:келісімге|шартқа|хаттамаға|конвенцияға|меморандумға|Келісімге|Шартқа|Хаттамаға|Конвенцияға)\s*$")
+_SIGNATURE = kk_re(r"үшін\b|_{3,}|^\s*(?:[А-ЯӘҒҚҢӨҰҮҺІ][\w-]*\s*){1,4}$")
 
 
 def find_closing(lines: list[Line], start: int, end: int) -> int | None:
     """The first line of the closing formula ("… қаласында … данада жасалды") in ``[start, end)``."""
     for line in lines[start:end]:
         text = line.text.strip()
-        if text and CLOSING_START.match(text) and (re.search(r"дана|қаласында|жылғы|тілінде|тілдерінде", text)):
+        if text and _CLOSING_VERB.search(text) and _CLOSING_HINT.search(text):
             return line.index
     return None
 
 
-def split_closing(text: str, lines: list[Line]) -> tuple[Closing | None, list[Alinea]]:
-    """The closing formula's sentences, then the signature blocks."""
+def split_closing(text: str, lines: list[Line], has_formula: bool = True) -> tuple[Closing | None, list[Alinea]]:
+    """The closing formula's sentences, then the signature blocks (all signatures when
+    the text has no closing formula)."""
     body = content(lines)
     if not body:
         return None, []
+    if not has_formula:
+        return None, [ln.alinea() for ln in body if ln.text.strip() != "\t"]
     formula: list[Line] = []
     for line in body:
         stripped = line.text.strip()
@@ -65,14 +69,14 @@ def _read_closing(text: str, span: Span) -> Closing:
     languages: list[str] = []
     lang_match = _LANGUAGE_LIST.search(text)
     if lang_match:
-        for word in LANGUAGE_WORD.findall(lang_match.group(0)):
-            code = LANGUAGES[word.lower()]
-            if code not in languages:
+        for word in LANGUAGE_WORD.finditer(lang_match.group(0)):
+            code = language_code(word.group(1))
+            if code and code not in languages:
                 languages.append(code)
     prevailing = None
     prev = _PREVAILING.search(text)
-    if prev and prev.group("lang").lower() in LANGUAGES:
-        prevailing = LANGUAGES[prev.group("lang").lower()]
+    if prev:
+        prevailing = language_code(prev.group("lang"))
     depositary = None
     kept = _KEPT_BY.search(text)
     if kept:

@@ -23,6 +23,7 @@ MAX_BYTES = 20 * 1024 * 1024
 conventions while a stray dump or archive is refused before it costs memory."""
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_KZ1048_TELLS = re.compile(r"[ЌќЋћЎўЈјҐґЇїЄєЅѕЏџ]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body|<p[\s>]|<div[\s>])", re.I)
 _BLOCK_TAGS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "title", "blockquote"}
@@ -66,6 +67,10 @@ def _decode_text(data: bytes, source: str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:  # cp1251 leaves only 0x98 undefined
             raise IngestError(source, f"not UTF-8, UTF-16 or Windows-1251 text ({exc.reason})") from None
         encoding = "cp1251"
+        if len(_KZ1048_TELLS.findall(text)) > 3:
+            # Kazakh's own Windows code page (KZ-1048) puts қ ғ ү ұ … where Windows-1251
+            # has Macedonian and Ukrainian letters that Kazakh text never uses
+            text, encoding = data.decode("kz1048", errors="replace"), "kz1048"
         if not _CYRILLIC.search(text):
             raise IngestError(source, "not UTF-8 text and no Cyrillic letters as Windows-1251: binary or unknown encoding")
     _refuse_binary(text, source)
@@ -95,54 +100,107 @@ def _looks_like_html(text: str) -> bool:
 
 
 def html_to_text(markup: str, source: str = "<html>") -> str:
-    """A page of the legal database as plain text, one block element a line.
+    """A page of the legal database as plain text in the shape of its text export.
 
-    lxml's HTML parser resolves entities itself and never fetches anything; scripts,
-    styles and comments are dropped. Malformed markup is repaired by the parser, and
-    a page that holds no text at all is refused.
+    A block element (``<p>``, ``<div>``, a heading) opens an indented line and a
+    ``<br>`` an unindented one, so the repair step joins a title broken by ``<br>``
+    the way it joins a wrapped line. A table becomes the export's table layout: a
+    line holding only a tab before each cell, a blank line between rows. lxml's HTML
+    parser resolves entities itself and never fetches anything; scripts, styles and
+    comments are dropped. A page that holds no text at all is refused.
     """
     try:
-        root = html.document_fromstring(markup.encode("utf-8"), parser=html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True))
+        root = html.document_fromstring(
+            markup.encode("utf-8"), parser=html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True)
+        )
     except (etree.ParserError, ValueError) as exc:
         raise IngestError(source, f"malformed HTML ({exc})") from None
     for bad in root.xpath("//script|//style|//head|//noscript"):
         bad.drop_tree()
-    lines: list[str] = []
-    current: list[str] = []
-
-    def flush() -> None:
-        line = "".join(current).replace("\xa0", " ")
-        line = re.sub(r"[ \t\r\n]+", " ", line).strip()
-        if line:
-            lines.append("      " + line)
-        current.clear()
+    out = _TextSink()
 
     def walk(el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        block = tag.lower() in _BLOCK_TAGS
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag == "table":
+            out.flush()
+            for row in el.iter("tr"):
+                out.table_row([_flat(cell) for cell in row if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th")])
+            out.blank()
+            return
+        if tag == "br":
+            out.flush(continuation=True)
+        block = tag in _BLOCK_TAGS and tag != "br"
         if block:
-            flush()
+            out.flush()
         if el.text and tag:
-            current.append(el.text)
+            out.add(el.text)
         for child in el:
             walk(child)
             if child.tail:
-                current.append(child.tail)
-        if block or tag.lower() in {"td", "th"}:
-            if tag.lower() in {"td", "th"}:
-                current.append(" ")
-            else:
-                flush()
+                out.add(child.tail)
+        if block:
+            out.flush()
 
     walk(root)
-    flush()
-    if not lines:
+    out.flush()
+    if not out.has_text():
         raise IngestError(source, "HTML page with no text")
-    return "\n".join(lines) + "\n"
+    return out.text()
+
+
+def _flat(el: etree._Element) -> str:
+    return _squeeze(" ".join(el.itertext()))
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[ \t\r\n\xa0]+", " ", text).strip()
+
+
+class _TextSink:
+    """Collects lines in the text export's layout: "      " before a paragraph's first
+    line, nothing before a continuation line, "\t" lines and blank lines for tables."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.continuation = False
+
+    def add(self, text: str) -> None:
+        self.current.append(text)
+
+    def flush(self, continuation: bool = False) -> None:
+        line = _squeeze("".join(self.current))
+        self.current.clear()
+        if line:
+            self.lines.append(line if self.continuation else "      " + line)
+            self.continuation = continuation
+        elif not continuation:
+            self.continuation = False
+        else:
+            self.continuation = bool(self.lines) and self.lines[-1] != ""
+
+    def table_row(self, cells: list[str]) -> None:
+        if not any(cells):
+            return
+        self.blank()
+        for cell in cells:
+            self.lines.append("\t")
+            self.lines.append(cell)
+
+    def blank(self) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def has_text(self) -> bool:
+        return any(line.strip() for line in self.lines)
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
 
 
 def _docx_text(data: bytes, source: str) -> str:
-    """The paragraphs of a DOCX file, one a line (``word/document.xml`` read with lxml)."""
+    """The paragraphs of a DOCX file, one a line, and its tables in the text export's
+    table layout (``word/document.xml`` read with lxml, entities never resolved)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             xml = archive.read("word/document.xml")
@@ -153,13 +211,23 @@ def _docx_text(data: bytes, source: str) -> str:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
         raise IngestError(source, f"malformed DOCX XML ({exc})") from None
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    lines = []
-    for para in root.iter(f"{w}p"):
-        texts = [node.text or "" for node in para.iter(f"{w}t", f"{w}tab")]
-        line = "".join(t if t else " " for t in texts).strip()
-        if line:
-            lines.append("      " + line)
-    if not lines:
+    body = root.find(f"{_W}body")
+    out = _TextSink()
+    for block in body if body is not None else ():
+        if block.tag == f"{_W}p":
+            out.add(_docx_paragraph(block))
+            out.flush()
+        elif block.tag == f"{_W}tbl":
+            for row in block.iter(f"{_W}tr"):
+                out.table_row([_squeeze(" ".join(_docx_paragraph(p) for p in cell.iter(f"{_W}p"))) for cell in row.iter(f"{_W}tc")])
+            out.blank()
+    if not out.has_text():
         raise IngestError(source, "DOCX file with no text")
-    return "\n".join(lines) + "\n"
+    return out.text()
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_paragraph(para: etree._Element) -> str:
+    return "".join((node.text or "") if node.tag == f"{_W}t" else " " for node in para.iter(f"{_W}t", f"{_W}tab", f"{_W}br"))

@@ -8,26 +8,26 @@ import re
 from ingest.kazakh import genitive_to_nominative, strip_locative
 from ingest.lines import Line, content, span_of, text_of
 from ingest.model import Alinea, Approval, Signed
-from ingest.patterns import DATE, iso_date
+from ingest.patterns import DATE, iso_date, kk_re
 
-AGREED = re.compile(r"(?:төмендегілер|мыналар)\s+туралы\s+(?:келісті|уағдаласты)\s*:?\s*$|^(?:келісті|уағдаласты)\s*:\s*$", re.I)
+AGREED = kk_re(r"(?:төмендегілер|мыналар)\s+туралы\s+(?:келісті|уағдаласты)\s*:?\s*$|^(?:келісті|уағдаласты)\s*:\s*$", re.I)
 _INSTRUMENT = r"(?:келісім|шарт|хаттама|конвенция|меморандум|протокол|келісімшарт)"
-TITLE = re.compile(rf"(?:^|\s){_INSTRUMENT}\w{{0,3}}\.?$", re.I)
+TITLE = kk_re(rf"(?:^|\s){_INSTRUMENT}\w{{0,3}}\.?$", re.I)
 DRAFT_MARK = re.compile(r"^\s*(?:Жоба|ЖОБА|жоба)\s*\.?\s*$")
-EIF_NOTE = re.compile(r"^\(.*күшіне\s+енді.*\)?\.?$", re.S)
+EIF_NOTE = kk_re(r"^\(.*күшіне\s+енді.*\)?\.?$", re.S)
 
 _ACT_TYPES = (
-    (re.compile(r"\bқаулы", re.I), "қаулы"),
-    (re.compile(r"\bЖарлы[қғ]", re.I), "Жарлық"),
-    (re.compile(r"\bЗаң(?:ы|ын|ымен)?\b", re.I), "Заң"),
-    (re.compile(r"\bөкім", re.I), "өкім"),
-    (re.compile(r"\bбұйры[қғ]", re.I), "бұйрық"),
+    (kk_re(r"\bқаулы", re.I), "қаулы"),
+    (kk_re(r"\bЖарлы[қғ]", re.I), "Жарлық"),
+    (kk_re(r"\bЗаң(?:ы|ын|ымен)?\b", re.I), "Заң"),
+    (kk_re(r"\bөкім", re.I), "өкім"),
+    (kk_re(r"\bбұйры[қғ]", re.I), "бұйрық"),
 )
 _ACT_NUMBER = re.compile(r"№\s*(?P<num>[\w/-]+)")
-_OPERATIVE = re.compile(r"(?:ҚАУЛЫ\s+ЕТЕ(?:ДІ|МІН)|ҚАУЛЫ\s+ЕТЕДІ|ЖАРЛЫҚ\s+ЕТЕМІН|ШЕШІМ\s+ҚАБЫЛДАДЫ)\s*:?")
-_SIGNATORY = re.compile(r"(?:^|\s)(?P<name>[А-ЯӘҒҚҢӨҰҮҺІ]\.\s?(?:[А-ЯӘҒҚҢӨҰҮҺІ]\.\s?)?[А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:-[А-ЯӘҒҚҢӨҰҮҺІа-яәғқңөұүһі][а-яәғқңөұүһі]+)?)\s*$")
-_STAMP = re.compile(r"(?:бекітілген|мақұлданған|БЕКІТІЛГЕН)\s*$")
-_SIGNED_IN_ACT = re.compile(
+_OPERATIVE = kk_re(r"(?:ҚАУЛЫ\s+ЕТЕ(?:ДІ|МІН)|ҚАУЛЫ\s+ЕТЕДІ|ЖАРЛЫҚ\s+ЕТЕМІН|ШЕШІМ\s+ҚАБЫЛДАДЫ)\s*:?")
+_SIGNATORY = kk_re(r"(?:^|\s)(?P<name>[А-ЯӘҒҚҢӨҰҮҺІ]\.\s?(?:[А-ЯӘҒҚҢӨҰҮҺІ]\.\s?)?[А-ЯӘҒҚҢӨҰҮҺІ][а-яәғқңөұүһі]+(?:-[А-ЯӘҒҚҢӨҰҮҺІа-яәғқңөұүһі][а-яәғқңөұүһі]+)?)\s*$")
+_STAMP = kk_re(r"(?:бекітілген|мақұлданған|БЕКІТІЛГЕН)\s*$")
+_SIGNED_IN_ACT = kk_re(
     rf"(?P<date>{DATE.pattern})\s+(?P<place>[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+?)(?:\s+қаласында|(?<=[а-яәғқңөұүһі])(?:да|де|та|те|нда|нде))\s+(?:жасалған|қол\s+қойылған)",
     re.I,
 )
@@ -57,7 +57,7 @@ def parse_approval(text: str, front: list[Line]) -> tuple[Approval | None, list[
     header_at = None
     for i, line in enumerate(body):
         if DATE.search(line.text) and _ACT_NUMBER.search(line.text) and _act_type(line.text) and not _STAMP.search(line.text):
-            if not re.search(r"(?:қаулысымен|Жарлығымен|Заңымен|өкімімен|бұйрығымен)\b", line.text):
+            if not _STAMP_ACT.search(line.text):
                 header_at = i
                 break
     if header_at is None:
@@ -102,7 +102,7 @@ def parse_approval(text: str, front: list[Line]) -> tuple[Approval | None, list[
     return approval, rest
 
 
-_STAMP_ACT = re.compile(r"(?:қаулысымен|Жарлығымен|Заңымен|өкімімен|бұйрығымен)\b")
+_STAMP_ACT = kk_re(r"(?:қаулысымен|Жарлығымен|Заңымен|өкімімен|бұйрығымен)\b")
 
 
 def _stamp_start(body: list[Line], header_at: int) -> int:
@@ -127,13 +127,16 @@ def _act_type(line: str) -> str | None:
     return None
 
 
+_SIGN_ACTION = kk_re(r"қол\s+қо(?:йылсын|юға|ю\s+туралы|юды)")
+
+
 def _action(act_text: str) -> str:
     low = act_text.lower()
     if "ратификацияла" in low:
         return "ratifies"
     if "бекітілсін" in low or "бекіту туралы" in low:
         return "approves"
-    if re.search(r"қол\s+қо(?:йылсын|юға|ю\s+туралы|юды)", low):
+    if _SIGN_ACTION.search(low):
         return "authorises_signing"
     return "other"
 
@@ -158,8 +161,8 @@ def entry_into_force(notes: list[Line]) -> str | None:
     return None
 
 
-_HEREINAFTER = re.compile(r"^\s*Бұдан\s+әрі\s+[\"«]?Тараптар[\"»]?\s+деп\s+аталатын\s+(?P<rest>.+)$", re.I)
-_NAMED = re.compile(r"(?P<party>[^()]+?)\s*\(\s*бұдан\s+әрі\s*[-–—]?\s*[^)]*\)", re.I)
+_HEREINAFTER = kk_re(r"^\s*Бұдан\s+әрі\s+[\"«]?Тараптар[\"»]?\s+деп\s+аталатын\s+(?P<rest>.+)$", re.I)
+_NAMED = kk_re(r"(?P<party>[^()]+?)\s*\(\s*бұдан\s+әрі\s*[-–—]?\s*[^)]*\)", re.I)
 
 
 def parties(preamble: list[Alinea]) -> tuple[str, ...]:
@@ -172,7 +175,7 @@ def parties(preamble: list[Alinea]) -> tuple[str, ...]:
             named = [m.group("party").strip(" ,") for m in _NAMED.finditer(rest)]
             if named:
                 return tuple(_clean_party(p) for p in named)
-            parts = re.split(r"\s+мен\s+(?=[А-ЯӘҒҚҢӨҰҮҺІ])", rest)
+            parts = _PARTY_SEPARATOR.split(rest)
             return tuple(_clean_party(p) for p in parts if p.strip())
         named = [m.group("party").strip(" ,") for m in _NAMED.finditer(alinea.text)]
         if len(named) >= 2:
@@ -180,8 +183,12 @@ def parties(preamble: list[Alinea]) -> tuple[str, ...]:
     return ()
 
 
+_PARTY_SEPARATOR = kk_re(r"\s+мен\s+(?=[А-ЯӘҒҚҢӨҰҮҺІ])")
+_LEADING_CONJUNCTION = kk_re(r"^(?:және|мен)\s+")
+
+
 def _clean_party(party: str) -> str:
-    party = re.sub(r"^(?:және|мен)\s+", "", party.strip())
+    party = _LEADING_CONJUNCTION.sub("", party.strip())
     return party.strip(" ,.;")
 
 

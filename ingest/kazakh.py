@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.patterns import fold, kk_re
+
 NUMBER_WORDS = {
     "бір": 1, "екі": 2, "үш": 3, "төрт": 4, "бес": 5, "алты": 6, "жеті": 7, "сегіз": 8,
     "тоғыз": 9, "он": 10, "жиырма": 20, "отыз": 30, "қырық": 40, "елу": 50, "алпыс": 60,
@@ -17,10 +19,12 @@ LANGUAGES = {
     "испан": "es", "моңғол": "mn", "украин": "uk", "грузин": "ka", "парсы": "fa",
     "корей": "ko", "жапон": "ja", "итальян": "it", "поляк": "pl", "венгр": "hu",
 }
-LANGUAGE_WORD = re.compile(r"\b(" + "|".join(sorted(LANGUAGES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+LANGUAGE_WORD = kk_re(r"\b(" + "|".join(sorted(LANGUAGES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_LANGUAGES_FOLDED = {fold(word): code for word, code in LANGUAGES.items()}
+_NUMBERS_FOLDED = {fold(word): value for word, value in NUMBER_WORDS.items()}
 
 _LOCATIVE = re.compile(r"(?:нда|нде|да|де|та|те)$")
-_GENITIVE = re.compile(r"(?:ның|нің|дың|дің|тың|тің)$")
+_GENITIVE = kk_re(r"(?:ның|нің|дың|дің|тың|тің)$")
 
 _TRANSLIT = str.maketrans({
     "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "e",
@@ -56,11 +60,16 @@ def read_number(text: str) -> int | None:
         return int(match.group(1))
     total = 0
     for word in text.lower().split():
-        value = NUMBER_WORDS.get(word.strip(",.()"))
+        value = _NUMBERS_FOLDED.get(fold(word.strip(",.()")))
         if value is None:
             break
         total += value
     return total or None
+
+
+def language_code(word: str) -> str | None:
+    """"орыс" → "ru", whatever the spelling of its Kazakh letters."""
+    return _LANGUAGES_FOLDED.get(fold(word.lower()))
 
 
 def transliterate(text: str) -> str:

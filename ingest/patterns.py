@@ -7,6 +7,114 @@ Everything here follows the language and the conventions of the legal database
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+# Legacy exports (Windows-1251 has no Kazakh letters) and OCR print the Russian twin
+# of a Kazakh letter: "Казакстан Республикасынын Укіметі … каулысы". Every structural
+# pattern is matched on text folded this way, so it holds for either spelling; the
+# fold keeps lengths, so what a match captures is sliced from the original text.
+_FOLD = str.maketrans("әғқңөұүһӘҒҚҢӨҰҮҺ", "агкноуухАГКНОУУХ")
+
+
+def fold(text: str) -> str:
+    """Kazakh letters to their Russian twins, same length: the key patterns match on.
+    Lines are folded once for all the patterns tried on them (the cache holds lines,
+    not whole documents)."""
+    return _fold_line(text) if len(text) < 1000 else text.translate(_FOLD)
+
+
+@lru_cache(maxsize=16384)
+def _fold_line(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def clear_fold_cache() -> None:
+    _fold_line.cache_clear()
+
+
+class KkMatch:
+    """A match on folded text whose groups are the original text's characters."""
+
+    __slots__ = ("_m", "_text")
+
+    def __init__(self, m: re.Match[str], text: str) -> None:
+        self._m = m
+        self._text = text
+
+    def group(self, *groups: int | str) -> str | None | tuple[str | None, ...]:
+        if len(groups) > 1:
+            return tuple(self._one(g) for g in groups)
+        return self._one(groups[0] if groups else 0)
+
+    def _one(self, group: int | str) -> str | None:
+        start, end = self._m.span(group)
+        return None if start < 0 else self._text[start:end]
+
+    def __getitem__(self, group: int | str) -> str | None:
+        return self._one(group)
+
+    def groupdict(self) -> dict[str, str | None]:
+        return {name: self._one(name) for name in self._m.re.groupindex}
+
+    def start(self, group: int | str = 0) -> int:
+        return self._m.start(group)
+
+    def end(self, group: int | str = 0) -> int:
+        return self._m.end(group)
+
+    def span(self, group: int | str = 0) -> tuple[int, int]:
+        return self._m.span(group)
+
+
+class KkPattern:
+    """``re.compile`` for Kazakh patterns: matches whatever the spelling of the Kazakh
+    letters (see ``fold``); the API is the part of ``re.Pattern`` the parser uses."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.re = re.compile(fold(pattern), flags)
+
+    def search(self, text: str, pos: int = 0) -> KkMatch | None:
+        m = self.re.search(fold(text), pos)
+        return KkMatch(m, text) if m else None
+
+    def match(self, text: str, pos: int = 0) -> KkMatch | None:
+        m = self.re.match(fold(text), pos)
+        return KkMatch(m, text) if m else None
+
+    def fullmatch(self, text: str) -> KkMatch | None:
+        m = self.re.fullmatch(fold(text))
+        return KkMatch(m, text) if m else None
+
+    def finditer(self, text: str) -> Iterator[KkMatch]:
+        for m in self.re.finditer(fold(text)):
+            yield KkMatch(m, text)
+
+    def split(self, text: str, maxsplit: int = 0) -> list[str]:
+        out, pos = [], 0
+        for n, m in enumerate(self.re.finditer(fold(text))):
+            if maxsplit and n >= maxsplit:
+                break
+            out.append(text[pos : m.start()])
+            pos = m.end()
+        out.append(text[pos:])
+        return out
+
+
+    def sub(self, replacement: str, text: str) -> str:
+        """Replace matches with the literal ``replacement``."""
+        out, pos = [], 0
+        for m in self.re.finditer(fold(text)):
+            out.append(text[pos : m.start()])
+            out.append(replacement)
+            pos = m.end()
+        out.append(text[pos:])
+        return "".join(out)
+
+
+def kk_re(pattern: str, flags: int = 0) -> KkPattern:
+    return KkPattern(pattern, flags)
 
 KK_UPPER = "А-ЯЁӘҒҚҢӨҰҮҺІ"
 KK_LOWER = "а-яёәғқңөұүһі"
@@ -16,18 +124,18 @@ CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 ROMAN = r"[IVXLCDM]+"
 
 # "1-бап", " 2-бап", "16-бап. Heading", "5-бап Heading", "Бап 5", "3 бап"
-ARTICLE_HEADER = re.compile(
+ARTICLE_HEADER = kk_re(
     rf"^[ \t]*(?:(?P<num>\d+)(?:-|\s)?бап\b[.:]?|Бап\s+(?P<num2>\d+)\.?)(?:[ \t]+(?P<heading>\S.*?))?[ \t]*$"
 )
 # "I тарау", "1-тарау.", "ІІ ТАРАУ", "2-тарау Heading"
-CHAPTER_HEADER = re.compile(
+CHAPTER_HEADER = kk_re(
     rf"^[ \t]*(?P<num>\d+|{ROMAN}|[ІI]+)(?:-|\s)?(?:тарау|ТАРАУ)\b[.:]?(?:[ \t]+(?P<heading>\S.*?))?[ \t]*$"
 )
-SECTION_HEADER = re.compile(
+SECTION_HEADER = kk_re(
     rf"^[ \t]*(?P<num>\d+|{ROMAN}|[ІI]+)(?:-|\s)?(?:бөлім|БӨЛІМ)\b[.:]?(?:[ \t]+(?P<heading>\S.*?))?[ \t]*$"
 )
 # "1-қосымша", "Қосымша", "2 қосымша"
-ANNEX_HEADER = re.compile(r"^[ \t]*(?:(?P<num>\d+)(?:-|\s)?қосымша|(?P<bare>Қосымша|ҚОСЫМША))[ \t]*$")
+ANNEX_HEADER = kk_re(r"^[ \t]*(?:(?P<num>\d+)(?:-|\s)?қосымша|(?P<bare>Қосымша|ҚОСЫМША))[ \t]*$")
 
 STRUCTURAL_HEADERS = (ARTICLE_HEADER, CHAPTER_HEADER, SECTION_HEADER, ANNEX_HEADER)
 
@@ -37,7 +145,8 @@ def is_structural_header(line: str) -> bool:
     stripped = line.strip()
     if not stripped or len(stripped) > 160:
         return False
-    return any(p.match(stripped) for p in STRUCTURAL_HEADERS) and not _looks_like_sentence(stripped)
+    key = fold(stripped)
+    return any(p.re.match(key) for p in STRUCTURAL_HEADERS) and not _looks_like_sentence(stripped)
 
 
 def _looks_like_sentence(line: str) -> bool:
@@ -54,19 +163,20 @@ MONTHS = {
     "қаңтар": 1, "ақпан": 2, "наурыз": 3, "сәуір": 4, "мамыр": 5, "маусым": 6,
     "шілде": 7, "тамыз": 8, "қыркүйек": 9, "қазан": 10, "қараша": 11, "желтоқсан": 12,
 }
+_MONTHS_FOLDED = {fold(name): number for name, number in MONTHS.items()}
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "2017 жылғы 18 сәуірде", "2013 жылғы 25 қазандағы", "2017 жылғы 3 қарашада",
 # also with the stem softened before a vowel ending: "наурызда", "ақпанда"
-DATE = re.compile(
+DATE = kk_re(
     rf"(?P<year>\d{{4}})\s*ж(?:ылғы|\.)\s+(?P<day>\d{{1,2}})\s*[-–]?\s*(?P<month>{_MONTH_ALT})\w*",
     re.IGNORECASE,
 )
 
 
-def iso_date(match: re.Match[str]) -> str | None:
+def iso_date(match: KkMatch) -> str | None:
     """``YYYY-MM-DD`` from a ``DATE`` match, or None for an impossible date."""
     year, day = int(match.group("year")), int(match.group("day"))
-    month = MONTHS[match.group("month").lower()]
+    month = _MONTHS_FOLDED[fold(match.group("month").lower())]
     if not (1 <= day <= 31 and 1800 <= year <= 2200):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"

@@ -9,6 +9,7 @@ from pathlib import Path
 from ingest.decode import MAX_BYTES, decode
 from ingest.errors import IngestError
 from ingest.model import Treaty
+from ingest.patterns import clear_fold_cache
 from ingest.repair import repair
 from ingest.structure import structure
 
@@ -17,6 +18,7 @@ SOURCE_SUFFIXES = (".txt", ".html", ".htm", ".docx")
 
 def parse_bytes(data: bytes, source: str) -> Treaty:
     """Parse one treaty source. Raises ``IngestError`` (and nothing else) on bad input."""
+    clear_fold_cache()  # the cache serves the patterns of one document, not the next
     decoded = decode(data, source)
     mapped = repair(decoded.text)
     return structure(

@@ -82,14 +82,16 @@ def _wrap_width(mt: MappedText) -> int | None:
     A wrapped file has most of its long lines ending within a few columns of one
     width (about 80); a file with a paragraph a line has lines of every length.
     """
-    lengths = sorted(len(mt.text[s:e].rstrip()) for s, e in _lines(mt) if e - s >= 30)
+    stripped = [mt.text[s:e].rstrip() for s, e in _lines(mt) if e - s >= 30]
+    lengths = sorted(len(line) for line in stripped)
     if len(lengths) < 5:
         return None
     p90 = lengths[int(len(lengths) * 0.9) - 1]
     if p90 > 110:
         return None
-    near = sum(1 for n in lengths if n >= p90 * 0.8)
-    return p90 if near >= len(lengths) * 0.4 else None
+    near = [line for line in stripped if len(line) >= p90 * 0.8]
+    mid_sentence = sum(1 for line in near if line[-1] not in ".;:,")
+    return p90 if len(near) >= len(lengths) * 0.4 and mid_sentence >= len(near) * 0.5 else None
 
 
 _DISPLACED_DASH = re.compile(r"^(?P<indent>[ \t]+)(?P<body>\S.*?)(?P<dash>(?<=[;(])-|[ \t]+-)[ \t]*$")
@@ -317,11 +319,17 @@ def _continues(prev: str, prev_line: _Line, nxt: str, nxt_line: _Line, blanks: i
         return not ends_sentence and (starts_lower or prev_line.trailing_space)
     if layout.width is not None and layout.indented:
         return True  # a wrapped file whose paragraphs are indented: col 0 continues
-    if not ends_sentence and (starts_lower or _ALL_CAPS_WORD.match(nxt)):
+    if prev[-1] == "-" and len(prev) > 1 and prev[-2].isalnum():
+        return True  # a word split at its hyphen: "ғылыми-" / "техникалық"
+    if not ends_sentence and _ALL_CAPS_WORD.match(nxt):
         return True  # "… туралы" / "КЕЛІСІМ"
-    if prev_line.trailing_space or prev[-1] == "-":
-        return not ends_sentence
-    return layout.width is not None and len(prev) >= layout.width * 0.75 and not ends_sentence
+    if not ends_sentence and starts_lower and len(prev) < 60:
+        return True  # a narrow block, such as a right-aligned annex caption
+    if layout.width is None:
+        return False  # a paragraph a line: a line of its own is a paragraph of its own
+    if prev_line.trailing_space and not ends_sentence:
+        return True
+    return len(prev) >= layout.width * 0.75 and not ends_sentence
 
 
 def unwrap_lines(mt: MappedText) -> MappedText:

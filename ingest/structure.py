@@ -22,6 +22,7 @@ from ingest.kazakh import transliterate
 from ingest.lines import Line, content, span_of, split_lines
 from ingest.mapped import MappedText
 from ingest.model import Alinea, Annex, Span, Treaty, Warning
+from ingest.patterns import is_structural_header, kk_re
 
 
 def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Treaty:
@@ -75,7 +76,7 @@ def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Tre
     if not articles:
         raise IngestError(source, "no articles found after the preamble")
 
-    closing, signatures = closing_mod.split_closing(text, lines[body_end:annex_begin])
+    closing, signatures = closing_mod.split_closing(text, lines[body_end:annex_begin], has_formula=closing_index is not None)
     annexes = _annexes(text, lines, annex_headers, last_header)
 
     signed = closing_mod.signed(closing)
@@ -113,12 +114,24 @@ def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Tre
     )
 
 
+_SIGNATURE_LINE = kk_re(r"үшін\s*_*\s*$|_{5,}")
+
+
 def _signature_start(lines: list[Line], start: int, end: int) -> int:
     """With no closing formula, the signature blocks still stay out of the last article:
-    they start at the first run of "… үшін" / "______" lines after the last article."""
+    they start with the short unpunctuated lines ("Қазақстан Республикасының") above the
+    first "… үшін" / "______" line after the last article."""
     for line in lines[start:end]:
-        if re.search(r"үшін\s*_*\s*$|_{5,}", line.text):
-            return line.index
+        if _SIGNATURE_LINE.search(line.text):
+            first = line.index
+            while first - 1 > start:
+                above = lines[first - 1].text.strip()
+                if above and (len(above) > 100 or above[-1] in ".;:" or is_structural_header(above)):
+                    break
+                first -= 1
+            while first < line.index and not lines[first].text.strip():
+                first += 1
+            return first
     return end
 
 
