@@ -186,3 +186,16 @@ def _tables(lines: list[Line]) -> list[Table]:
     if len(rows) >= 2 and start is not None and end is not None:
         tables.append(Table(rows=tuple(rows), span=Span(start, end)))
     return tables
+
+
+_DEPOSITARY_CLAUSE = kk_re(r"(?:^|[.;]\s+)(?P<who>[А-ЯӘҒҚҢӨҰҮҺІ][^.;:]{2,150}?)\s+(?:осы\s+\w+\s+)?депозитарийі\s+болып\s+табылады")
+
+
+def depositary_from_articles(texts: list[str]) -> str | None:
+    """"Орталықтың болатын мемлекеті осы Келісімнің депозитарийі болып табылады": the
+    depositary an article names, when the closing formula only says "депозитарийде"."""
+    for text in texts:
+        match = _DEPOSITARY_CLAUSE.search(text)
+        if match:
+            return match.group("who").strip()
+    return None

@@ -106,7 +106,7 @@ def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Tre
         front_matter=tuple(ln.alinea() for ln in content(front_rest)),
         notes=tuple(ln.alinea() for ln in notes),
         title_span=title_line.span if title_line else None,
-        depositary=closing.depositary if closing else None,
+        depositary=(closing.depositary if closing else None) or closing_mod.depositary_from_articles([a.text for a in articles]),
         languages=closing.languages if closing else (),
         warnings=tuple(warnings),
         text=text,

@@ -76,6 +76,7 @@ def test_seed_facts_a_lawyer_reads_first() -> None:
     assert [a.num for a in ocac.annexes] == ["1", "2"]
     assert ocac.annexes[0].tables[0].rows[0] == ("Әзербайжан Республикасы", "Өте құпия", "Құпия")
     assert {w.code for w in ocac.warnings} == {"implicit-article", "article-number-skip"}
+    assert ocac.depositary == "Орталықтың болатын мемлекеті"  # named by article 20, not the closing
     eaec = parse_path(CORPUS / "002_2ab5e7a845e35a1e.txt")
     assert eaec.closing is not None and eaec.closing.depositary == "Еуразиялық экономикалық қоғамдастықтың Интеграциялық Комитеті"
 
