@@ -1,4 +1,4 @@
-"""The ``kelisim`` command: ``build``, ``serve``, ``parse`` and ``schema``.
+"""The ``kelisim`` command: ``build``, ``serve``, ``parse``, ``lemmas`` and ``schema``.
 
 Each subcommand is a thin shell over one library call (``kb.build.build``,
 ``api.app.create_app``, ``api.parse_cmd.run``) so everything it does is testable
@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parse_cmd.add_parser(sub)
     sub.add_parser("schema", help="print the JSON Schema of the parse export (docs/parse.schema.json)")
+    p_lemmas = sub.add_parser("lemmas", help="print each word with its candidate lemmas, best first")
+    p_lemmas.add_argument("words", nargs="+", metavar="WORD")
     return parser
 
 
@@ -105,6 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "parse":
         return parse_cmd.run(args)
+    if args.command == "lemmas":
+        from ingest.kk.morphology import analyse
+
+        for word in args.words:
+            print("\t".join((word, *analyse(word))))
+        return 0
     if args.command == "schema":
         import json
 

@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ingest.kk.morphology import is_known
 from ingest.mapped import Edit, MappedText
 from ingest.patterns import CYRILLIC, TERMINAL, is_structural_header
 
@@ -496,13 +497,17 @@ def restore_displaced_colon(mt: MappedText) -> MappedText:
 
 def fix_u_for_short_u(mt: MappedText) -> MappedText:
     """"қүралдарының" → "құралдарының": "ү" printed for "ұ", repaired only when the
-    document uses the "ұ" spelling of the same word more often than the "ү" one."""
+    Kazakh lexicon confirms the "ұ" spelling and not the "ү" one, or the document
+    itself uses the "ұ" spelling more often."""
     vocab = _vocabulary(mt.text)
+
+    def better(alt: str, low: str) -> bool:
+        return vocab[alt] > vocab[low] or (is_known(alt) and not is_known(low))
 
     def fix(word: str) -> str | None:
         low = word.lower()
         candidate = low.replace("ү", "ұ")
-        if vocab[candidate] > vocab[low]:
+        if better(candidate, low):
             return "".join(
                 ("Ұ" if c == "Ү" else "ұ") if c in "үҮ" else c for c in word
             )
@@ -510,7 +515,7 @@ def fix_u_for_short_u(mt: MappedText) -> MappedText:
         for i, ch in enumerate(low):
             if ch == "ү":
                 alt = low[:i] + "ұ" + low[i + 1 :]
-                if vocab[alt] > vocab[low]:
+                if better(alt, low):
                     return word[:i] + ("Ұ" if word[i] == "Ү" else "ұ") + word[i + 1 :]
         return None
 

@@ -123,6 +123,13 @@ def test_u_for_short_u_needs_the_documents_own_spelling() -> None:
     assert "түрі" in out  # no "тұрі" in the document: left alone
 
 
+def test_u_for_short_u_is_repaired_when_the_kazakh_lexicon_confirms_it() -> None:
+    # no other spelling in this document: the lexicon decides (құжаттама, бұзу are words;
+    # қүжаттама, бүзу are not), and words it knows with "ү" stay
+    out = run(r.fix_u_for_short_u, "ілеспе қүжаттамаға қойылатын, тәртібін бүзу; түрі мен үшін")
+    assert out == "ілеспе құжаттамаға қойылатын, тәртібін бұзу; түрі мен үшін"
+
+
 def test_split_words_inside_double_spaced_runs() -> None:
     text = "хабарлама берілген.\nотырып бер ілген  немесе  алынған  ақпарат ;\n"
     assert "берілген  немесе" in run(r.join_split_words, text)

@@ -126,6 +126,10 @@ ENDINGS: tuple[Ending, ...] = (
     _e("VN", "у:*", "V VOICE NEG"),
 )
 _BY_TAG = {e.tag: e for e in ENDINGS}
+_SHAPES_BY_LAST: dict[tuple[str, str], list[tuple[str, str]]] = {}
+for _ending in ENDINGS:
+    for _shape in _ending.shapes:
+        _SHAPES_BY_LAST.setdefault((_ending.tag, _shape[0][-1]), []).append(_shape)
 _FINAL_TAGS = tuple(e.tag for e in ENDINGS if e.final)
 
 # Pronouns change their stem under case ("ол" → "оның", "бұл" → "мұны"): a closed
@@ -192,13 +196,12 @@ def _walk(word: str) -> Iterator[tuple[str, str, tuple[str, ...], tuple[str, ...
         for kind in ("N", "V"):
             if kind in allowed:
                 out.append((rest, kind, tags, shapes, misses))
+        last = rest[-1:]
         for tag in allowed:
-            ending = _BY_TAG.get(tag)
-            if ending is None:
-                continue
-            for surface, finals in ending.shapes:
+            for surface, finals in _SHAPES_BY_LAST.get((tag, last), ()):
                 if not rest.endswith(surface) or len(rest) - len(surface) < 2:
                     continue
+                ending = _BY_TAG[tag]
                 left = rest[: -len(surface)]
                 if not _fits(left, finals):
                     continue
@@ -312,9 +315,12 @@ _NUMBER_PREFIX = re.compile(r"^\d+(?:[.,]\d+)*-")
 def normalise(word: str) -> str:
     """Lower case, Latin look-alikes inside a Cyrillic word made Cyrillic ("үшiн")."""
     word = word.strip()
+    if _ABBREVIATION.match(word):
+        return word
+    word = word.lower()
     if _CYRILLIC.search(word):
         word = word.translate(_LATIN_TWINS)
-    return word.lower().replace("ё", "е") if not _ABBREVIATION.match(word) else word
+    return word.replace("ё", "е")
 
 
 @lru_cache(maxsize=200_000)
@@ -413,6 +419,7 @@ def lemma(word: str) -> str:
     return candidates[0] if candidates else word
 
 
+@lru_cache(maxsize=200_000)
 def is_known(word: str) -> bool:
     """Whether the lexicon confirms some reading of the word."""
     w = normalise(word)
