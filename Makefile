@@ -28,6 +28,8 @@ build: setup
 
 bench: setup
 	$(BIN)/python bench/parse_speed.py
+	$(BIN)/python bench/lemmas.py
+	$(BIN)/python bench/nlp_speed.py
 
 scorecard: setup
 	mkdir -p var
