@@ -159,11 +159,129 @@ class Warning(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Definition(msgspec.Struct, frozen=True, kw_only=True):
+    """A term the treaty defines, with its definition, where it stands, and the concept
+    (shared across treaties) it names."""
+
     term: str
     definition: str
     article: str
     concept: str | None = None
     span: Span | None = None
+    term_span: Span | None = None
+    paragraph: str | None = None
+    point: str | None = None
+
+
+class Deadline(msgspec.Struct, frozen=True, kw_only=True):
+    """A time limit: "30 күннен кешіктірмей" → 30 day; "дереу" → immediate."""
+
+    value: int | None
+    unit: Literal["day", "month", "year"] | None
+    text: str
+    immediate: bool = False
+
+
+class Obligation(msgspec.Struct, frozen=True, kw_only=True):
+    """A provision with a deontic modality: who must, may or must not do what, on what
+    condition and by when. ``text`` is the whole provision it comes from."""
+
+    article: str
+    paragraph: str | None
+    point: str | None
+    modality: Literal["obligation", "permission", "prohibition"]
+    actor: str | None
+    text: str
+    marker: str
+    deadline: Deadline | None = None
+    condition: str | None = None
+    span: Span | None = None
+
+
+class Place(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a reference stands in the treaty."""
+
+    article: str | None
+    paragraph: str | None = None
+    point: str | None = None
+
+
+class Target(msgspec.Struct, frozen=True, kw_only=True):
+    """What an internal reference points at."""
+
+    article: str | None = None
+    paragraph: str | None = None
+    point: str | None = None
+    annex: str | None = None
+
+
+class Reference(msgspec.Struct, frozen=True, kw_only=True):
+    """A reference to a part of the same treaty (internal) or to another act (external:
+    dated and titled; ``treaty`` is its id when the knowledge base holds it)."""
+
+    kind: Literal["internal", "external"]
+    source: Place = msgspec.field(name="from")
+    text: str
+    to: Target | None = None
+    date: str | None = None
+    title: str | None = None
+    treaty: str | None = None
+    span: Span | None = None
+
+
+class Escalation(msgspec.Struct, frozen=True, kw_only=True):
+    forum: str | None
+    after_months: int | None
+
+
+class DisputeResolution(msgspec.Struct, frozen=True, kw_only=True):
+    article: str
+    methods: tuple[str, ...]
+    escalation: Escalation | None
+    obligations_continue: bool
+
+
+class Withdrawal(msgspec.Struct, frozen=True, kw_only=True):
+    article: str
+    notice_months: int | None
+    survival: bool
+
+
+class EntryIntoForce(msgspec.Struct, frozen=True, kw_only=True):
+    """``notification``: which written notification triggers entry into force: an
+    ordinal (3 = the third), "last" or "all"."""
+
+    article: str
+    notification: int | str | None
+    delay_days: int | None
+
+
+class Duration(msgspec.Struct, frozen=True, kw_only=True):
+    article: str
+    indefinite: bool
+    years: int | None = None
+    renewal_years: int | None = None
+
+
+class Amendments(msgspec.Struct, frozen=True, kw_only=True):
+    article: str
+    by_protocol: bool
+
+
+class Expenses(msgspec.Struct, frozen=True, kw_only=True):
+    article: str
+    own_costs: bool
+
+
+class Clauses(msgspec.Struct, frozen=True, kw_only=True):
+    """The attributes negotiators compare, each citing its article."""
+
+    dispute_resolution: DisputeResolution | None = None
+    withdrawal: Withdrawal | None = None
+    entry_into_force: EntryIntoForce | None = None
+    duration: Duration | None = None
+    amendments: Amendments | None = None
+    expenses: Expenses | None = None
+    classification_levels: tuple[dict[str, str], ...] = ()
 
 
 class Treaty(msgspec.Struct, frozen=True, kw_only=True):
@@ -191,6 +309,9 @@ class Treaty(msgspec.Struct, frozen=True, kw_only=True):
     languages: tuple[str, ...] = ()
     notes: tuple[Alinea, ...] = ()
     definitions: tuple[Definition, ...] = ()
+    references: tuple[Reference, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+    clauses: Clauses = Clauses()
     warnings: tuple[Warning, ...] = ()
     text: str = ""
     source_map: tuple[tuple[int, int, int], ...] = ()
@@ -216,11 +337,19 @@ class Treaty(msgspec.Struct, frozen=True, kw_only=True):
         return source + min(pos - start, max(length - 1, 0))
 
 
+class ConceptUse(msgspec.Struct, frozen=True, kw_only=True):
+    treaty: str
+    article: str
+    term: str
+
+
 class Concept(msgspec.Struct, frozen=True, kw_only=True):
+    """One idea across treaties: the definitions that name it, with kk/ru/en labels."""
+
     id: str
     label: str
     labels: dict[str, str] = {}
-    definitions: tuple[dict[str, str], ...] = ()
+    definitions: tuple[ConceptUse, ...] = ()
 
 
 class ParseExport(msgspec.Struct, frozen=True, kw_only=True):

@@ -1,4 +1,4 @@
-"""The whole ingest path for one source: decode → repair → structure."""
+"""The whole ingest path for one source: decode → repair → structure → extract."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ingest.decode import MAX_BYTES, decode
 from ingest.errors import IngestError
+from ingest.extract import extract
 from ingest.model import Treaty
 from ingest.patterns import clear_fold_cache
 from ingest.repair import repair
@@ -21,12 +22,13 @@ def parse_bytes(data: bytes, source: str) -> Treaty:
     clear_fold_cache()  # the cache serves the patterns of one document, not the next
     decoded = decode(data, source)
     mapped = repair(decoded.text)
-    return structure(
+    treaty = structure(
         mapped,
         source=source,
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=decoded.encoding,
     )
+    return extract(treaty)
 
 
 def parse_path(path: Path | str) -> Treaty:
