@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import msgspec
 
 from ingest import IngestError, parse_path, source_files
+from ingest.extract.corpus import link
 from ingest.model import ParseExport, Treaty
 from ingest.render import render_text
 
@@ -35,10 +36,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     treaties, errors = parse_all(args.paths, sys.stderr)
+    treaties_linked, concepts = link(treaties)
+    treaties = list(treaties_linked)
     if args.out:
         write_files(treaties, Path(args.out), args.format, args.pretty)
     elif args.format == "json":
-        export = ParseExport(treaties=tuple(treaties), errors=tuple(errors))
+        export = ParseExport(treaties=tuple(treaties), concepts=concepts, errors=tuple(errors))
         data = msgspec.json.encode(export)
         if args.pretty:
             data = msgspec.json.format(data, indent=2)

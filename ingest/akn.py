@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from lxml import etree
 from lxml.builder import ElementMaker
 
+from ingest.akn_inline import annotate, concept_elements
 from ingest.model import Alinea, Annex, Approval, Article, Division, Paragraph, Point, Table, Treaty
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -52,7 +53,9 @@ def to_akn_tree(treaty: Treaty) -> etree._Element:
     act = E.act(_meta(treaty, work), name="agreement", contains="originalVersion")
     _append_if(act, _preface(treaty))
     _append_if(act, _blocks_element("preamble", [a.text for a in treaty.preamble]))
-    act.append(_body(treaty, ids))
+    body = _body(treaty, ids)
+    annotate(body, treaty, E)
+    act.append(body)
     _append_if(act, _conclusions(treaty))
     if treaty.annexes:
         act.append(E.attachments(*(_attachment(treaty, work, i, annex, ids) for i, annex in enumerate(treaty.annexes, 1))))
@@ -240,6 +243,7 @@ def _meta(treaty: Treaty, work: str) -> etree._Element:
         E.references(
             E.TLCOrganization(eId=SOURCE, href=f"/ontology/organization/kz/{SOURCE}", showAs=SOURCE),
             E.TLCOrganization(eId="parties", href="/ontology/organization/kz/parties", showAs=parties),
+            *concept_elements(treaty, E),
             source=f"#{SOURCE}",
         ),
     )

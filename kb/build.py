@@ -31,7 +31,8 @@ from ingest.model import Treaty
 from ingest.pipeline import source_files
 from kb.errors import BuildError
 from kb.paths import DB_NAME, MANIFEST_NAME, TMP_PREFIX, KbPaths, is_version_name
-from kb.schema import SCHEMA_VERSION, TABLES, create_schema, insert_treaty, set_meta
+from ingest.extract.corpus import link
+from kb.schema import SCHEMA_VERSION, TABLES, create_schema, insert_concepts, insert_treaty, set_meta
 
 try:  # POSIX: serialise builds. Elsewhere builds are assumed not to overlap.
     import fcntl
@@ -210,6 +211,7 @@ def _write_db(
         conn.execute("PRAGMA synchronous=NORMAL")
         create_schema(conn)  # executescript: runs outside any transaction
         conn.execute("BEGIN")
+        parsed: list[tuple[SourceFile, Treaty]] = []
         for i, (path, src) in enumerate(zip(files, sources, strict=True), 1):
             try:
                 treaty = parse(path)
@@ -220,17 +222,23 @@ def _write_db(
                     src = replace(src, error=f"duplicate treaty id {treaty.id!r} (also from {seen[treaty.id]})")
                 else:
                     seen[treaty.id] = src.path
-                    export = msgspec.json.encode(treaty)
-                    for table, n in insert_treaty(conn, treaty, len(seen) - 1, export).items():
-                        counts[table] += n
                     src = replace(src, treaty_id=treaty.id)
-                    digest.update(f"T {src.path}\n".encode() + export + b"\n")
+                    parsed.append((src, treaty))
             if src.error:
                 digest.update(f"E {src.path}\t{src.error}\n".encode())
             done.append(src)
             if progress:
                 what = f"error: {src.error}" if src.error else f"{src.treaty_id} ({len(treaty.articles)} articles)"
                 progress(f"[{i}/{len(files)}] {src.path}: {what}")
+        # what only the whole corpus tells: cited treaties it holds, shared concepts
+        linked, concepts = link([t for _, t in parsed])
+        for ord_, ((src, _), treaty) in enumerate(zip(parsed, linked, strict=True)):
+            export = msgspec.json.encode(treaty)
+            for table, n in insert_treaty(conn, treaty, ord_, export).items():
+                counts[table] += n
+            digest.update(f"T {src.path}\n".encode() + export + b"\n")
+        counts["concepts"] = insert_concepts(conn, concepts)
+        digest.update(msgspec.json.encode(concepts))
         if not seen:
             raise BuildError(f"no treaty parsed: all {len(files)} source files failed")
         version = f"{stamp}-{digest.hexdigest()[:8]}"

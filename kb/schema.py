@@ -13,15 +13,15 @@ Bump ``SCHEMA_VERSION`` on any change here: ``kb.store`` refuses other versions.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import msgspec
 
-from ingest.model import Treaty
+from ingest.model import Concept, Treaty
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-TABLES = ("treaties", "articles", "paragraphs", "points", "annexes")
+TABLES = ("treaties", "articles", "paragraphs", "points", "annexes", "definitions", "refs", "obligations", "clauses", "concepts")
 
 DDL = """
 CREATE TABLE meta (
@@ -50,6 +50,7 @@ CREATE TABLE articles (
     text       TEXT NOT NULL,
     span_start INTEGER NOT NULL,
     span_end   INTEGER NOT NULL,
+    clause_types TEXT NOT NULL DEFAULT '[]',  -- JSON array of clause-type ids, most important first
     PRIMARY KEY (treaty_id, ord)
 );
 CREATE INDEX articles_by_num ON articles (treaty_id, num, ord);
@@ -84,6 +85,62 @@ CREATE TABLE annexes (
     title     TEXT,
     text      TEXT NOT NULL,
     PRIMARY KEY (treaty_id, ord)
+);
+CREATE TABLE concepts (
+    id     TEXT PRIMARY KEY,
+    label  TEXT NOT NULL,
+    labels TEXT NOT NULL             -- JSON object {"kk", "ru", "en"}
+);
+CREATE TABLE definitions (
+    treaty_id   TEXT NOT NULL,
+    ord         INTEGER NOT NULL,
+    article_num TEXT NOT NULL,
+    term        TEXT NOT NULL,
+    definition  TEXT NOT NULL,
+    concept_id  TEXT,
+    span_start  INTEGER,
+    span_end    INTEGER,
+    PRIMARY KEY (treaty_id, ord)
+);
+CREATE INDEX definitions_by_concept ON definitions (concept_id);
+CREATE TABLE refs (                  -- "references" is an SQL keyword
+    treaty_id     TEXT NOT NULL,
+    ord           INTEGER NOT NULL,
+    kind          TEXT NOT NULL,     -- internal | external
+    from_article  TEXT,
+    from_paragraph TEXT,
+    from_point    TEXT,
+    to_article    TEXT,
+    to_paragraph  TEXT,
+    to_point      TEXT,
+    to_annex      TEXT,
+    date          TEXT,
+    title         TEXT,
+    target_treaty TEXT,              -- the cited treaty, when the knowledge base holds it
+    text          TEXT NOT NULL,
+    PRIMARY KEY (treaty_id, ord)
+);
+CREATE TABLE obligations (
+    treaty_id      TEXT NOT NULL,
+    ord            INTEGER NOT NULL,
+    article_num    TEXT NOT NULL,
+    paragraph_num  TEXT,
+    point_num      TEXT,
+    modality       TEXT NOT NULL,    -- obligation | permission | prohibition
+    actor          TEXT,
+    condition      TEXT,
+    deadline_value INTEGER,
+    deadline_unit  TEXT,
+    deadline_immediate INTEGER NOT NULL DEFAULT 0,
+    text           TEXT NOT NULL,
+    PRIMARY KEY (treaty_id, ord)
+);
+CREATE TABLE clauses (
+    treaty_id   TEXT NOT NULL,
+    kind        TEXT NOT NULL,       -- dispute_resolution | withdrawal | entry_into_force | …
+    article_num TEXT,
+    attributes  TEXT NOT NULL,       -- JSON object, as in the parse export
+    PRIMARY KEY (treaty_id, kind)
 );
 """
 
@@ -127,7 +184,9 @@ def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int, export: b
     )
     articles, paragraphs, points = [], [], []
     for a_ord, art in enumerate(treaty.articles):
-        articles.append((treaty.id, a_ord, art.num, art.heading, int(art.implicit), art.text, art.span.start, art.span.end))
+        articles.append(
+            (treaty.id, a_ord, art.num, art.heading, int(art.implicit), art.text, art.span.start, art.span.end, _json(list(art.clause_types)))
+        )
         for p_ord, para in enumerate(art.paragraphs):
             paragraphs.append((treaty.id, a_ord, art.num, p_ord, para.num, para.text, para.span.start, para.span.end))
             for pt_ord, pt in enumerate(para.points):
@@ -135,14 +194,61 @@ def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int, export: b
                     (treaty.id, a_ord, art.num, p_ord, pt_ord, pt.num, pt.kind, pt.text, pt.span.start, pt.span.end)
                 )
     annexes = [(treaty.id, n_ord, ax.num, ax.title, ax.text) for n_ord, ax in enumerate(treaty.annexes)]
-    conn.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", articles)
+    conn.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", articles)
     conn.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", paragraphs)
     conn.executemany("INSERT INTO points VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", points)
     conn.executemany("INSERT INTO annexes VALUES (?, ?, ?, ?, ?)", annexes)
+    extracted = _insert_extraction(conn, treaty)
     return {
         "treaties": 1,
         "articles": len(articles),
         "paragraphs": len(paragraphs),
         "points": len(points),
         "annexes": len(annexes),
+        **extracted,
     }
+
+
+def _insert_extraction(conn: sqlite3.Connection, treaty: Treaty) -> dict[str, int]:
+    """Definitions, references, obligations and clause attributes, flattened for queries."""
+    definitions = [
+        (treaty.id, i, d.article, d.term, d.definition, d.concept, d.span.start if d.span else None, d.span.end if d.span else None)
+        for i, d in enumerate(treaty.definitions)
+    ]
+    refs = [
+        (
+            treaty.id, i, r.kind, r.source.article, r.source.paragraph, r.source.point,
+            r.to.article if r.to else None, r.to.paragraph if r.to else None, r.to.point if r.to else None,
+            r.to.annex if r.to else None, r.date, r.title, r.treaty, r.text,
+        )
+        for i, r in enumerate(treaty.references)
+    ]
+    obligations = [
+        (
+            treaty.id, i, o.article, o.paragraph, o.point, o.modality, o.actor, o.condition,
+            o.deadline.value if o.deadline else None, o.deadline.unit if o.deadline else None,
+            int(bool(o.deadline and o.deadline.immediate)), o.text,
+        )
+        for i, o in enumerate(treaty.obligations)
+    ]
+    clauses = []
+    for kind in msgspec.structs.fields(treaty.clauses):
+        value = getattr(treaty.clauses, kind.name)
+        if value in (None, ()):
+            continue
+        article = getattr(value, "article", None)
+        clauses.append((treaty.id, kind.name, article, _json(value)))
+    conn.executemany("INSERT INTO definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)", definitions)
+    conn.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", refs)
+    conn.executemany("INSERT INTO obligations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", obligations)
+    conn.executemany("INSERT INTO clauses VALUES (?, ?, ?, ?)", clauses)
+    return {"definitions": len(definitions), "refs": len(refs), "obligations": len(obligations), "clauses": len(clauses)}
+
+
+def insert_concepts(conn: sqlite3.Connection, concepts: Sequence[Concept]) -> int:
+    """The concept registry of the whole build (one row a concept; the definitions
+    table says which definitions name it)."""
+    conn.executemany(
+        "INSERT INTO concepts VALUES (?, ?, ?)", [(c.id, c.label, _json(c.labels)) for c in concepts]
+    )
+    return len(concepts)

@@ -52,7 +52,8 @@ def kb_root(tmp_path: Path) -> Path:
 def test_build_counts_and_manifest(corpus: Path, kb_root: Path) -> None:
     result = quiet_build(corpus, kb_root)
     # make_treaty: article 2 has two paragraphs (3 + 1 points), every other article one.
-    expected = {"treaties": 4, "articles": 22, "paragraphs": 26, "points": 16, "annexes": 4}
+    expected = {"treaties": 4, "articles": 22, "paragraphs": 26, "points": 16, "annexes": 4,
+                "definitions": 0, "refs": 0, "obligations": 0, "clauses": 0, "concepts": 0}
     assert dict(result.counts) == expected
     assert result.treaty_ids == ("a", "b", "c", "d")
     assert result.errors == ()
@@ -61,7 +62,7 @@ def test_build_counts_and_manifest(corpus: Path, kb_root: Path) -> None:
 
     manifest = json.loads((result.path / "manifest.json").read_text("utf-8"))
     assert manifest["version"] == result.version
-    assert manifest["schema_version"] == 1
+    assert manifest["schema_version"] == 2
     assert manifest["kelisim_version"]
     assert manifest["built_at"].endswith("Z")
     assert manifest["content_sha256"] == result.content_sha256
@@ -354,3 +355,28 @@ def test_build_the_real_corpus(tmp_path: Path, kb_root: Path) -> None:
                 record = kb.get_article(summary.id, article.num)
                 assert record.citation.endswith(f", {record.num}-бап")
 
+
+
+def test_the_real_corpus_stores_what_extraction_found(tmp_path: Path, kb_root: Path) -> None:
+    """Definitions, references, obligations, clause attributes and the concept registry
+    all land in their tables, and concepts are linked across treaties."""
+    import shutil
+    import sqlite3
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REAL_CORPUS, corpus)
+    result = build(corpus, kb_root, progress=None)
+    for table in ("definitions", "refs", "obligations", "clauses", "concepts"):
+        assert result.counts[table] > 0, table
+    db = sqlite3.connect(result.path / "kb.sqlite")
+    treaties_of = dict(
+        db.execute(
+            "SELECT concept_id, COUNT(DISTINCT treaty_id) FROM definitions WHERE concept_id = 'classified-information' GROUP BY concept_id"
+        ).fetchall()
+    )
+    assert treaties_of.get("classified-information", 0) >= 2
+    labels = json.loads(db.execute("SELECT labels FROM concepts WHERE id = 'classified-information'").fetchone()[0])
+    assert labels["en"] == "classified information"
+    kinds = {row[0] for row in db.execute("SELECT kind FROM clauses")}
+    assert {"dispute_resolution", "withdrawal", "entry_into_force"} <= kinds
+    assert db.execute("SELECT COUNT(*) FROM articles WHERE clause_types != '[]'").fetchone()[0] > 0

@@ -1,6 +1,428 @@
-"""Placeholder: replaced by the references extractor."""
-from ingest.model import Reference, Treaty
+"""References: to parts of the same treaty (internal) and to other acts (external).
+
+Internal references are chains of numbered parts, each but the last in the genitive:
+"осы Келісімнің 4-бабының 2-тармағында", "осы баптың 4-тармағында", "1-қосымшаға",
+"осы Келісімге 2-қосымшаға сәйкес", "осы тармақтың 3) тармақшасы", "бірінші бабында".
+What the chain hangs on decides what it points at:
+
+- "осы Келісімнің" / "осы Шарттың" / "Келісімнің" (the treaty itself), or nothing:
+  an article number is absolute; a chain that starts with a paragraph ("2-тармағында")
+  is in the current article, one that starts with a point is in the current paragraph;
+- "осы баптың" → the current article; "осы тармақтың" → the current paragraph;
+- the genitive of another act ("… Заңының 8-бабына", "Конвенцияның 5-бабы") → a part
+  of that act, not of this treaty: no internal reference;
+- lists and ranges give one reference per number: "2 және 3-баптарында", "2-5-баптары".
+
+A numbered thing needs a structural noun (бап, тармақ, тармақша, қосымша) right after
+the number: "төртінші жазбаша хабарлама" is no reference, "бірінші бабы" is.
+
+External references are acts cited with a full date and a title: "1992 жылғы 15
+мамырдағы Ұжымдық қауіпсіздік туралы шарттың" → date 1992-05-15, title "Ұжымдық
+қауіпсіздік туралы шарт". The title runs from the date (or from a quoted name just
+before it) to the act's head noun (келісім, шарт, хаттама, жарғы, заң, …); the head
+noun's case ending is taken off and its possessive kept ("шарттың" → "шарт",
+"Заңының" → "Заңы", "Жарғысының" → "Жарғысы"). The preamble, the articles, the annexes
+and the approving act are read; the approving act's own header date and the treaty's
+own signature ("… 2017 жылғы 3 қарашада Ташкентте жасалған … келісім бекітілсін")
+are not references. ``treaty`` stays None: the knowledge base resolves it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ingest.extract._text import ORDINAL_WORD, Unit, units
+from ingest.kk.lex_attrs import number_value
+from ingest.model import Place, Reference, Target, Treaty
+from ingest.patterns import DATE, fold, iso_date, kk_re
+
+# --- internal ----------------------------------------------------------------------
+
+_KINDS = {"бап": "article", "баб": "article", "тармақша": "point", "тармақ": "paragraph",
+          "тармағ": "paragraph", "қосымша": "annex"}
+_KINDS_FOLDED = {fold(k): v for k, v in _KINDS.items()}
+_LEVEL = {"article": 0, "paragraph": 1, "point": 2, "annex": 0}
+
+_NUM = r"\d+"
+_NUM_LIST = rf"{_NUM}(?:\s*(?:,|және|мен|немесе|[-–—])\s*{_NUM})*"
+# one numbered part: "16-бабында", "2 және 3-баптарында", "бірінші бабы", "3) тармақшасы",
+# "а) тармақшасында", "1-қосымшаға"
+PART = kk_re(
+    rf"(?<![\w-])(?:"
+    rf"(?P<nums>{_NUM_LIST})\s*[-‑]\s*(?P<kind>тармақша|қосымша|ба[пб]|тарма[қғ])"
+    rf"|(?P<pnums>(?:\d+|[а-яәі])\)(?:\s*(?:,|және|мен)\s*(?:\d+|[а-яәі])\))*)\s*(?P<pkind>тармақша)"
+    rf"|(?P<ord>{ORDINAL_WORD})\s+(?P<okind>тармақша|ба[пб]|тарма[қғ])"
+    rf")(?P<ending>[а-яәғқңөұүһі]*)",
+    re.IGNORECASE,
+)
+# what a chain hangs on: "осы Келісімнің", "осы Келісімге", "осы баптың", "осы тармақтың"
+_OWN_ACT = r"(?:Келісім|Шарт|Хаттама|Конвенция|Меморандум)"
+_BEFORE = kk_re(
+    rf"(?:(?<![\w-])(?P<this>осы)\s+)?(?P<word>[^\W\d_][\w-]*)\s*$",
+    re.IGNORECASE,
+)
+_ACT_GENITIVE = kk_re(
+    r"^(?:келісім|шарт|хаттама|конвенция|жарғы|заң|кодекс|меморандум|декларация|ереже|қағида|"
+    r"шешім|қаулы|жарлық|бұйрық|протокол|регламент|статут|пакт)\w*(?:ның|нің|дың|дің|тың|тің)$",
+    re.IGNORECASE,
+)
+_OWN_KINDS = ("келісім", "шарт", "хаттама", "конвенция", "меморандум")
+_THIS_ACT = kk_re(rf"(?<![\w-])осы\s+(?P<kind>{'|'.join(_OWN_KINDS)})", re.IGNORECASE)
+_THIS_ARTICLE = kk_re(r"^ба[пб]\w*$", re.IGNORECASE)
+_THIS_PARAGRAPH = kk_re(r"^тарма[қғ](?!ша)\w*$", re.IGNORECASE)
+
+
+def _own_kind(treaty: Treaty) -> str | None:
+    """The kind of act the treaty is (a folded stem), from how its articles name it:
+    "осы Келісімнің", "осы Келісімге" → "келісім"; the most frequent "осы X" wins."""
+    counts: dict[str, int] = {}
+    for article in treaty.articles:
+        for m in _THIS_ACT.finditer(article.text):
+            kind = fold(m.group("kind").lower())
+            counts[kind] = counts.get(kind, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
+def _numbers(text: str) -> list[str]:
+    """"2 және 3" → ["2", "3"]; "2-5" → ["2", "3", "4", "5"]; "а) және б)" → ["а", "б"]."""
+    out: list[str] = []
+    tokens = re.findall(r"\d+|[а-яәі](?=\))|[-–—]", text)
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok in "-–—":
+            i += 1
+            continue
+        if i + 2 < len(tokens) and tokens[i + 1] in "-–—" and tok.isdigit() and tokens[i + 2].isdigit():
+            lo, hi = int(tok), int(tokens[i + 2])
+            if lo < hi <= lo + 50:
+                out.extend(str(n) for n in range(lo, hi + 1))
+                i += 3
+                continue
+        out.append(tok)
+        i += 1
+    return list(dict.fromkeys(out))
+
+
+def _part(m) -> tuple[str, list[str]]:
+    """(kind, numbers) of a ``PART`` match."""
+    if m.group("nums"):
+        kind = _KINDS_FOLDED[fold(m.group("kind").lower())]
+        return kind, _numbers(m.group("nums"))
+    if m.group("pnums"):
+        return "point", _numbers(m.group("pnums"))
+    kind = _KINDS_FOLDED[fold(m.group("okind").lower())]
+    value = number_value(m.group("ord").lower())
+    return kind, [str(value)] if value is not None else []
+
+
+def _chains(text: str) -> Iterator[list]:
+    """Runs of ``PART`` matches standing next to each other ("4-бабының 2-тармағында"),
+    each part going one level down."""
+    chain: list = []
+    for m in PART.finditer(text):
+        kind = _part(m)[0]
+        if chain:
+            gap = text[chain[-1].end() : m.start()]
+            prev_kind = _part(chain[-1])[0]
+            if gap.strip() == "" and _LEVEL[kind] > _LEVEL[prev_kind] and prev_kind != "annex":
+                chain.append(m)
+                continue
+            yield chain
+        chain = [m]
+    if chain:
+        yield chain
+
+
+def _internal(unit: Unit, annexes: tuple[str, ...], own_kind: str | None) -> Iterator[Reference]:
+    text = unit.text
+    for chain in _chains(text):
+        first = chain[0]
+        kinds = [_part(m) for m in chain]
+        start = first.start()
+        scope: str | None = None  # "own", "article", "paragraph", or None (no anchor)
+        before = _BEFORE.search(text[max(0, start - 60) : start])
+        if before:
+            word = before.group("word")
+            if before.group("this"):
+                if _THIS_ARTICLE.match(word):
+                    scope = "article"
+                elif _THIS_PARAGRAPH.match(word):
+                    scope = "paragraph"
+                else:
+                    scope = "own"
+                start = start - (len(text[max(0, start - 60) : start]) - before.start())
+            elif own_kind and word[:1].isupper() and _ACT_GENITIVE.match(word) and fold(word.lower()).startswith(own_kind):
+                scope = "own"  # "Келісімнің 5-бабы" in an agreement
+                start = start - (len(text[max(0, start - 60) : start]) - before.start("word"))
+            elif _ACT_GENITIVE.match(word):
+                continue  # "… Заңының 8-бабына": a part of another act
+        article = unit.place.article
+        paragraph = unit.place.paragraph
+        # the anchor of the chain's first part
+        first_kind = kinds[0][0]
+        if first_kind == "annex":
+            base = Target()
+        elif first_kind == "article":
+            base = Target()
+        elif first_kind == "paragraph":
+            if scope == "own":
+                continue  # "осы Келісімнің 2-тармағы": a paragraph of no article
+            base = Target(article=article)
+        else:  # a point
+            if scope == "article":
+                base = Target(article=article)
+            else:
+                base = Target(article=article, paragraph=paragraph)
+        if scope == "paragraph" and first_kind == "point":
+            base = Target(article=article, paragraph=paragraph)
+        end = chain[-1].end()
+        phrase = text[start:end]
+        span = unit.span(start, end)
+        for target in _expand(base, kinds, annexes):
+            yield Reference(kind="internal", source=unit.place, text=phrase, to=target, span=span)
+
+
+def _expand(base: Target, kinds: list[tuple[str, list[str]]], annexes: tuple[str, ...]) -> Iterator[Target]:
+    """Every target a chain names: the product of its numbered lists."""
+    targets = [base]
+    for kind, nums in kinds:
+        if not nums:
+            return
+        grown = []
+        for t in targets:
+            for n in nums:
+                if kind == "annex":
+                    grown.append(Target(annex=n))
+                elif kind == "article":
+                    grown.append(Target(article=n))
+                elif kind == "paragraph":
+                    grown.append(Target(article=t.article, paragraph=n))
+                else:
+                    grown.append(Target(article=t.article, paragraph=t.paragraph, point=n))
+        targets = grown
+    yield from dict.fromkeys(targets)
+
+
+# "осы Келісімге қосымшаға сәйкес": the only annex, named without a number
+_BARE_ANNEX = kk_re(
+    rf"\bосы\s+{_OWN_ACT}\w*\s+(?P<annex>қосымша(?:ға|да|сы|сына|сында|ның|сының|дағы|дан))(?![\w])",
+    re.IGNORECASE,
+)
+
+
+def _bare_annex(unit: Unit, annexes: tuple[str, ...]) -> Iterator[Reference]:
+    if len(annexes) != 1:
+        return
+    for m in _BARE_ANNEX.finditer(unit.text):
+        yield Reference(kind="internal", source=unit.place, text=m.group(0), to=Target(annex=annexes[0]),
+                        span=unit.span(m.start(), m.end()))
+
+
+# --- external ----------------------------------------------------------------------
+
+_ACT_NOUNS = (
+    "келісімшарт", "келісім", "шарт", "хаттама", "конвенция", "жарғы", "заң", "кодекс", "шешім",
+    "стратегия", "тұжырымдама", "қағида", "ереже", "декларация", "меморандум", "бағдарлама",
+    "жарлық", "қаулы", "регламент", "статут", "пакт", "нұсқаулық", "бұйрық", "акт",
+)
+_ACT_NOUN = kk_re(rf"^(?P<stem>{'|'.join(_ACT_NOUNS)})(?P<rest>[а-яәғқңөұүһі]*)$", re.IGNORECASE)
+_PLURALS = ("", "лар", "лер", "дар", "дер", "тар", "тер")
+_POSSESSIVES = ("сы", "сі", "ы", "і", "")
+_CASES = frozenset(fold(c) for c in (
+    "", "ның", "нің", "дың", "дің", "тың", "тің", "н", "ны", "ні", "ды", "ді", "ты", "ті",
+    "на", "не", "ға", "ге", "қа", "ке", "а", "е", "да", "де", "та", "те", "нда", "нде",
+    "дан", "ден", "тан", "тен", "нан", "нен", "мен", "бен", "пен", "менен", "дағы", "дегі",
+    "тағы", "тегі", "ндағы", "ндегі",
+))
+# what may stand between a head noun and the act it belongs to: "… Шешімімен бекітілген …"
+_PARTICIPLE = kk_re(r"^(?:бекітіл|қабылдан|қол\s*қойыл|жасал|бекіткен|қабылдаған)\w*$", re.IGNORECASE)
+# "… Астана қаласында қол қойылған …", "… Ташкентте жасалған …" right after the date
+_SIGNED_AT = kk_re(
+    r"^\s*(?:[А-ЯӘҒҚҢӨҰҮҺІA-Z][\w-]*\s+(?:қаласында|қ\.)\s+|[А-ЯӘҒҚҢӨҰҮҺІA-Z][\w-]*(?:да|де|та|те|нда|нде)\s+)?"
+    r"(?:қол\s+қойылған|жасалған|қабылданған|бекітілген)\s+"
+)
+_NUMBER_SIGN = kk_re(r"^\s*№\s*(?P<number>[\w/-]+)\s+")
+_TOKEN = re.compile(r"[\"«][^\"»\n]{1,200}[\"»]|[^\s]+")
+_ATTRIBUTIVE = kk_re(r"(?:дағы|дегі|тағы|тегі)$", re.IGNORECASE)
+_LOCATIVE = kk_re(r"(?:да|де|та|те|нда|нде)$", re.IGNORECASE)
+_QUOTED_BEFORE = re.compile(r"[\"«](?P<name>[^\"»\n]{3,200})[\"»]\s*$")
+_POSSESSIVE_NEXT = kk_re(r"^[а-яәғқңөұүһі]+(?:ы|і)(?:ның|нің|на|не|н|нда|нде|нан|нен|мен)?$")
+_VERB_NEXT = kk_re(r"(?:сын|сін|ды|ді|ты|ті|ады|еді|йды|йді)$")
+
+
+def head_nominative(word: str) -> str | None:
+    """The act noun with its case ending taken off and its possessive kept:
+    "шарттың" → "шарт", "Заңының" → "Заңы", "тұжырымдамасын" → "тұжырымдамасы";
+    None when the word is no act noun."""
+    m = _ACT_NOUN.match(word)
+    if not m:
+        return None
+    stem, rest = m.group("stem"), fold(m.group("rest").lower())
+    for plural in _PLURALS:
+        if not rest.startswith(fold(plural)):
+            continue
+        after_plural = rest[len(plural):]
+        for poss in _POSSESSIVES:
+            if after_plural.startswith(fold(poss)) and after_plural[len(poss):] in _CASES:
+                keep = len(stem) + len(plural) + len(poss)
+                return word[:keep]
+    return None
+
+
+def _is_inflected(word: str) -> bool:
+    head = head_nominative(word)
+    return head is not None and len(head) < len(word)
+
+
+def _title(tail: str) -> tuple[str, int] | None:
+    """(title, end offset in ``tail``) of the act named at the start of ``tail``."""
+    tokens = list(_TOKEN.finditer(tail))[:60]
+    words: list[str] = []
+    for i, tok in enumerate(tokens):
+        raw = tok.group(0)
+        if i and DATE.match(tail, tok.start()):
+            return None  # the next dated act: this date named none
+        core = raw.strip(",;:.()")
+        stop = raw.endswith((".", ";", ":")) and not re.fullmatch(r"\w{1,2}\.|[А-ЯӘҒҚҢӨҰҮҺІ]\.", raw)
+        head = head_nominative(core) if not core.startswith(("\"", "«")) else None
+        if head is not None and core:
+            nxt = tokens[i + 1].group(0).strip(",;:.()") if i + 1 < len(tokens) else ""
+            ends_here = raw.endswith((",", ".", ";", ":", ")")) or not nxt
+            inflected = len(head) < len(core)
+            if not ends_here:
+                if _PARTICIPLE.match(nxt) or (nxt and _PARTICIPLE.match(nxt + " " + (tokens[i + 2].group(0) if i + 2 < len(tokens) else ""))):
+                    words.append(raw)
+                    continue  # "… Шешімімен бекітілген …": the act named next
+                if not inflected and _POSSESSIVE_NEXT.match(nxt) and not _VERB_NEXT.search(nxt):
+                    words.append(raw)
+                    continue  # "шарт ұйымы Жарғысы": a compound name goes on
+                if _more_title_follows(tokens[i + 1 : i + 10]):
+                    words.append(raw)
+                    continue  # "… келісімге өзгерістер енгізу туралы хаттама"
+            words.append(head)
+            end = tok.start() + raw.find(core) + len(core)
+            return " ".join(words), end
+        words.append(raw)
+        if stop:
+            return None
+    return None
+
+
+def _more_title_follows(tokens) -> bool:
+    """"туралы" and then an act noun before any punctuation: the act so far is part of a
+    longer title."""
+    seen_about = False
+    for tok in tokens:
+        raw = tok.group(0)
+        if raw.startswith("(") or raw[:1].isdigit():
+            return False  # an aside "(бұдан әрі – …)" or the next dated act
+        core = raw.strip(",;:.()")
+        if fold(core.lower()) == fold("туралы"):
+            seen_about = True
+        elif seen_about and head_nominative(core) is not None:
+            return True
+        if raw.endswith((",", ".", ";", ":")):
+            return False
+    return False
+
+
+def cited_act_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of every dated act cited in ``text``: date through head noun."""
+    out = []
+    for m in DATE.finditer(text):
+        found = _act_after(text, m)
+        if found is not None:
+            out.append((m.start(), found[1]))
+    return out
+
+
+def _act_after(text: str, m) -> tuple[str, int, str | None] | None:
+    """(title, end, number) of the act a ``DATE`` match dates, or None."""
+    after = text[m.end() :]
+    skip, number = 0, None
+    signed_at = _SIGNED_AT.match(after)
+    if signed_at:
+        skip = signed_at.end()
+    elif _ATTRIBUTIVE.search(m.group(0)):
+        num = _NUMBER_SIGN.match(after)
+        if num:
+            skip, number = num.end(), num.group("number")
+    else:
+        return None  # "… 1 қаңтардан бастап": a date, no act
+    line_end = after.find("\n", skip)
+    found = _title(after[skip : line_end if line_end >= 0 else len(after)])
+    if found is None:
+        return None
+    title, end = found
+    return title, end + m.end() + skip, number
+
+
+_ATTACHED = kk_re(r"(?:қоса\s+беріліп\s+отырған|қоса\s+берілген|қоса\s+ұсынылып\s+отырған)\s*$", re.IGNORECASE)
+
+
+def _external(unit: Unit, treaty: Treaty, in_approval: bool, own_kind: str | None) -> Iterator[Reference]:
+    text = unit.text
+    signed = treaty.signed.date if treaty.signed else None
+    for m in DATE.finditer(text):
+        date = iso_date(m)
+        if date is None:
+            continue
+        found = _act_after(text, m)
+        if found is None:
+            continue
+        title, end, number = found
+        start = m.start()
+        quoted = _QUOTED_BEFORE.search(text[max(0, m.start() - 220) : m.start()])
+        if quoted:
+            start = m.start() - (len(text[max(0, m.start() - 220) : m.start()]) - quoted.start())
+            title = f"\"{quoted.group('name')}\" {title}"
+        if in_approval:
+            if treaty.approval is not None and date == treaty.approval.date and (
+                number is None or number == treaty.approval.number
+            ):
+                continue  # the approving act's own header
+            if _ATTACHED.search(text[max(0, m.start() - 40) : m.start()]):
+                continue  # "Қоса беріліп отырған … келісім": the treaty itself
+            if date == signed and own_kind and fold(_head_word(title).lower()).startswith(own_kind):
+                continue  # the treaty itself, by its signature date
+        yield Reference(kind="external", source=unit.place, text=text[start:end], date=date, title=title,
+                        span=unit.span(start, end))
+
+
+def _head_word(title: str) -> str:
+    words = title.split()
+    return words[-1] if words else ""
+
+
+def _text_units(treaty: Treaty) -> Iterator[tuple[Unit, bool]]:
+    """The pieces read for external references: preamble, approving act, articles, annexes."""
+    if treaty.approval is not None:
+        approval = treaty.approval
+        start = approval.span.start if treaty.text[approval.span.start : approval.span.end] == approval.text else None
+        yield Unit(Place(article=None), approval.text, start), True
+    for alinea in treaty.preamble:
+        ok = treaty.text[alinea.span.start : alinea.span.end] == alinea.text
+        yield Unit(Place(article=None), alinea.text, alinea.span.start if ok else None), False
+    for unit in units(treaty):
+        yield unit, False
+    for annex in treaty.annexes:
+        ok = treaty.text[annex.span.start : annex.span.end] == annex.text
+        yield Unit(Place(article=None), annex.text, annex.span.start if ok else None), False
 
 
 def find_references(treaty: Treaty) -> tuple[Reference, ...]:
-    return ()
+    """Internal and external references, in text order (approving act, preamble,
+    articles, annexes)."""
+    annexes = tuple(a.num for a in treaty.annexes)
+    own_kind = _own_kind(treaty)
+    out: list[Reference] = []
+    for unit, in_approval in _text_units(treaty):
+        out.extend(_external(unit, treaty, in_approval, own_kind))
+    for unit in units(treaty):
+        out.extend(_internal(unit, annexes, own_kind))
+        out.extend(_bare_annex(unit, annexes))
+    order = {id(r): i for i, r in enumerate(out)}
+    out.sort(key=lambda r: (r.span.start if r.span else 1 << 60, order[id(r)]))
+    return tuple(out)

@@ -13,7 +13,7 @@ phonology that picks an ending's shape:
   бап → бабы, тап → табылады), so such stems are restored.
 
 Every analysis whose stem the lexicon confirms (``ingest.kk.lexicon``) is a
-candidate; the longest confirmed stem comes first. A word the lexicon cannot
+candidate; readings that explain more of the word by inflection come first. A word the lexicon cannot
 confirm goes to the guesser, which prefers the analysis that explains the most of
 the word by endings, and never raises. Derivational suffixes (-лық/-лік, -шы/-ші,
 -тық/-тік, causatives) are not stripped: such words are dictionary words of their
@@ -122,7 +122,9 @@ ENDINGS: tuple[Ending, ...] = (
     _e("IMP3", "сын:* сін:*", "V VOICE NEG"),
     _e("COND", "са:* се:*", "V VOICE NEG"),
     _e("CVB", "ып:SLNZKB? іп:SLNZKB? п:V", "V VOICE"),
-    _e("PART", "ған:VSLNZ ген:VSLNZ қан:KB кен:KB атын:SLNZKB? етін:SLNZKB? йтын:V йтін:V ар:SLNZKB? ер:SLNZKB? мақ:VSL мек:VSL бақ:NZ бек:NZ пақ:KB пек:KB", "V VOICE NEG"),
+    _e("PART", "ған:VSLNZ ген:VSLNZ қан:KB кен:KB атын:SLNZKB? етін:SLNZKB? йтын:V йтін:V ар:SLNZKB? ер:SLNZKB?", "V VOICE NEG"),
+    # the -мақ future ends a word ("асырылмақ"); taking endings after it, it is a noun ("аумақтар")
+    _e("PARTM", "мақ:VSL мек:VSL бақ:NZ бек:NZ пақ:KB пек:KB", "V VOICE NEG"),
     _e("VN", "у:*", "V VOICE NEG"),
 )
 _BY_TAG = {e.tag: e for e in ENDINGS}
@@ -258,6 +260,8 @@ def _score(stem: str, kind: str, tags: tuple[str, ...], shapes: tuple[str, ...],
         evidence -= 2.0  # Kazakh verb stems do not end so; loanwords that do are nouns
     if kind == "V" and explained <= 1 and whole in lexicon.nominal:
         evidence -= 1.0  # "бап" is the noun, not "ба-п": one letter is too little to make it a verb
+    if len(tags) == 1 and len(stem) < 4 and whole in lexicon.nominal and shapes[-1] not in _FINITE_SHAPES | {"ып", "іп"}:
+        evidence -= 2.0  # "тұлға", "аумақ" are words, not "тұл-ға", "ау-мақ": a short stem needs more than one ending
     score = None
     if confirmed or other:
         score = (10.0 if confirmed else 6.0) + evidence

@@ -1,0 +1,110 @@
+"""Inline semantics in the Akoma Ntoso body: defined terms and references.
+
+After ``ingest.akn`` has laid out the structure, this pass marks, inside the text of
+each article, the terms the article defines (``<def refersTo="#concept">``) and the
+references it makes (``<ref href="…">``), and lists the concepts in the metadata as
+``TLCConcept`` so ``refersTo`` has something to point at. It works on the finished
+tree, so the structural code stays free of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+
+from ingest.model import Reference, Treaty
+
+AKN = "{http://docs.oasis-open.org/legaldocml/ns/akn/3.0}"
+_YEAR_ID = re.compile(r"^(\d{4})-(.+)$")
+
+
+def concept_elements(treaty: Treaty, maker: object) -> list[etree._Element]:
+    """One ``TLCConcept`` per concept the treaty's definitions name."""
+    seen: dict[str, str] = {}
+    for d in treaty.definitions:
+        if d.concept and d.concept not in seen:
+            seen[d.concept] = d.term
+    return [
+        maker("TLCConcept", eId=_concept_eid(cid), href=f"/ontology/concept/kelisim/{cid}", showAs=term)  # type: ignore[operator]
+        for cid, term in sorted(seen.items())
+    ]
+
+
+def _concept_eid(concept: str) -> str:
+    return "concept-" + re.sub(r"[^0-9A-Za-z_-]+", "-", concept).strip("-")
+
+
+def href(ref: Reference) -> str:
+    """Where a reference points: an eId of this document, another treaty's work URI,
+    or, for an act the knowledge base does not hold, its date."""
+    if ref.kind == "internal" and ref.to is not None:
+        if ref.to.annex:
+            return f"#att_{_token(ref.to.annex)}"
+        if ref.to.article:
+            target = f"#art_{_token(ref.to.article)}"
+            if ref.to.paragraph:
+                target += f"__para_{_token(ref.to.paragraph)}"
+            return target
+    if ref.treaty:
+        match = _YEAR_ID.match(ref.treaty)
+        year, slug = (match.group(1), match.group(2)) if match else ("0000", ref.treaty)
+        return f"/akn/kz/act/agreement/{year}/{slug}"
+    return f"/akn/kz/act/{ref.date or 'unknown'}"
+
+
+def _token(value: str) -> str:
+    return re.sub(r"[\W_]+", "", value) or "x"
+
+
+def annotate(root: etree._Element, treaty: Treaty, maker: object) -> None:
+    """Mark defined terms and references inside each article of ``root``: each term
+    where its definition opens, each reference once, where it stands."""
+    marks: dict[str | None, list[_Mark]] = {}
+    for d in treaty.definitions:
+        if d.term:
+            el = maker("def", refersTo=f"#{_concept_eid(d.concept)}") if d.concept else maker("term", refersTo="#kelisim")  # type: ignore[operator]
+            marks.setdefault(d.article, []).append(_Mark(d.term, el, opening=True))
+    for r in treaty.references:
+        if r.text:
+            marks.setdefault(r.source.article, []).append(_Mark(r.text, maker("ref", href=href(r))))  # type: ignore[operator]
+    for article in root.iter(f"{AKN}article"):
+        num_el = article.find(f"{AKN}num")
+        num = (num_el.text or "").removesuffix("-бап") if num_el is not None else ""
+        todo = marks.get(num)
+        if todo:
+            for p in list(article.iter(f"{AKN}p")):
+                if len(p) == 0 and p.text:
+                    _mark(p, todo)
+
+
+class _Mark:
+    """A text to wrap once in a copy of ``template``; a definition's term only where
+    its definition opens (within the first few characters of a line)."""
+
+    __slots__ = ("needle", "template", "opening", "used")
+
+    def __init__(self, needle: str, template: etree._Element, opening: bool = False) -> None:
+        self.needle, self.template, self.opening, self.used = needle, template, opening, False
+
+
+def _mark(p: etree._Element, marks: Iterable[_Mark]) -> None:
+    text = p.text or ""
+    found: list[tuple[int, int, _Mark]] = []
+    for mark in marks:
+        if mark.used:
+            continue
+        at = text.find(mark.needle)
+        if at < 0 or (mark.opening and at > 3) or any(s < at + len(mark.needle) and at < e for s, e, _ in found):
+            continue
+        found.append((at, at + len(mark.needle), mark))
+    if not found:
+        return
+    found.sort(key=lambda f: f[0])
+    p.text = text[: found[0][0]]
+    for i, (start, end, mark) in enumerate(found):
+        mark.used = True
+        el = etree.SubElement(p, mark.template.tag, dict(mark.template.attrib))
+        el.text = text[start:end]
+        el.tail = text[end : found[i + 1][0]] if i + 1 < len(found) else text[end:]
