@@ -9,25 +9,15 @@ ratio. Target (issue 4): at least 20 treaties/s.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import time
 from pathlib import Path
 
 from ingest import parse_bytes
-from ingest.decode import decode
 from ingest.extract import extract
-from ingest.patterns import clear_fold_cache
-from ingest.repair import repair
-from ingest.structure import structure
+from ingest.pipeline import parse_structure
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def structure_only(data: bytes, source: str):  # the baseline: everything but extraction
-    clear_fold_cache()
-    decoded = decode(data, source)
-    return structure(repair(decoded.text), source=source, sha256=hashlib.sha256(data).hexdigest(), encoding=decoded.encoding)
 
 
 def main() -> None:
@@ -45,7 +35,7 @@ def main() -> None:
     structured = []
     for _ in range(args.repeat):
         for name, data in seeds:
-            structured.append(structure_only(data, name))
+            structured.append(parse_structure(data, name))
     base_s = time.perf_counter() - start
 
     start = time.perf_counter()

@@ -53,12 +53,11 @@ def to_akn_tree(treaty: Treaty) -> etree._Element:
     act = E.act(_meta(treaty, work), name="agreement", contains="originalVersion")
     _append_if(act, _preface(treaty))
     _append_if(act, _blocks_element("preamble", [a.text for a in treaty.preamble]))
-    body = _body(treaty, ids)
-    annotate(body, treaty, E)
-    act.append(body)
+    act.append(_body(treaty, ids))
     _append_if(act, _conclusions(treaty))
     if treaty.annexes:
         act.append(E.attachments(*(_attachment(treaty, work, i, annex, ids) for i, annex in enumerate(treaty.annexes, 1))))
+    annotate(act, treaty, E)
     return E.akomaNtoso(act)
 
 

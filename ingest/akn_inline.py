@@ -59,8 +59,9 @@ def _token(value: str) -> str:
 
 
 def annotate(root: etree._Element, treaty: Treaty, maker: object) -> None:
-    """Mark defined terms and references inside each article of ``root``: each term
-    where its definition opens, each reference once, where it stands."""
+    """Mark defined terms and references inside each article of ``root`` (and the
+    references of its preamble): each term where its definition opens, each reference
+    once, where it stands."""
     marks: dict[str | None, list[_Mark]] = {}
     for d in treaty.definitions:
         if d.term:
@@ -69,6 +70,10 @@ def annotate(root: etree._Element, treaty: Treaty, maker: object) -> None:
     for r in treaty.references:
         if r.text:
             marks.setdefault(r.source.article, []).append(_Mark(r.text, maker("ref", href=href(r))))  # type: ignore[operator]
+    for preamble in root.iter(f"{AKN}preamble"):
+        for p in list(preamble.iter(f"{AKN}p")):
+            if len(p) == 0 and p.text and marks.get(None):
+                _mark(p, marks[None])  # the acts the preamble cites
     for article in root.iter(f"{AKN}article"):
         num_el = article.find(f"{AKN}num")
         num = (num_el.text or "").removesuffix("-бап") if num_el is not None else ""

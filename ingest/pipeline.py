@@ -18,17 +18,23 @@ SOURCE_SUFFIXES = (".txt", ".html", ".htm", ".docx")
 
 
 def parse_bytes(data: bytes, source: str) -> Treaty:
-    """Parse one treaty source. Raises ``IngestError`` (and nothing else) on bad input."""
+    """Parse one treaty source, with extraction. Raises ``IngestError`` (and nothing
+    else) on bad input."""
+    return extract(parse_structure(data, source))
+
+
+def parse_structure(data: bytes, source: str) -> Treaty:
+    """Decode, repair and structure one source, without extraction: the treaty's parts
+    and metadata only, for callers that need no more (and for the benchmarks)."""
     clear_fold_cache()  # the cache serves the patterns of one document, not the next
     decoded = decode(data, source)
     mapped = repair(decoded.text)
-    treaty = structure(
+    return structure(
         mapped,
         source=source,
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=decoded.encoding,
     )
-    return extract(treaty)
 
 
 def parse_path(path: Path | str) -> Treaty:

@@ -55,3 +55,12 @@ def test_reference_targets() -> None:
     assert [href(r) for r in (internal, annex, held, cited)] == [
         "#art_4__para_2", "#att_1", "/akn/kz/act/agreement/2013/kupiia-akparatty-korgau", "/akn/kz/act/2013-10-25",
     ]
+
+
+def test_the_acts_a_preamble_cites_are_marked_there() -> None:
+    treaty = parse_path(ROOT / "corpus" / "002_2ab5e7a845e35a1e.txt")
+    root = to_akn_tree(treaty)
+    refs = root.xpath("//a:preamble//a:ref", namespaces=NS)
+    assert len(refs) == sum(1 for r in treaty.references if r.source.article is None) == 3
+    assert all(r.get("href").startswith("/akn/kz/act/") for r in refs)
+    assert _schema().validate(root)

@@ -2,7 +2,6 @@
 
 - ``units(treaty)``: the running text of every article as (place, text, offset)
   pieces: one per alinea or point, so a match knows its article, paragraph and point;
-- ``sentences(text)``: sentence ranges of a piece of text;
 - ``NUMBER_WORDS`` / ``QUANTITY``: numbers in digits, in words ("алты", "отыз") or
   both ("6 (алты) ай", "1 (бір айдан)"), with their unit (day, month, year);
   ``quantity(match)`` reads one with ``ingest.kk.lex_attrs.number_value``.
@@ -67,25 +66,6 @@ def units(treaty: Treaty) -> Iterator[Unit]:
     """Every alinea and point of every article."""
     for article in treaty.articles:
         yield from article_units(treaty, article)
-
-
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[«\"(]?[А-ЯЁӘҒҚҢӨҰҮҺІA-Z0-9])|\n+")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence ranges ``[start, end)`` of ``text``: split after ". ; ! ?" before a
-    capital or digit, and at line breaks; "ж." (жыл) and initials do not end one."""
-    out, pos = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        before = text[max(0, m.start() - 4) : m.start()]
-        if m.group(0).strip(" \t") == "" and re.search(r"(?:\bж|\b[А-ЯӘҒҚҢӨҰҮҺІ])\.$", before):
-            continue  # "2017 ж. № 5", "Б. Сағынтаев"
-        if pos < m.start():
-            out.append((pos, m.start()))
-        pos = m.end()
-    if pos < len(text):
-        out.append((pos, len(text)))
-    return out
 
 
 def _alternation(words) -> str:

@@ -3,22 +3,25 @@
 Every clause type (ids of ``docs/clause-types.md``) has a few cue patterns, each with
 a weight: the typical wording of such a clause ("даулы мәселелер … келіссөздер арқылы
 шешіледі", "белгіленбеген мерзімге жасалады", "шығыстарды өздері көтереді"). Patterns
-are Kazakh stems with their inflections (``kk_re``: they hold whatever the spelling of
-ә ғ қ ң ө ұ ү һ), so they read the language, not a file. An article's score for a type:
+are Kazakh stems with their inflections, matched on lower-cased, folded text
+(``_text.lk_re``: whatever the case and the spelling of ә ғ қ ң ө ұ ү һ), so they read
+the language, never a file. An article's score for a type:
 
-- text: for every cue, weight × (1 + ½ for each further match, up to three);
-- heading (when the article has one): the same cues × 2.5, and × 1.5 more when the
-  match ends the heading: a Kazakh noun phrase ends in its head ("… шараларды жүзеге
-  асыруға арналған шығыстар" is about expenses, not about protection measures);
-- position: final-clause types (entry into force, duration, withdrawal, accession,
-  depositary, language, amendments, disputes, relation to other treaties) × 1.2 in the
-  last 40 % of the articles, definitions and purpose × 1.3 among the first three;
-- two sentence-level readings: "күшіне енеді" in a sentence about acceding states
-  counts for accession, not entry into force; an article that opens with
-  "Депозитарий …" is about the depositary.
+- text: for every cue, weight × (1 + ½ for each further match, up to three), after the
+  titles of the acts the article cites are blanked ("… ақпаратты қорғау туралы
+  келісімде" names another act's subject);
+- heading (when the article has one): the type's best cue × ``HEAD_FINAL`` when it is
+  the heading's head, × ``HEADING_WEIGHT`` otherwise. A Kazakh noun phrase ends in its
+  head: a cue ending in the last 40 % of the heading, or coordinated with it by "және",
+  is the head ("… шараларды жүзеге асыруға арналған шығыстар" is about expenses);
+- sentences: "күшіне енеді" in a sentence about acceding states counts for accession,
+  not entry into force; an article that opens with "Депозитарий …" is about the depositary;
+- position: final-clause types × 1.2 in the last 40 % of the articles, definitions and
+  purpose × 1.3 among the first three.
 
-The article gets the top type and every type scoring at least ``CLOSE`` × the top
-(and ``FLOOR`` absolute), best first. ``explain(treaty)`` gives the scores.
+The article gets its top type when that scores at least ``FLOOR``, then every type
+scoring at least ``CLOSE`` × the top and ``SECOND_FLOOR``, best first; a definitions
+article gets definitions only. ``explain(treaty)`` gives the scores.
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ _W = r"[а-яәғқңөұүһіё\w-]*"  # the rest of a word (its endings)
 
 CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "purpose": (
-        (r"Келісімнің\s+(?:негізгі\s+)?мақсат(?:ы|тары)(?![\w])(?!\s+үшін)", 5),
+        (r"(?:келісім|шарт|хаттама|конвенция|меморандум)\w*\s+(?:негізгі\s+)?мақсат(?:ы|тары)(?![\w])(?!\s+үшін)", 5),
+        (r"(?:келісім|шарт|хаттама|конвенция)\w*\s+мәні", 4),
+        (r"негіздерін\s+айқындайды", 3),
         (r"нысанасы\s+болып\s+табыл", 5),
         (r"мақсатына\s+жету", 2),
     ),
@@ -50,12 +55,12 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"дегеніміз|деп\s+түсініледі", 3),
     ),
     "principles": (
-        (r"қағидат(?:тар)?(?:ы|ына|тарына|тарын|тары)(?![\w])", 2),
-        (r"егемендік\s+теңдіг", 3),
-        (r"ішкі\s+істеріне\s+араласпау", 3),
+        (r"қағидат(?:тар)?(?:ы|ына|тарына|тарын|тары|тарға)?(?![\w])", 2),
+        (r"егемендік\s+теңдіг|егемендікті\s+құрметте", 3),
+        (r"ішкі\s+істер\w*\s+араласпау", 3),
     ),
     "scope": (
-        (r"қолданылу\s+аяс", 4),
+        (r"қолданылу\s+аяс(?!ында)", 4),  # not "… аясында": within the scope
         (r"қолданылу\s+салас", 3),
         (r"(?:қатер|қауіп)\w*\s+ретінде", 3),
         (r"ретінде\s+қарастыр", 3),
@@ -77,6 +82,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     ),
     "competent_authorities": (
         (r"құзыретті\s+орган\w*\s+(?:болып\s+)?(?:табылады|айқындалсын)", 5),
+        (r"құзыретті\s+орган\w*\s*:[^.]{0,400}?болып\s+табылады", 4),
         (r"құзыретті\s+органдар(?:ының|дың)\s+(?:\S+\s+){0,2}?өзара\s+іс-қимыл", 4),
         (r"орган\w*\s+(?:\S+\s+){0,3}?тізбес", 4),
         (r"құзыретті\s+орган", 1),
@@ -137,7 +143,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"сапар", 2),
     ),
     "contracts": (
-        (r"шарттарға\s+жеке\s+бөлім", 5),
+        (r"шарттар\w*\s+(?:\S+\s+){0,5}?жеке\s+бөлім", 5),
         (r"(?:жасайтын|жасалатын)\s+шарттар", 3),
         (r"келісімшарт", 1.5),
     ),
@@ -161,6 +167,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"шектемейді", 2),
         (r"туындайтын\s+(?:\S+\s+){0,6}?құқықтар\w*\s+мен\s+міндеттемелер", 3),
         (r"қатысы(?![\w])", 1),
+        (r"ажырамас\s+бөлігі\s+болып\s+табылады", 3),
     ),
     "dispute_resolution": (
         (r"(?<![\w])дау(?:лы|лар|ларды|ды|ы|ын|ға|да|дың|лардың)?(?![\w])", 1.5),
@@ -190,6 +197,7 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"(?:Келісімнен|Шарттан|Хаттамадан|Конвенциядан)\s+шығ", 4),
         (r"(?:қолданылуын|қолданысын|қолданысы|қолданылуы)\s+(?:\S+\s+){0,2}?тоқтат", 3),
         (r"тоқтатыл", 1),
+        (r"(?:тоқтата|шыға)\s+алады|шығуға\s+құқылы", 2),
         (r"денонсац", 4),
     ),
     "accession": (

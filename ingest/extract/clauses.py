@@ -148,41 +148,35 @@ def _forum_name(sentence: str, m) -> str:
     return " ".join(name + [head + ending])
 
 
+_ARBITRAL_BEFORE = lk_re(r"(?<![\w-])(?:төрелік|аралық)\s+$")
+_METHOD_ORDER = ("negotiations", "consultations", "court", "arbitration")
+
+
 def _dispute(article: Article) -> DisputeResolution:
-    text = article.text
     escalation = None
-    forum_spans: list[tuple[int, int]] = []
-    for sentence in _sentences(text):
-        if not _NOT_SETTLED.search(sentence):
-            continue
-        forum = _FORUM.search(sentence)
-        if not forum:
-            continue
-        months = None
-        for q in QUANTITY.finditer(sentence):
-            value, unit = quantity(q)
-            if unit in ("month", "year", "day"):
-                months = in_months(value, unit)
+    methods: set[str] = set()
+    continues = False
+    for sentence in _sentences(article.text):
+        forum = None
+        if escalation is None and _NOT_SETTLED.search(sentence):
+            forum = _FORUM.search(sentence)
+            if forum:
+                months = None
+                for q in QUANTITY.finditer(sentence):
+                    months = in_months(*quantity(q))
+                    break
+                escalation = Escalation(forum=_forum_name(sentence, forum), after_months=months)
+        for name, pattern in _METHODS:
+            for m in pattern.finditer(sentence):
+                if forum is not None and forum.start("head") <= m.start() < forum.end("ending"):
+                    continue  # the forum of the escalation is no method
+                if name == "court" and _ARBITRAL_BEFORE.search(sentence[max(0, m.start() - 12) : m.start()]):
+                    continue  # "төрелік сот", "аралық сот": arbitration
+                methods.add(name)
                 break
-        escalation = Escalation(forum=_forum_name(sentence, forum), after_months=months)
-        at = text.find(sentence)
-        if at >= 0:
-            forum_spans.append((at + forum.start("head"), at + forum.end("ending")))
-        break
-    methods = []
-    for name, pattern in _METHODS:
-        for m in pattern.finditer(text):
-            if any(s <= m.start() < e for s, e in forum_spans):
-                continue
-            if name == "court" and re.search(r"(?:төрелік|аралық)\s*$", fold(text[max(0, m.start() - 10) : m.start()].lower())):
-                continue
-            methods.append(name)
-            break
-    order = ["negotiations", "consultations", "court", "arbitration"]
-    methods.sort(key=order.index)
-    continues = any(_CONTINUE.search(s) and _OBLIGATION.search(s) for s in _sentences(text))
-    return DisputeResolution(article=article.num, methods=tuple(methods), escalation=escalation,
-                             obligations_continue=continues)
+        continues = continues or bool(_CONTINUE.search(sentence) and _OBLIGATION.search(sentence))
+    return DisputeResolution(article=article.num, methods=tuple(m for m in _METHOD_ORDER if m in methods),
+                             escalation=escalation, obligations_continue=continues)
 
 
 # --- withdrawal ---------------------------------------------------------------------

@@ -41,6 +41,14 @@ What is *not* an obligation, although its verb is a present-tense statement:
 An explicit modal ("мүмкін", "тиіс", "құқылы") is kept even in such a sentence:
 "Осы Келісімге … өзгерістер енгізілуі мүмкін" is a permission.
 
+Borderline cases, decided so: a normative passive with no actor is an obligation
+("даулар … келіссөздер арқылы шешіледі", "… қағидаттарына негізделеді", "қорғау
+шараларының қолданылуы жалғасады" — the survival of a duty); "талаптар қойылмайды"
+(no requirements are imposed) is a prohibition, as any negated finite verb is; "X
+күшінде қалады" (remains in force) and "жауапты болады" (is liable) are effects, not
+duties. Under "мүмкін" or "құқылы" a negated verbal noun stays a permission (a
+permission to refrain is still a permission).
+
 Lists
 -----
 "Тараптар: 1) … қорғауға; 2) … өзгертпеуге; … 5) … бермеуге міндеттенеді." — the
@@ -58,14 +66,17 @@ The actor
 ---------
 The subject: the first noun phrase in the nominative whose head names an actor (Тарап,
 орган, Орталық, депозитарий, мемлекет, үкімет, қызмет, комитет, хатшы, кеңес,
-пайдаланушы, тұлға, ұйым, өкіл, "әрқайсысы", "кез келгені"), outside the conditional
+пайдаланушы, тұлға, адам, ұйым, өкіл, "әрқайсысы", "кез келгені"), outside the conditional
 clause, returned as printed with its modifiers ("Тиісті Тараптың уәкілетті органы",
 "Сұрау салынатын құзыретті орган немесе ТМД органы", "мүдделі уәкілетті органдар
 және (немесе) Орталық"). A nominative noun that is the first member of a compound
 ("Тараптар мемлекеттерінің …"), stands before a postposition ("Тараптар арасында") or
 is the subject of a relative clause ("басқа Тарап берген ақпарат") is not the subject.
 "ол" (it) is resolved to the actor of the conditional clause it refers back to. A
-passive predicate ("жолданады", "ашылмайды") names no actor: the actor is null.
+passive predicate ("жолданады", "ашылмайды") names no actor: the actor is null. A
+point's own subject must stand first in the point; an actor noun further on
+("лауазымды адамдар қатарынан …") is an object, and the point keeps the actor of the
+sentence that introduces it.
 
 The condition is the "егер … -са/-се" clause (chained by "сондай-ақ, егер") or the
 clause ending in "… жағдайда" (not "әрбір жеке жағдайда", which means "in each case").
@@ -98,15 +109,10 @@ def _keys(*words: str) -> frozenset[str]:
     return frozenset(fold(w) for w in words)
 
 
-def _key(word: str) -> str:
-    """The key a word is compared by: lower case, Latin twins made Cyrillic, Kazakh
-    letters folded to their Russian twins (so either spelling matches)."""
-    return fold(normalise(word))
-
-
 # --- words -----------------------------------------------------------------------
 
 _OBLIGATION_WORDS = _keys("міндетті", "тиіс", "қажет", "керек")
+_UNDERTAKE = fold("міндеттен")  # "міндеттенеді": undertakes
 _COPULA_MODALS = {fold("міндетті"): "obligation", fold("тиіс"): "obligation", fold("құқылы"): "permission"}
 _PERMISSION = fold("құқылы")
 _RIGHT = fold("құқығы")
@@ -149,7 +155,10 @@ _POSTPOSITIONS = _keys(
     "сияқты", "ретінде", "атынан", "жағынан", "жанындағы", "жанында", "алдында", "сайын",
 )
 _COORD = _keys("және", "немесе", "мен", "бен", "пен")
-_CLOSED = _keys("осы", "бұл", "сол", "ол", "олар", "мұндай", "осындай", "сондай", "барлық", "әрбір", "өз", "егер", "онда", "ал")
+_CLOSED = _keys(
+    "осы", "бұл", "сол", "ол", "олар", "мұндай", "осындай", "сондай", "барлық", "әрбір", "өз", "егер",
+    "онда", "ал", "кемінде", "көбінде", "әсіресе", "алдымен", "бірінші", "ішінде",
+)  # words whose endings look possessive but that begin no compound
 _NOT_SUBJECT_NEXT = _keys("болып", "ретінде", "деп")  # "X болып табылатын": X is a predicate noun
 _MODIFIERS = _keys(
     "әрбір", "әр", "екі", "бір", "екінші", "басқа", "тиісті", "уәкілетті", "құзыретті", "мүдделі",
@@ -198,7 +207,6 @@ _COMPLEMENTED = _keys("жауапты", "мүше", "қатысушы")  # adjec
 _ATTRIBUTIVE = re.compile(fold(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$"))
 _GENITIVE = re.compile(r"(?:ның|нің|дың|дің|тың|тің)$")  # on the unfolded word: folded, "-тің" is "-тін"
 _DATIVE = re.compile(fold(r"(?:ға|ге|қа|ке|на|не)$"))
-_CONVERB_END = re.compile(fold(r"[аей]$"))
 
 _WORD = re.compile(r"[^\W_]+(?:[-‑][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?]+[\"»”)]*\s+")
@@ -263,6 +271,8 @@ def _passive_stem(stem: str) -> bool:
     "жолдан", "қабылдан", "айқындал"."""
     if len(stem) >= 4 and stem.endswith(("ыл", "іл")):
         return True
+    if len(stem) >= 4 and stem.endswith(("ын", "ін")) and stem[:-2] in load_lexicon().verbal:
+        return True  # "алын": ал + ын
     if len(stem) >= 4 and stem[-1] in "лн" and stem[-2] in "аеоөұүыіәуи":
         return stem[:-1] in load_lexicon().verbal
     return False
@@ -443,7 +453,7 @@ def _predicate(toks: list[_Tok]) -> _Pred | None:
         return _Pred("permission", _marker(toks, 2), explicit=True) if pk == _RIGHT else _Pred(None, last.text)
     if k == _PERMISSION:
         return _Pred("permission", last.text, explicit=True)
-    if k in _OBLIGATION_WORDS or k.startswith(fold("міндеттенеді")[:9]):
+    if k in _OBLIGATION_WORDS or k.startswith(_UNDERTAKE):
         if prev is not None and _VN.search(pk):
             negated = bool(_NEG_VN.search(pk))
             return _Pred("prohibition" if negated else "obligation", _marker(toks, 2), passive=_vn_passive(prev.low), explicit=True, negated_complement=negated)
@@ -545,12 +555,11 @@ def _conditions(toks: list[_Tok]) -> list[tuple[int, int]]:
             continue
         if any(s <= t.start < e for s, e in out):
             continue
-        start_tok = 0
-        for s, e in out:
-            if e <= t.start:
-                start_tok = max(start_tok, next((x for x in range(i) if toks[x].start >= e), i))
-        # the clause begins after the last comma that follows another finite predicate
-        out.append((toks[start_tok].start, t.end))
+        # "… өзгерген жағдайда": from the clause's start, or from the end of an "егер"
+        # clause before it
+        begin = max((e for s, e in out if e <= t.start), default=toks[0].start)
+        first = next(u for u in toks if u.start >= begin)
+        out.append((first.start, t.end))
     out.sort()
     return out
 
@@ -735,11 +744,9 @@ def _sentences(text: str, base: int) -> list[tuple[str, int]]:
         nxt = text[m.end() : m.end() + 1]
         if not nxt or not (nxt.isupper() or nxt in "«\"("):
             continue
-        before = text[max(0, m.start() - 3) : m.start()]
         word = re.search(r"(\S+)$", text[pos : m.start()])
         if word and (len(word.group(1)) <= 1 or word.group(1).isdigit() or word.group(1).lower() in ("ж", "т.б", "бб", "тт")):
-            continue
-        del before
+            continue  # an initial ("Б. Сағынтаев"), a number, an abbreviation
         out.append((text[pos : m.end()].rstrip(), base + pos))
         pos = m.end()
     if pos < len(text):
@@ -867,7 +874,7 @@ def _list_readings(intro: tuple[str, int] | None, points: list[_Prov]) -> tuple[
         last = clause.toks[-1] if clause.toks else None
         marker = governing.marker
         if clause is not gov_clause:
-            if governing.negated_complement:
+            if governing.negated_complement and gov_clause is not intro_clause:
                 # "5) … бермеуге міндеттенеді" governs "1) … қорғауға" as "undertakes"
                 modality = "obligation"
                 marker = governing.marker.split()[-1]
@@ -876,7 +883,8 @@ def _list_readings(intro: tuple[str, int] | None, points: list[_Prov]) -> tuple[
                 marker = f"{last.text} … {marker}"
         actor = None
         if not governing.passive:
-            actor = (_actor(clause) if clause is gov_clause else None) or base_actor
+            own = _actor(clause) if clause is gov_clause else None
+            actor = own if own is not None and (base_actor is None or _leads(clause, own)) else base_actor
         readings.append([_Reading(modality, marker, actor, _condition_text(clause) or base_condition, _deadline(clause) or base_deadline, governing.passive)])
     return intro_reading, readings
 

@@ -22,9 +22,15 @@ External references are acts cited with a full date and a title: "1992 жылғ�
 before it) to the act's head noun (келісім, шарт, хаттама, жарғы, заң, …); the head
 noun's case ending is taken off and its possessive kept ("шарттың" → "шарт",
 "Заңының" → "Заңы", "Жарғысының" → "Жарғысы"). The preamble, the articles, the annexes
-and the approving act are read; the approving act's own header date and the treaty's
-own signature ("… 2017 жылғы 3 қарашада Ташкентте жасалған … келісім бекітілсін")
-are not references. ``treaty`` stays None: the knowledge base resolves it.
+and the approving act are read. Only a date in the attributive ("…мамырдағы") or a
+date of signing or adoption ("… шілдеде Астана қаласында қол қойылған …") dates an
+act; "… 1 қаңтардан бастап" does not. In the approving act, its own header ("… 2018
+жылғы 27 тамыздағы № 529 қаулысы": its date and number) and the treaty it approves
+("Қоса беріліп отырған 2017 жылғы 3 қарашада Ташкентте жасалған … келісім", or an act of
+the treaty's own kind dated the day it was signed) are not references; a law the decree
+cites ("… 2005 жылғы 30 мамырдағы Қазақстан Республикасы Заңының 8-бабына сәйкес") is,
+with no article. The treaty's kind is how its articles name it ("осы Келісім"), never
+its title or its file. ``treaty`` stays None: the knowledge base resolves it.
 """
 
 from __future__ import annotations
@@ -135,7 +141,22 @@ def _chains(text: str) -> Iterator[list]:
         yield chain
 
 
-def _internal(unit: Unit, annexes: tuple[str, ...], own_kind: str | None) -> Iterator[Reference]:
+# "Келісімге мынадай өзгерістер енгізілсін: 1) 1-бапта …": a protocol amending another act
+_AMENDS = kk_re(
+    rf"(?<![\w-])(?P<kind>{'|'.join(_OWN_KINDS)})\w*(?:ге|ға|ке|қа)\s+(?:\S+\s+){{0,3}}?(?:өзгеріс|толықтыру)",
+    re.IGNORECASE,
+)
+
+
+def _amended_elsewhere(text: str, own_kind: str | None) -> bool:
+    """The article amends another act: its bare article numbers are that act's."""
+    if own_kind is None:
+        return False
+    return any(fold(m.group("kind").lower()) != own_kind and not re.search(r"осы\s*$", text[max(0, m.start() - 6) : m.start()], re.I)
+               for m in _AMENDS.finditer(text))
+
+
+def _internal(unit: Unit, own_kind: str | None, amending: bool = False) -> Iterator[Reference]:
     text = unit.text
     for chain in _chains(text):
         first = chain[0]
@@ -158,6 +179,8 @@ def _internal(unit: Unit, annexes: tuple[str, ...], own_kind: str | None) -> Ite
                 start = start - (len(text[max(0, start - 60) : start]) - before.start("word"))
             elif _ACT_GENITIVE.match(word):
                 continue  # "… Заңының 8-бабына": a part of another act
+        if scope is None and amending:
+            continue  # "1) 1-бапта … толықтырылсын": an article of the act amended
         article = unit.place.article
         paragraph = unit.place.paragraph
         # the anchor of the chain's first part
@@ -167,24 +190,20 @@ def _internal(unit: Unit, annexes: tuple[str, ...], own_kind: str | None) -> Ite
         elif first_kind == "article":
             base = Target()
         elif first_kind == "paragraph":
-            if scope == "own":
-                continue  # "осы Келісімнің 2-тармағы": a paragraph of no article
+            # "осы Келісімнің 2-тармағы": a treaty of paragraphs, no articles
+            base = Target() if scope == "own" else Target(article=article)
+        elif scope == "article":  # "осы баптың 3) тармақшасы"
             base = Target(article=article)
-        else:  # a point
-            if scope == "article":
-                base = Target(article=article)
-            else:
-                base = Target(article=article, paragraph=paragraph)
-        if scope == "paragraph" and first_kind == "point":
+        else:  # a point of this paragraph: "осы тармақтың 1) тармақшасы", "2) тармақшасында"
             base = Target(article=article, paragraph=paragraph)
         end = chain[-1].end()
         phrase = text[start:end]
         span = unit.span(start, end)
-        for target in _expand(base, kinds, annexes):
+        for target in _expand(base, kinds):
             yield Reference(kind="internal", source=unit.place, text=phrase, to=target, span=span)
 
 
-def _expand(base: Target, kinds: list[tuple[str, list[str]]], annexes: tuple[str, ...]) -> Iterator[Target]:
+def _expand(base: Target, kinds: list[tuple[str, list[str]]]) -> Iterator[Target]:
     """Every target a chain names: the product of its numbered lists."""
     targets = [base]
     for kind, nums in kinds:
@@ -244,10 +263,10 @@ _SIGNED_AT = kk_re(
     r"(?:қол\s+қойылған|жасалған|қабылданған|бекітілген)\s+"
 )
 _NUMBER_SIGN = kk_re(r"^\s*№\s*(?P<number>[\w/-]+)\s+")
+_TITLE_REACH = 1200  # a title ends within this many characters of its date
 _TOKEN = re.compile(r"[\"«][^\"»\n]{1,200}[\"»]|[^\s]+")
 _ATTRIBUTIVE = kk_re(r"(?:дағы|дегі|тағы|тегі)$", re.IGNORECASE)
-_LOCATIVE = kk_re(r"(?:да|де|та|те|нда|нде)$", re.IGNORECASE)
-_QUOTED_BEFORE = re.compile(r"[\"«](?P<name>[^\"»\n]{3,200})[\"»]\s*$")
+_QUOTED_BEFORE = re.compile(r"(?P<open>[\"«“])(?P<name>[^\"»”\n]{3,200})(?P<close>[\"»”])\s*$")
 _POSSESSIVE_NEXT = kk_re(r"^[а-яәғқңөұүһі]+(?:ы|і)(?:ның|нің|на|не|н|нда|нде|нан|нен|мен)?$")
 _VERB_NEXT = kk_re(r"(?:сын|сін|ды|ді|ты|ті|ады|еді|йды|йді)$")
 
@@ -271,22 +290,22 @@ def head_nominative(word: str) -> str | None:
     return None
 
 
-def _is_inflected(word: str) -> bool:
-    head = head_nominative(word)
-    return head is not None and len(head) < len(word)
-
-
 def _title(tail: str) -> tuple[str, int] | None:
     """(title, end offset in ``tail``) of the act named at the start of ``tail``."""
-    tokens = list(_TOKEN.finditer(tail))[:60]
+    tokens = [t for t, _ in zip(_TOKEN.finditer(tail), range(60))]
+    dates = {d.start() for d in DATE.finditer(tail)}
     words: list[str] = []
     for i, tok in enumerate(tokens):
         raw = tok.group(0)
-        if i and DATE.match(tail, tok.start()):
+        if i and tok.start() in dates:
             return None  # the next dated act: this date named none
         core = raw.strip(",;:.()")
         stop = raw.endswith((".", ";", ":")) and not re.fullmatch(r"\w{1,2}\.|[А-ЯӘҒҚҢӨҰҮҺІ]\.", raw)
         head = head_nominative(core) if not core.startswith(("\"", "«")) else None
+        if head is not None and core and i == 0:
+            # "… туралы 1993 жылғы 23 желтоқсандағы келісімге …": the date stands right
+            # before the head noun, whose name came before the date
+            return head, tok.start() + raw.find(core) + len(core)
         if head is not None and core:
             nxt = tokens[i + 1].group(0).strip(",;:.()") if i + 1 < len(tokens) else ""
             ends_here = raw.endswith((",", ".", ";", ":", ")")) or not nxt
@@ -334,29 +353,63 @@ def cited_act_spans(text: str) -> list[tuple[int, int]]:
     for m in DATE.finditer(text):
         found = _act_after(text, m)
         if found is not None:
-            out.append((m.start(), found[1]))
+            out.append((found[1], found[2]))
     return out
 
 
-def _act_after(text: str, m) -> tuple[str, int, str | None] | None:
-    """(title, end, number) of the act a ``DATE`` match dates, or None."""
-    after = text[m.end() :]
+def _act_after(text: str, m) -> tuple[str, int, int, str | None] | None:
+    """(title, start, end, number) of the act a ``DATE`` match dates, or None."""
+    after = text[m.end() : m.end() + 2 * _TITLE_REACH]
     skip, number = 0, None
-    signed_at = _SIGNED_AT.match(after)
+    signed_at = _SIGNED_AT.match(after[:200])
     if signed_at:
         skip = signed_at.end()
     elif _ATTRIBUTIVE.search(m.group(0)):
-        num = _NUMBER_SIGN.match(after)
+        num = _NUMBER_SIGN.match(after[:60])
         if num:
             skip, number = num.end(), num.group("number")
     else:
         return None  # "… 1 қаңтардан бастап": a date, no act
-    line_end = after.find("\n", skip)
-    found = _title(after[skip : line_end if line_end >= 0 else len(after)])
+    line_end = after.find("\n", skip, skip + _TITLE_REACH)
+    found = _title(after[skip : line_end if line_end >= 0 else skip + _TITLE_REACH])
     if found is None:
         return None
     title, end = found
-    return title, end + m.end() + skip, number
+    start = m.start()
+    before = text[max(0, m.start() - 300) : m.start()]
+    quoted = _QUOTED_BEFORE.search(before)
+    if quoted:
+        # "«Қазақстан Республикасының халықаралық шарттары туралы» 2005 жылғы … Заңы"
+        start = m.start() - (len(before) - quoted.start())
+        title = f"{quoted.group('open')}{quoted.group('name')}{quoted.group('close')} {title}"
+    elif " " not in title and not signed_at and number is None:
+        named = _name_before(before)
+        if named:
+            start = m.start() - (len(before) - named[1])
+            title = f"{named[0]} {title}"
+    return title, start, end + m.end() + skip, number
+
+
+# the name of an act that stands before its date: "… арасындағы … туралы 1993 жылғы …
+# келісім", from the start of its clause (a line, a sentence, "… жасалған", "… қол
+# қойылған") to "туралы" / "жөніндегі" right before the date
+_CLAUSE_START = kk_re(
+    r"[.;:(\n]|(?<![\w-])(?:жасалған|қойылған|бекітілген|қабылданған|отырған)(?![\w-])", re.IGNORECASE
+)
+_NAME_END = kk_re(r"\s(?:туралы|жөніндегі)\s*$", re.IGNORECASE)
+
+
+def _name_before(before: str) -> tuple[str, int] | None:
+    """(name, start in ``before``) of an act's name that ends ``before``."""
+    if not _NAME_END.search(before):
+        return None
+    start = 0
+    for m in _CLAUSE_START.finditer(before):
+        start = m.end()
+    while start < len(before) and before[start].isspace():
+        start += 1
+    name = " ".join(before[start:].split())
+    return (name, start) if len(name.split()) >= 2 else None
 
 
 _ATTACHED = kk_re(r"(?:қоса\s+беріліп\s+отырған|қоса\s+берілген|қоса\s+ұсынылып\s+отырған)\s*$", re.IGNORECASE)
@@ -372,12 +425,7 @@ def _external(unit: Unit, treaty: Treaty, in_approval: bool, own_kind: str | Non
         found = _act_after(text, m)
         if found is None:
             continue
-        title, end, number = found
-        start = m.start()
-        quoted = _QUOTED_BEFORE.search(text[max(0, m.start() - 220) : m.start()])
-        if quoted:
-            start = m.start() - (len(text[max(0, m.start() - 220) : m.start()]) - quoted.start())
-            title = f"\"{quoted.group('name')}\" {title}"
+        title, start, end, number = found
         if in_approval:
             if treaty.approval is not None and date == treaty.approval.date and (
                 number is None or number == treaty.approval.number
@@ -420,8 +468,9 @@ def find_references(treaty: Treaty) -> tuple[Reference, ...]:
     out: list[Reference] = []
     for unit, in_approval in _text_units(treaty):
         out.extend(_external(unit, treaty, in_approval, own_kind))
+    amending = {a.num for a in treaty.articles if _amended_elsewhere(a.text, own_kind)}
     for unit in units(treaty):
-        out.extend(_internal(unit, annexes, own_kind))
+        out.extend(_internal(unit, own_kind, unit.place.article in amending))
         out.extend(_bare_annex(unit, annexes))
     order = {id(r): i for i, r in enumerate(out)}
     out.sort(key=lambda r: (r.span.start if r.span else 1 << 60, order[id(r)]))
