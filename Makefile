@@ -28,6 +28,7 @@ build: setup
 
 bench: setup
 	$(BIN)/python bench/parse_speed.py
+	$(BIN)/python bench/extract_speed.py
 	$(BIN)/python bench/lemmas.py
 	$(BIN)/python bench/nlp_speed.py
 
