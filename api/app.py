@@ -15,9 +15,10 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
-from api import json_routes, pages, render
+from api import json_routes, pages, render, search_routes
 from api.openapi import SpanSchemaPlugin
 from kb.errors import KbUnavailable, NotFound
+from kb.query import QueryError
 from kb.store import CurrentKnowledgeBase, KnowledgeBase
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,6 +29,14 @@ def _not_found(request: Request, exc: NotFound) -> Response[dict[str, object]]:
     return Response(
         content={"status_code": 404, "detail": exc.message, "param": exc.param},
         status_code=404,
+    )
+
+
+def _bad_query(request: Request, exc: QueryError) -> Response[dict[str, object]]:
+    """400 naming the parameter a search refused (``q``, ``limit``, ``cursor``, …)."""
+    return Response(
+        content={"status_code": 400, "detail": exc.message, "param": exc.param},
+        status_code=400,
     )
 
 
@@ -57,9 +66,9 @@ def create_app(kb_root: Path, *, debug: bool = False) -> Litestar:
         return current.get()
 
     return Litestar(
-        route_handlers=[*json_routes.HANDLERS, *pages.HANDLERS],
+        route_handlers=[*json_routes.HANDLERS, *search_routes.HANDLERS, *pages.HANDLERS],
         dependencies={"kb": Provide(provide_kb, sync_to_thread=False)},
-        exception_handlers={NotFound: _not_found, KbUnavailable: _unavailable},
+        exception_handlers={NotFound: _not_found, KbUnavailable: _unavailable, QueryError: _bad_query},
         openapi_config=OpenAPIConfig(
             title="kelisim",
             version=_kelisim_version(),

@@ -1,7 +1,7 @@
-"""The ``kelisim`` command: ``build``, ``serve``, ``parse``, ``lemmas`` and ``schema``.
+"""The ``kelisim`` command: ``build``, ``serve``, ``parse``, ``lemmas``, ``schema`` and ``search``.
 
 Each subcommand is a thin shell over one library call (``kb.build.build``,
-``api.app.create_app``, ``api.parse_cmd.run``) so everything it does is testable
+``api.app.create_app``, ``api.parse_cmd.run``, ``kb.search.search``) so everything it does is testable
 without a terminal. Exit codes: 0 success, 1 runtime failure, 2 usage error or
 nothing to build.
 """
@@ -50,6 +50,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the JSON Schema of the parse export (docs/parse.schema.json)")
     p_lemmas = sub.add_parser("lemmas", help="print each word with its candidate lemmas, best first")
     p_lemmas.add_argument("words", nargs="+", metavar="WORD")
+
+    from kb.search import MODES
+
+    p_search = sub.add_parser(
+        "search",
+        help="search the provisions of the current knowledge base",
+        description='QUERY: words (any inflection), "phrases", OR, -exclusion, and filters treaty:ID, party:WORD, '
+        "year:2017 or year:2010-2018, type:CLAUSE_TYPE, article:N.",
+    )
+    p_search.add_argument("query", metavar="QUERY")
+    p_search.add_argument("--mode", default="keyword", choices=MODES)
+    p_search.add_argument("--limit", type=int, default=10, metavar="N", help="hits to show (default: %(default)s)")
+    p_search.add_argument("--treaty", metavar="ID", help="only this treaty")
+    p_search.add_argument("--year", metavar="Y", help="a year (2017) or a range (2010-2018)")
+    p_search.add_argument("--type", metavar="T", help="only articles of this clause type")
+    p_search.add_argument("--cursor", metavar="C", help="next_cursor of a previous --json answer")
+    p_search.add_argument("--json", action="store_true", help="print the whole answer as JSON")
+    p_search.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
     return parser
 
 
@@ -95,6 +113,49 @@ def _serve(args: argparse.Namespace, kb_root: Path) -> int:
     return 0
 
 
+def _search(args: argparse.Namespace, kb_root: Path) -> int:
+    """Print the hits of one search: a block per hit (citation, score, snippet), or the
+    whole answer as JSON. Exit 2 for a refused query, 1 when there is no knowledge base."""
+    import msgspec
+
+    from kb.query import QueryError
+    from kb.search import search
+    from kb.store import open_current
+
+    try:
+        with open_current(kb_root) as kb:
+            result = search(
+                kb, args.query, mode=args.mode, limit=args.limit, cursor=args.cursor,
+                treaty=args.treaty, year=args.year, type=args.type,
+            )
+    except QueryError as exc:
+        print(f"kelisim search: {exc.param}: {exc.message}", file=sys.stderr)
+        return 2
+    except KbUnavailable as exc:
+        print(f"kelisim search: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        sys.stdout.write(msgspec.json.format(msgspec.json.encode(result)).decode("utf-8") + "\n")
+        return 0
+    bold = sys.stdout.isatty()
+    shown = len(result.hits)
+    print(f"{result.total} hit{'s' if result.total != 1 else ''}" + (f", showing {shown}" if shown < result.total else ""))
+    for n, hit in enumerate(result.hits, 1):
+        print()
+        print(f"{n}. {hit.citation}")
+        print(f"   score {hit.score:.3f} · {hit.treaty_id} · {hit.level}")
+        print(f"   {_terminal_snippet(hit.snippet, bold)}")
+    return 0
+
+
+def _terminal_snippet(snippet: str, bold: bool) -> str:
+    """The HTML snippet for a terminal: marks in bold on a tty, in [brackets] otherwise."""
+    import html
+
+    on, off = ("\033[1m", "\033[0m") if bold else ("[", "]")
+    return html.unescape(snippet.replace("<mark>", on).replace("</mark>", off))
+
+
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
@@ -125,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _build(args.corpus, kb_root, args.quiet)
     if args.command == "serve":
         return _serve(args, kb_root)
+    if args.command == "search":
+        return _search(args, kb_root)
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover - argparse guards
 
 

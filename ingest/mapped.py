@@ -22,6 +22,21 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+def _subsequence(new: str, old: str) -> list[int] | None:
+    """Where each character of ``new`` stands in ``old``, if ``new`` is ``old`` with
+    characters deleted (matched greedily, left to right)."""
+    positions: list[int] = []
+    j = 0
+    for ch in new:
+        while j < len(old) and old[j] != ch:
+            j += 1
+        if j == len(old):
+            return None
+        positions.append(j)
+        j += 1
+    return positions
+
+
 @dataclass(frozen=True, slots=True)
 class Edit:
     """Replace ``text[start:end]`` with ``new``; ``offsets`` (same length as ``new``),
@@ -88,8 +103,15 @@ class MappedText:
         old = self.offsets[edit.start : edit.end]
         if not old:
             return (self.offsets[edit.start],) * n
-        if n <= len(old):
+        if n < len(old):
+            # a deletion ("қ о й ы л с ы н" → "қойылсын"): each kept character keeps
+            # its own source offset when the new text is a subsequence of the old
+            kept = _subsequence(edit.new, self.text[edit.start : edit.end])
+            if kept is not None:
+                return tuple(old[i] for i in kept)
             return old[:n]
+        if n == len(old):
+            return old
         return tuple(old) + (old[-1],) * (n - len(old))
 
     def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None]) -> "MappedText":

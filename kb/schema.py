@@ -8,6 +8,11 @@ reader page can decode it back into a ``Treaty`` losslessly.
 ``article_ord`` sits beside ``article_num`` in the child tables because a parse may
 (rarely) yield two articles with the same number; ``ord`` keeps them apart.
 Bump ``SCHEMA_VERSION`` on any change here: ``kb.store`` refuses other versions.
+
+``provisions`` and its FTS5 index ``provisions_fts`` serve search (``kb.search``): one
+row per article, alinea and point, with the words of each as folded surface forms and
+as candidate lemmas, and the tokens' offsets so hits can be highlighted without
+analysing the text again.
 """
 
 from __future__ import annotations
@@ -17,9 +22,16 @@ from collections.abc import Mapping, Sequence
 
 import msgspec
 
-from ingest.model import Concept, Treaty
+from ingest.model import Article, Concept, Span, Treaty
+from kb.records import citation
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+FTS_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-'"
+"""Letters of any script are token characters to ``unicode61``; ``tokenchars '-'`` keeps
+hyphenated words whole ("іс-қимыл", "ұқшұ-ға") as the Kazakh tokenizer does, and
+``remove_diacritics 0`` keeps "й" apart from "и". The rowid of ``provisions_fts`` is
+the rowid of ``provisions``; the index is contentless, the text lives in ``provisions``."""
 
 TABLES = ("treaties", "articles", "paragraphs", "points", "annexes", "definitions", "refs", "obligations", "clauses", "concepts")
 
@@ -142,7 +154,30 @@ CREATE TABLE clauses (
     attributes  TEXT NOT NULL,       -- JSON object, as in the parse export
     PRIMARY KEY (treaty_id, kind)
 );
-"""
+CREATE TABLE provisions (            -- the units search finds: see insert_provisions
+    rowid         INTEGER PRIMARY KEY,
+    treaty_id     TEXT NOT NULL,
+    article_ord   INTEGER NOT NULL,
+    article_num   TEXT NOT NULL,
+    paragraph_num TEXT,
+    point_num     TEXT,
+    level         TEXT NOT NULL,     -- article | paragraph | point
+    text          TEXT NOT NULL,     -- Treaty.text[span_start:span_end]
+    span_start    INTEGER NOT NULL,
+    span_end      INTEGER NOT NULL,
+    year          INTEGER,           -- signing year, else the approving act's year
+    clause_types  TEXT NOT NULL,     -- JSON array: the article's clause types
+    citation      TEXT NOT NULL,     -- "<title>, 4-бап, 2-тармақ, 3) тармақша"
+    tokens        TEXT NOT NULL      -- JSON [[start, end, surface, [lemma, …]], …], offsets into text
+);
+CREATE INDEX provisions_by_article ON provisions (treaty_id, article_ord, level);
+CREATE VIRTUAL TABLE provisions_fts USING fts5(
+    surface,                         -- the words, folded (lower case, Latin look-alikes made Cyrillic)
+    lemmas,                          -- every candidate lemma of every word
+    content = '',
+    tokenize = "@FTS_TOKENIZER@"
+);
+""".replace("@FTS_TOKENIZER@", FTS_TOKENIZER)
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
@@ -199,6 +234,7 @@ def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int, export: b
     conn.executemany("INSERT INTO points VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", points)
     conn.executemany("INSERT INTO annexes VALUES (?, ?, ?, ?, ?)", annexes)
     extracted = _insert_extraction(conn, treaty)
+    insert_provisions(conn, treaty)
     return {
         "treaties": 1,
         "articles": len(articles),
@@ -252,3 +288,95 @@ def insert_concepts(conn: sqlite3.Connection, concepts: Sequence[Concept]) -> in
         "INSERT INTO concepts VALUES (?, ?, ?)", [(c.id, c.label, _json(c.labels)) for c in concepts]
     )
     return len(concepts)
+
+
+def treaty_year(treaty: Treaty) -> int | None:
+    """The year a treaty is filed under: the signing year, else its approving act's."""
+    for date in (treaty.signed.date if treaty.signed else None, treaty.approval.date if treaty.approval else None):
+        if date and len(date) >= 4 and date[:4].isdigit():
+            return int(date[:4])
+    return None
+
+
+def _slice(treaty: Treaty, span: Span, fallback: str) -> tuple[str, int, int]:
+    """The text a span covers, trimmed of surrounding whitespace (offsets follow), or the
+    model's own text when the treaty carries no text to slice."""
+    text = treaty.text
+    if not (text and 0 <= span.start <= span.end <= len(text)):
+        return fallback, span.start, span.start + len(fallback)
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return text[start:end], start, end
+
+
+def _article_body(treaty: Treaty, art: Article) -> tuple[str, int, int]:
+    """An article's heading and body, without the "N-бап" header line (its words would
+    make every article match "бап")."""
+    if art.heading_span is not None:
+        start = art.heading_span.start
+    elif art.header_span is not None:
+        start = art.header_span.end
+    else:
+        start = art.span.start
+    return _slice(treaty, Span(min(start, art.span.end), art.span.end), art.text)
+
+
+def _point_citation(num: str | None) -> str | None:
+    return f"{num}) тармақша" if num else None
+
+
+def provision_rows(treaty: Treaty) -> list[tuple[object, ...]]:
+    """The searchable units of a treaty: one row per article (heading and body), and one
+    per alinea and per point of its paragraphs (a paragraph with neither is one row).
+
+    Search returns the finest level that matched, and an article row only when no
+    finer row of that article did (its words spread over several paragraphs)."""
+    from kb.query import tokenize
+
+    year = treaty_year(treaty)
+    rows: list[tuple[object, ...]] = []
+
+    def add(a_ord: int, art: Article, para_num: str | None, point_num: str | None, level: str, body: tuple[str, int, int], cite: str) -> None:
+        text, start, end = body
+        tokens = tokenize(text)
+        rows.append(
+            (
+                treaty.id, a_ord, art.num, para_num, point_num, level, text, start, end, year,
+                _json(list(art.clause_types)), cite,
+                msgspec.json.encode([[t.start, t.end, t.surface, list(t.lemmas)] for t in tokens]).decode("utf-8"),
+                " ".join(t.surface for t in tokens),
+                " ".join(lemma for t in tokens for lemma in t.lemmas),
+            )
+        )
+
+    for a_ord, art in enumerate(treaty.articles):
+        art_cite = citation(treaty.title, art.num)
+        add(a_ord, art, None, None, "article", _article_body(treaty, art), art_cite)
+        for para in art.paragraphs:
+            para_cite = f"{art_cite}, {para.num}-тармақ" if para.num else art_cite
+            if not para.alineas and not para.points:
+                add(a_ord, art, para.num, None, "paragraph", _slice(treaty, para.span, para.text), para_cite)
+            for alinea in para.alineas:
+                add(a_ord, art, para.num, None, "paragraph", _slice(treaty, alinea.span, alinea.text), para_cite)
+            for point in para.points:
+                sub = _point_citation(point.num)
+                cite = f"{para_cite}, {sub}" if sub else para_cite
+                add(a_ord, art, para.num, point.num, "point", _slice(treaty, point.span, point.text), cite)
+    return rows
+
+
+def insert_provisions(conn: sqlite3.Connection, treaty: Treaty) -> int:
+    """Fill ``provisions`` and its full-text index ``provisions_fts`` for one treaty."""
+    n = 0
+    for row in provision_rows(treaty):
+        cur = conn.execute(
+            "INSERT INTO provisions (treaty_id, article_ord, article_num, paragraph_num, point_num, level, text,"
+            " span_start, span_end, year, clause_types, citation, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            row[:13],
+        )
+        conn.execute("INSERT INTO provisions_fts (rowid, surface, lemmas) VALUES (?, ?, ?)", (cur.lastrowid, *row[13:]))
+        n += 1
+    return n

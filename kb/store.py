@@ -15,7 +15,9 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Self
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 import msgspec
 
@@ -31,6 +33,60 @@ from kb.records import (
     citation,
 )
 from kb.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from kb.query import Compiled, SqlFilter
+
+BM25_WEIGHTS = (0.5, 1.0)
+"""bm25 weights of ``provisions_fts``'s columns (surface, lemmas): matching is on lemmas;
+the exact word form, OR-ed in over the surface column, adds half again, so the form
+that was typed ranks above its other inflections."""
+
+
+class ProvisionMatch(NamedTuple):
+    """A provision an FTS5 query found, with what ranking, de-duplication and facets need.
+    ``score`` is ``-bm25``: higher is better."""
+
+    rowid: int
+    score: float
+    treaty_id: str
+    article_ord: int
+    level: str
+    year: int | None
+    clause_types: tuple[str, ...]
+
+
+class ProvisionRecord(NamedTuple):
+    """A provision as stored: where it stands, its text and its tokens."""
+
+    rowid: int
+    treaty_id: str
+    article_ord: int
+    article_num: str
+    paragraph_num: str | None
+    point_num: str | None
+    level: str
+    text: str
+    span_start: int
+    span_end: int
+    year: int | None
+    clause_types: tuple[str, ...]
+    citation: str
+    tokens: tuple[tuple[int, int, str, tuple[str, ...]], ...]
+
+
+class SourceMap(msgspec.Struct):
+    """The part of a stored treaty that maps its text to the source file: decoded alone
+    from the export (the rest is skipped), with ``Treaty``'s own mapping methods."""
+
+    source_map: tuple[tuple[int, int, int], ...] = ()
+    source_span = Treaty.source_span
+    _source_offset = Treaty._source_offset
+
+
+_SOURCE_MAPS = 64
+_TOKEN_CACHE = 50_000
+_CHUNK = 500
 
 _MAX_KEY = 512
 """Longer ids or article numbers cannot exist; refusing them early keeps junk out of SQLite."""
@@ -70,6 +126,11 @@ class KnowledgeBase:
             self._conn.close()
             found = schema[0] if schema else "none"
             raise KbUnavailable(f"{db}: schema version {found}, this kelisim reads {SCHEMA_VERSION}; rebuild")
+        self._titles: dict[str, str] | None = None
+        self._parties: dict[str, tuple[tuple[tuple[str, frozenset[str]], ...], ...]] | None = None
+        self._clause_types: frozenset[str] | None = None
+        self._source_maps: OrderedDict[str, SourceMap] = OrderedDict()
+        self._tokens: dict[int, list[list[Any]]] = {}
         try:
             self._manifest: dict[str, Any] = json.loads((self.path / MANIFEST_NAME).read_text("utf-8"))
         except (OSError, ValueError) as exc:
@@ -180,6 +241,146 @@ class KnowledgeBase:
             paragraphs=paragraphs,
             citation=citation(title_row[0], art[1]),
         )
+
+
+    # -- search ---------------------------------------------------------------------
+    # What ``kb.search`` asks of a version. The FTS5 expression and the filter SQL come
+    # from ``kb.query``'s compiler only (typed so), user values are bound parameters.
+
+    def match_provisions(self, compiled: Compiled, where: Sequence[SqlFilter] = ()) -> list[ProvisionMatch]:
+        """Every provision the compiled FTS5 expression matches, within the filters,
+        scored by bm25 (unordered: the caller ranks)."""
+        conditions = "".join(f" AND ({w.sql})" for w in where)
+        params: list[object] = [compiled.match]
+        for w in where:
+            params.extend(w.params)
+        rows = self._all(
+            "SELECT p.rowid, -bm25(provisions_fts, ?, ?), p.treaty_id, p.article_ord, p.level, p.year, p.clause_types"
+            " FROM provisions_fts JOIN provisions p ON p.rowid = provisions_fts.rowid"
+            " WHERE provisions_fts MATCH ?" + conditions,
+            (*BM25_WEIGHTS, *params),
+        )
+        return [ProvisionMatch(r[0], r[1], r[2], r[3], r[4], r[5], _json_strings(r[6])) for r in rows]
+
+    def provision_matches(self, scored: Sequence[tuple[int, float]], where: Sequence[SqlFilter] = ()) -> list[ProvisionMatch]:
+        """Provisions found by another scorer (the dense index: rowid and cosine), kept
+        only where the filters hold, as the matches the search pipeline ranks."""
+        if not scored:
+            return []
+        score_of = dict(scored)
+        conditions = "".join(f" AND ({w.sql})" for w in where)
+        params: list[object] = []
+        for w in where:
+            params.extend(w.params)
+        marks = ",".join("?" * len(score_of))
+        rows = self._all(
+            "SELECT p.rowid, p.treaty_id, p.article_ord, p.level, p.year, p.clause_types FROM provisions p"
+            f" WHERE p.rowid IN ({marks})" + conditions,
+            (*score_of, *params),
+        )
+        return [ProvisionMatch(r[0], score_of[r[0]], r[1], r[2], r[3], r[4], _json_strings(r[5])) for r in rows]
+
+    def provision_tokens(self, rowids: Iterable[int]) -> dict[int, list[list[Any]]]:
+        """Each provision's stored tokens ``[start, end, surface, lemmas]``, what
+        ``kb.query.matches`` reads. Decoded ones are kept (the version never changes):
+        phrase queries check many rows, and decoding is most of their cost."""
+        wanted = set(rowids)
+        out: dict[int, list[list[Any]]] = {}
+        with self._lock:
+            for rowid in wanted:
+                tokens = self._tokens.get(rowid)
+                if tokens is not None:
+                    out[rowid] = tokens
+        missing = wanted - out.keys()
+        if missing:
+            fresh = {rowid: msgspec.json.decode(raw) for rowid, raw in self._by_rowid("tokens", missing)}
+            out.update(fresh)
+            with self._lock:
+                if len(self._tokens) + len(fresh) > _TOKEN_CACHE:
+                    self._tokens.clear()
+                self._tokens.update(fresh)
+        return out
+
+    def provisions(self, rowids: Iterable[int]) -> dict[int, ProvisionRecord]:
+        """The stored provisions with these rowids (unknown rowids are left out)."""
+        cols = (
+            "treaty_id, article_ord, article_num, paragraph_num, point_num, level, text,"
+            " span_start, span_end, year, clause_types, citation, tokens"
+        )
+        out: dict[int, ProvisionRecord] = {}
+        for r in self._by_rowid(cols, rowids):
+            tokens = tuple((t[0], t[1], t[2], tuple(t[3])) for t in msgspec.json.decode(r[13]))
+            out[r[0]] = ProvisionRecord(r[0], *r[1:11], _json_strings(r[11]), r[12], tokens)
+        return out
+
+    def _by_rowid(self, columns: str, rowids: Iterable[int]) -> list[tuple[Any, ...]]:
+        ids = sorted({int(i) for i in rowids})
+        rows: list[tuple[Any, ...]] = []
+        for k in range(0, len(ids), _CHUNK):
+            chunk = ids[k : k + _CHUNK]
+            rows.extend(
+                self._all(f"SELECT rowid, {columns} FROM provisions WHERE rowid IN ({', '.join('?' * len(chunk))})", tuple(chunk))
+            )
+        return rows
+
+    def treaty_titles(self) -> dict[str, str]:
+        """Treaty id → title, in corpus order."""
+        if self._titles is None:
+            self._titles = {r[0]: r[1] for r in self._all("SELECT id, title FROM treaties ORDER BY ord")}
+        return dict(self._titles)
+
+    def clause_type_ids(self) -> frozenset[str]:
+        """The clause types some article of this version has."""
+        if self._clause_types is None:
+            found: set[str] = set()
+            for (raw,) in self._all("SELECT DISTINCT clause_types FROM articles"):
+                found.update(_json_strings(raw))
+            self._clause_types = frozenset(found)
+        return self._clause_types
+
+    def party_treaties(self, words: str) -> frozenset[str]:
+        """The treaties one of whose parties is named with all of ``words``, each in any
+        inflection ("Түрікменстан" finds "Түрікменстан Үкіметі")."""
+        from kb.query import tokenize
+
+        if self._parties is None:
+            parties: dict[str, tuple[tuple[tuple[str, frozenset[str]], ...], ...]] = {}
+            for treaty_id, raw in self._all("SELECT id, parties FROM treaties ORDER BY ord"):
+                names = _json_strings(raw)
+                parties[treaty_id] = tuple(tuple((t.surface, frozenset(t.lemmas)) for t in tokenize(n)) for n in names)
+            self._parties = parties
+        wanted = [(t.surface, set(t.lemmas)) for t in tokenize(words)]
+        if not wanted:
+            return frozenset()
+        return frozenset(
+            treaty_id
+            for treaty_id, names in self._parties.items()
+            if any(
+                all(any(s == surface or not lemmas.isdisjoint(lems) for s, lems in name) for surface, lemmas in wanted)
+                for name in names
+            )
+        )
+
+    def source_mapper(self, treaty_id: str) -> SourceMap:
+        """Maps spans of a treaty's text to its source file (``Treaty.source_span``)."""
+        with self._lock:
+            mapper = self._source_maps.get(treaty_id)
+            if mapper is not None:
+                self._source_maps.move_to_end(treaty_id)
+                return mapper
+        mapper = msgspec.json.decode(self.get_treaty_export(treaty_id), type=SourceMap)
+        with self._lock:
+            self._source_maps[treaty_id] = mapper
+            while len(self._source_maps) > _SOURCE_MAPS:
+                self._source_maps.popitem(last=False)
+        return mapper
+
+
+def _json_strings(raw: str | bytes | None) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    value = msgspec.json.decode(raw)
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
 def read_current(kb_root: Path) -> str:

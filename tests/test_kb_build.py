@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from kb.schema import SCHEMA_VERSION
+
 from ingest.model import Treaty
 from kb.build import BuildResult, build
 from kb.errors import ArticleNotFound, BuildError, KbUnavailable, TreatyNotFound
@@ -62,7 +64,7 @@ def test_build_counts_and_manifest(corpus: Path, kb_root: Path) -> None:
 
     manifest = json.loads((result.path / "manifest.json").read_text("utf-8"))
     assert manifest["version"] == result.version
-    assert manifest["schema_version"] == 2
+    assert manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["kelisim_version"]
     assert manifest["built_at"].endswith("Z")
     assert manifest["content_sha256"] == result.content_sha256

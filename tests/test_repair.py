@@ -177,6 +177,13 @@ def test_mapped_text_moves_carry_their_source_offsets() -> None:
     assert mt.text[slice(*out.source_span(start, start + len("келісім")))] == "келісім"
 
 
+def test_a_letter_spaced_word_maps_back_to_its_whole_source_range() -> None:
+    mt = MappedText.identity("осы К е л і с і м н е н шығу")
+    out = r.join_letter_spaced_words(mt)
+    start = out.text.index("Келісімнен")
+    assert mt.text[slice(*out.source_span(start, start + len("Келісімнен")))] == "К е л і с і м н е н"
+
+
 def test_mapped_text_rejects_overlapping_edits() -> None:
     with pytest.raises(ValueError):
         MappedText.identity("abcdef").apply([Edit(0, 3, "x"), Edit(2, 4, "y")])

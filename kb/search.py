@@ -1,0 +1,414 @@
+"""Search over the provisions of a knowledge-base version: ranking, one hit per match,
+facets, cursor pagination, highlighted snippets mapped to the source file.
+
+One pipeline serves every mode; a mode is only its *scorer*, registered in ``SCORERS``:
+a function that returns every provision it finds with a score (higher is better).
+``keyword`` is the FTS5 bm25 scorer here; ``semantic`` and ``hybrid`` are named in
+``MODES`` and answer "not available yet" until a scorer is registered for them
+(``register_mode``). Parsing, filters, de-duplication, facets, pagination and hits are
+shared, so a new scorer gets all of them.
+
+Levels. Every article is indexed whole and also as its alineas and points
+(``kb.schema.provision_rows``). A hit is the finest provision that matched: an article
+row is kept only when no alinea or point of that article matched (the query's words
+are spread over several of its paragraphs, or only its heading matched), so a paragraph
+and its own article never come back as two hits for one match. Several paragraphs of
+one article can each be a hit. Exclusion (``-word``) applies per provision.
+
+Pagination is keyset: the order is (score descending, rowid ascending) and the cursor
+names the last (score, rowid) handed out, bound to the query, its filters, the mode and
+the knowledge-base version, so a cursor cannot be replayed against another query or a
+rebuilt knowledge base.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import hashlib
+import html
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import msgspec
+
+from ingest.model import Span
+from kb.query import (
+    Filters,
+    Query,
+    QueryError,
+    SqlFilter,
+    compile_filters,
+    compile_match,
+    highlight_positions,
+    matches,
+    parse_filters,
+    parse_query,
+)
+from kb.store import KnowledgeBase, ProvisionMatch, ProvisionRecord
+
+MODES = ("keyword", "semantic", "hybrid")
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+SNIPPET_CHARS = 280
+SNIPPET_LEAD = 80
+MAX_CURSOR = 256
+
+
+# -- what a search answers ---------------------------------------------------------------
+
+
+class Highlight(msgspec.Struct, frozen=True, kw_only=True):
+    """A highlighted word: ``[start, end)`` in the treaty's text, ``[source_start,
+    source_end)`` in the decoded source file (``Treaty.source_span``)."""
+
+    start: int
+    end: int
+    source_start: int
+    source_end: int
+    text: str
+
+
+class Hit(msgspec.Struct, frozen=True, kw_only=True):
+    """One provision found. ``snippet`` is HTML: the text escaped, the matching words
+    in ``<mark>``. ``level`` is article, paragraph or point; ``span`` is the
+    provision's place in the treaty text, ``source_span`` in the source file."""
+
+    id: int
+    treaty_id: str
+    treaty_title: str
+    article: str
+    paragraph: str | None
+    point: str | None
+    level: str
+    score: float
+    citation: str
+    snippet: str
+    highlights: tuple[Highlight, ...]
+    clause_types: tuple[str, ...]
+    year: int | None
+    span: Span
+    source_span: Span
+
+
+class TreatyCount(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    title: str
+    count: int
+
+
+class TypeCount(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    count: int
+
+
+class YearCount(msgspec.Struct, frozen=True, kw_only=True):
+    year: int | None
+    count: int
+
+
+class Facets(msgspec.Struct, frozen=True, kw_only=True):
+    """Counts over the whole result set (not just the page), most frequent first."""
+
+    treaty: tuple[TreatyCount, ...]
+    clause_type: tuple[TypeCount, ...]
+    year: tuple[YearCount, ...]
+
+
+class SearchResult(msgspec.Struct, frozen=True, kw_only=True):
+    query: str
+    mode: str
+    version: str
+    total: int
+    hits: tuple[Hit, ...]
+    facets: Facets
+    next_cursor: str | None
+
+
+# -- modes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """What a scorer gets: the query as typed and parsed, and the filters as SQL over
+    ``provisions p`` (``KnowledgeBase.match_provisions`` takes them as they are)."""
+
+    text: str
+    query: Query
+    where: tuple[SqlFilter, ...]
+
+
+Scorer = Callable[[KnowledgeBase, SearchRequest], list[ProvisionMatch]]
+"""Every provision the mode finds within ``request.where``, each with a score (higher is
+better; only the order matters). Ranking, de-duplication and paging are the caller's."""
+
+
+def keyword_scorer(kb: KnowledgeBase, request: SearchRequest) -> list[ProvisionMatch]:
+    """bm25 over the lemma (and surface) columns of ``provisions_fts``; phrases checked
+    for order and adjacency on the stored tokens."""
+    compiled = compile_match(request.query)
+    found = kb.match_provisions(compiled, request.where)
+    check = None if compiled.exact else request.query.to_check()
+    if check is not None and found:
+        tokens = kb.provision_tokens(m.rowid for m in found)
+        found = [m for m in found if matches(check, tokens.get(m.rowid, ()))]
+    return found
+
+
+SCORERS: dict[str, Scorer] = {"keyword": keyword_scorer}
+"""The modes that can answer. A mode of ``MODES`` missing here is "not available yet"."""
+
+
+def register_mode(mode: str, scorer: Scorer) -> None:
+    """Make ``mode`` answer with ``scorer`` (the semantic and hybrid modes plug in here)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; add it to kb.search.MODES first")
+    SCORERS[mode] = scorer
+
+
+def available_modes() -> tuple[str, ...]:
+    return tuple(m for m in MODES if m in SCORERS)
+
+
+def _scorer(mode: object) -> Scorer:
+    if not isinstance(mode, str) or mode not in MODES:
+        raise QueryError(f"unknown mode {str(mode)[:40]!r}: the modes are {', '.join(MODES)}", "mode")
+    scorer = SCORERS.get(mode)
+    if scorer is None:
+        raise QueryError(f"mode {mode!r} is not available yet (available: {', '.join(available_modes())})", "mode")
+    return scorer
+
+
+# -- the pipeline ------------------------------------------------------------------------
+
+
+def search(
+    kb: KnowledgeBase,
+    query: str,
+    *,
+    mode: str = "keyword",
+    limit: int | str = DEFAULT_LIMIT,
+    cursor: str | None = None,
+    treaty: str | None = None,
+    year: int | str | None = None,
+    type: str | None = None,  # noqa: A002 - the public parameter name
+    party: str | None = None,
+    article: str | None = None,
+) -> SearchResult:
+    """Search ``kb``. ``query`` is in the language of ``kb.query``; the keyword filters
+    apply on top of those the query holds. Raises ``QueryError`` naming the parameter
+    (``q``, ``mode``, ``limit``, ``cursor``, ``treaty``, ``year``, ``type``, …) for
+    anything refused; never anything else for bad input."""
+    scorer = _scorer(mode)
+    size = _limit(limit)
+    parsed = parse_query(query)
+    extra = parse_filters(
+        treaty=treaty, year=None if year is None else str(year), type=type, party=party, article=article
+    )
+    _check_filters(kb, parsed.filters, "q")
+    _check_filters(kb, extra, None)
+    where = tuple(compile_filters(f, kb.party_treaties) for f in (parsed.filters, extra) if f)
+    fingerprint = _fingerprint(kb.version, mode, parsed, extra)
+    after = _decode_cursor(cursor, fingerprint) if cursor is not None else None
+
+    found = _one_per_match(scorer(kb, SearchRequest(query, parsed, where)))
+    found.sort(key=lambda m: (-m.score, m.rowid))
+    keys = [(-m.score, m.rowid) for m in found]
+    start = bisect.bisect_right(keys, (-after[0], after[1])) if after else 0
+    page = found[start : start + size]
+    more = start + size < len(found)
+    next_cursor = _encode_cursor(fingerprint, page[-1].score, page[-1].rowid) if page and more else None
+    return SearchResult(
+        query=query,
+        mode=mode,
+        version=kb.version,
+        total=len(found),
+        hits=_hits(kb, parsed, page),
+        facets=_facets(kb, found),
+        next_cursor=next_cursor,
+    )
+
+
+def _limit(limit: object) -> int:
+    if isinstance(limit, bool):
+        raise QueryError("limit must be a whole number", "limit")
+    if isinstance(limit, str):
+        text = limit.strip()
+        if not re.fullmatch(r"\d{1,6}", text):
+            raise QueryError(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {limit[:20]!r}", "limit")
+        limit = int(text)
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be from 1 to {MAX_LIMIT}, not {limit!r}", "limit")
+    return limit
+
+
+def _check_filters(kb: KnowledgeBase, filters: Filters, param: str | None) -> None:
+    """Refuse what this version does not have: a filter on a mistyped treaty id or clause
+    type would otherwise silently find nothing. ``param`` is "q" for filters written in
+    the query, None for filters given as parameters (each then named by its own)."""
+    prefix = f"{param}: " if param else ""
+    for treaty_id in filters.treaty:
+        if not kb.has_treaty(treaty_id):
+            raise QueryError(f"{prefix}no treaty with id {treaty_id[:80]!r}", param or "treaty")
+    known = kb.clause_type_ids()
+    for clause_type in filters.type:
+        if clause_type not in known:
+            raise QueryError(
+                f"{prefix}unknown clause type {clause_type!r}; this knowledge base has " + ", ".join(sorted(known)),
+                param or "type",
+            )
+
+
+def _one_per_match(found: list[ProvisionMatch]) -> list[ProvisionMatch]:
+    """Drop an article row when one of its alineas or points matched too."""
+    finer = {(m.treaty_id, m.article_ord) for m in found if m.level != "article"}
+    return [m for m in found if m.level != "article" or (m.treaty_id, m.article_ord) not in finer]
+
+
+def _facets(kb: KnowledgeBase, found: list[ProvisionMatch]) -> Facets:
+    titles = kb.treaty_titles()
+    treaties = Counter(m.treaty_id for m in found)
+    types = Counter(t for m in found for t in m.clause_types)
+    years = Counter(m.year for m in found)
+    return Facets(
+        treaty=tuple(
+            TreatyCount(id=t, title=titles.get(t, t), count=n) for t, n in sorted(treaties.items(), key=lambda kv: (-kv[1], kv[0]))
+        ),
+        clause_type=tuple(TypeCount(id=t, count=n) for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))),
+        year=tuple(
+            YearCount(year=y, count=n)
+            for y, n in sorted(years.items(), key=lambda kv: (-kv[1], kv[0] is None, -(kv[0] or 0)))
+        ),
+    )
+
+
+# -- hits ---------------------------------------------------------------------------------
+
+
+def _hits(kb: KnowledgeBase, query: Query, page: list[ProvisionMatch]) -> tuple[Hit, ...]:
+    if not page:
+        return ()
+    records = kb.provisions(m.rowid for m in page)
+    titles = kb.treaty_titles()
+    return tuple(_hit(kb, query, m, records[m.rowid], titles) for m in page if m.rowid in records)
+
+
+def _hit(kb: KnowledgeBase, query: Query, match: ProvisionMatch, rec: ProvisionRecord, titles: Mapping[str, str]) -> Hit:
+    marked = [(rec.tokens[i][0], rec.tokens[i][1]) for i in highlight_positions(query, rec.tokens)]
+    mapper = kb.source_mapper(rec.treaty_id)
+    highlights = []
+    for s, e in marked:
+        src = mapper.source_span(Span(rec.span_start + s, rec.span_start + e))
+        highlights.append(
+            Highlight(start=rec.span_start + s, end=rec.span_start + e, source_start=src.start, source_end=src.end, text=rec.text[s:e])
+        )
+    span = Span(rec.span_start, rec.span_end)
+    return Hit(
+        id=rec.rowid,
+        treaty_id=rec.treaty_id,
+        treaty_title=titles.get(rec.treaty_id, rec.treaty_id),
+        article=rec.article_num,
+        paragraph=rec.paragraph_num,
+        point=rec.point_num,
+        level=rec.level,
+        score=match.score,
+        citation=rec.citation,
+        snippet=snippet(rec.text, marked),
+        highlights=tuple(highlights),
+        clause_types=rec.clause_types,
+        year=rec.year,
+        span=span,
+        source_span=mapper.source_span(span),
+    )
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def snippet(text: str, marked: list[tuple[int, int]], size: int = SNIPPET_CHARS) -> str:
+    """HTML of ``text`` (whole, or a window of about ``size`` characters around the first
+    mark, cut at spaces, "…" where cut) with each marked range in ``<mark>``."""
+    start, end = 0, len(text)
+    if len(text) > size:
+        first = marked[0][0] if marked else 0
+        start = max(0, first - SNIPPET_LEAD)
+        if start > 0:
+            space = text.rfind(" ", 0, start + 1)
+            start = space + 1 if space > 0 and first - space < SNIPPET_LEAD * 2 else start
+        end = min(len(text), start + size)
+        if end < len(text):
+            space = text.find(" ", end)
+            end = space if 0 <= space < end + 40 else end
+        for s, e in marked:  # never cut a mark in two
+            if s < end < e:
+                end = e
+    parts: list[str] = ["…"] if start > 0 else []
+    pos = start
+    for s, e in marked:
+        if e <= start or s >= end:
+            continue
+        parts.append(_plain(text[pos:s]))
+        parts.append(f"<mark>{html.escape(text[s:e], quote=False)}</mark>")
+        pos = e
+    parts.append(_plain(text[pos:end]))
+    if end < len(text):
+        parts.append("…")
+    return "".join(parts).strip()
+
+
+def _plain(text: str) -> str:
+    return html.escape(_SPACE.sub(" ", text), quote=False)
+
+
+# -- the cursor ---------------------------------------------------------------------------
+
+
+def _fingerprint(version: str, mode: str, query: Query, extra: Filters) -> str:
+    data = repr((version, mode, query, extra)).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _encode_cursor(fingerprint: str, score: float, rowid: int) -> str:
+    raw = json.dumps([1, fingerprint, float(score).hex(), rowid], separators=(",", ":")).encode("ascii")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _decode_cursor(cursor: object, fingerprint: str) -> tuple[float, int]:
+    bad = QueryError("cursor is not one this search handed out (altered, or from another query)", "cursor")
+    if not isinstance(cursor, str) or not cursor or len(cursor) > MAX_CURSOR:
+        raise bad
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        version, fp, score, rowid = json.loads(raw)
+        if version != 1 or not isinstance(score, str) or type(rowid) is not int or not isinstance(fp, str):
+            raise bad
+        value = float.fromhex(score)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError):
+        raise bad from None
+    if fp != fingerprint:
+        raise QueryError(
+            "cursor belongs to another query, mode or knowledge-base version: search again without it", "cursor"
+        )
+    if value != value:  # NaN
+        raise bad
+    return value, rowid
+
+
+__all__ = [
+    "MODES",
+    "SCORERS",
+    "Facets",
+    "Highlight",
+    "Hit",
+    "SearchRequest",
+    "SearchResult",
+    "available_modes",
+    "keyword_scorer",
+    "register_mode",
+    "search",
+    "snippet",
+]
