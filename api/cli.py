@@ -30,6 +30,7 @@ def default_kb_root() -> Path:
 def _add_kb_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", type=Path, default=Path(DEFAULT_CORPUS), help="folder of treaty sources (default: %(default)s)")
     parser.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
+    parser.add_argument("--no-vectors", action="store_true", help="skip the dense index (keyword search only; much faster)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,11 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _build(corpus: Path, kb_root: Path, quiet: bool) -> int:
+def _build(corpus: Path, kb_root: Path, quiet: bool, vectors: bool = True) -> int:
     from kb.build import build
 
     try:
-        result = build(corpus, kb_root, progress=None if quiet else _stderr)
+        result = build(corpus, kb_root, progress=None if quiet else _stderr, vectors=vectors)
     except BuildError as exc:
         print(f"kelisim build: {exc}", file=sys.stderr)
         return 2
@@ -97,7 +98,7 @@ def _serve(args: argparse.Namespace, kb_root: Path) -> int:
     except KbUnavailable:
         have_current = False
     if not (args.no_build and have_current):
-        code = _build(args.corpus, kb_root, quiet=False)
+        code = _build(args.corpus, kb_root, quiet=False, vectors=not args.no_vectors)
         if code != 0 and not have_current:
             return code
         if code != 0:
@@ -183,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     kb_root = args.kb if args.kb is not None else default_kb_root()
     if args.command == "build":
-        return _build(args.corpus, kb_root, args.quiet)
+        return _build(args.corpus, kb_root, args.quiet, vectors=not args.no_vectors)
     if args.command == "serve":
         return _serve(args, kb_root)
     if args.command == "search":

@@ -110,10 +110,14 @@ def build(
     parse: Parse = _default_parse,
     progress: Progress | None = _to_stderr,
     keep: int = KEEP_VERSIONS,
+    vectors: bool = False,
 ) -> BuildResult:
     """Parse every source of ``corpus_dir`` into a new version under ``kb_root`` and make
     it current. Files that raise ``IngestError`` are recorded and skipped; any other
-    exception aborts the build. Raises ``BuildError`` when no treaty parses."""
+    exception aborts the build. Raises ``BuildError`` when no treaty parses.
+
+    ``vectors`` adds the dense index for semantic and hybrid search (``vectors.faiss``,
+    one vector per provision), embedding only what the shared vector cache lacks."""
     corpus_dir = Path(corpus_dir)
     paths = KbPaths(Path(kb_root))
     if not corpus_dir.exists():
@@ -127,7 +131,7 @@ def build(
     with _build_lock(paths):
         _sweep_stale_tmp(paths)
         built_at = _after_latest(datetime.now(UTC), paths)
-        return _build_version(paths, built_at, files, sources, parse, progress, keep)
+        return _build_version(paths, built_at, files, sources, parse, progress, keep, vectors)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +152,7 @@ def _build_version(
     parse: Parse,
     progress: Progress | None,
     keep: int,
+    vectors: bool = False,
 ) -> BuildResult:
     stamp = _stamp(built_at)
     tmp = paths.tmp_dir(stamp)  # the content hash, the rest of the name, is known only at the end
@@ -158,6 +163,8 @@ def _build_version(
         written = _write_db(tmp / DB_NAME, stamp, files, sources, parse, progress)
         errors = tuple(SourceError(s.path, s.error) for s in written.sources if s.error)
         manifest = _manifest(written, built_at, errors)
+        if vectors:
+            manifest["vectors"] = _write_vectors(tmp, paths, progress)
         _write_file(tmp / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
         _fsync_file(tmp / DB_NAME)
         _fsync_dir(tmp)
@@ -312,6 +319,31 @@ def _manifest(written: _Written, built_at: datetime, errors: tuple[SourceError, 
         "counts": dict(written.counts),
         "errors": [{"source": e.source, "error": e.error} for e in errors],
     }
+
+
+def _write_vectors(folder: Path, paths: KbPaths, progress: Progress | None) -> dict[str, object]:
+    """Embed every provision (through the shared cache) and write the version's index."""
+    from kb.embedding import MODEL_ID, embed_passages, model_hash
+    from kb.vectors import INDEX_NAME, VectorCache, embed_with_cache, write_index
+
+    conn = sqlite3.connect(folder / DB_NAME)
+    try:
+        rows = conn.execute("SELECT rowid, text FROM provisions ORDER BY rowid").fetchall()
+    finally:
+        conn.close()
+    digest = model_hash()
+    cache = VectorCache(paths.vector_cache)
+    try:
+        def report(done: int, total: int) -> None:
+            if progress:
+                progress(f"embedding: {done}/{total} provisions")
+
+        matrix, stats = embed_with_cache([t for _, t in rows], embed_passages, digest, cache, progress=report)
+    finally:
+        cache.close()
+    write_index(folder / INDEX_NAME, [r for r, _ in rows], matrix)
+    _fsync_file(folder / INDEX_NAME)
+    return {"model": MODEL_ID, "model_hash": digest, "count": stats.vectors, "embedded": stats.embedded, "cached": stats.cached}
 
 
 def _publish(paths: KbPaths, version: str) -> None:

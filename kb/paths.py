@@ -56,6 +56,17 @@ class KbPaths:
     def lock_file(self) -> Path:
         return self.root / LOCK_NAME
 
+    @property
+    def vector_cache(self) -> Path:
+        """The embedding cache the builds share: vectors keyed by (model, text) hash are
+        the same whatever the root, so one cache per user (``$KELISIM_VECTOR_CACHE``,
+        else ``~/.cache/kelisim/vector-cache.sqlite``) spares every root and every test
+        build the slow part."""
+        import os
+
+        override = os.environ.get("KELISIM_VECTOR_CACHE")
+        return Path(override) if override else Path.home() / ".cache" / "kelisim" / "vector-cache.sqlite"
+
     def version_dir(self, version: str) -> Path:
         return self.versions / version
 

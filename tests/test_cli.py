@@ -21,12 +21,12 @@ def corpus(tmp_path: Path) -> Path:
 
 def test_build_with_nothing_to_build_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "empty").mkdir()
-    assert cli.main(["build", "--corpus", str(tmp_path / "empty"), "--kb", str(tmp_path / "kb")]) == 2
+    assert cli.main(["build", "--no-vectors", "--corpus", str(tmp_path / "empty"), "--kb", str(tmp_path / "kb")]) == 2
     assert "no source files" in capsys.readouterr().err
 
 
 def test_build_prints_one_summary_line(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["build", "--corpus", str(corpus), "--kb", str(tmp_path / "kb"), "--quiet"]) == 0
+    assert cli.main(["build", "--no-vectors", "--corpus", str(corpus), "--kb", str(tmp_path / "kb"), "--quiet"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and out[0].startswith("built ") and "5 treaties" in out[0]
     assert out[0].split()[1].rstrip(":") == read_current(tmp_path / "kb")
@@ -37,10 +37,10 @@ def test_kb_root_defaults_to_env_then_var_kb(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(cli.KB_ENV, raising=False)
-    assert cli.main(["build", "-q"]) == 0  # corpus/ and var/kb under the current directory
+    assert cli.main(["build", "--no-vectors", "-q"]) == 0  # corpus/ and var/kb under the current directory
     assert read_current(tmp_path / "var" / "kb")
     monkeypatch.setenv(cli.KB_ENV, str(tmp_path / "elsewhere"))
-    assert cli.main(["build", "-q"]) == 0
+    assert cli.main(["build", "--no-vectors", "-q"]) == 0
     assert read_current(tmp_path / "elsewhere")
 
 
@@ -50,19 +50,19 @@ def test_serve_builds_then_runs_uvicorn(
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append({"app": app, **kw}))
     kb = tmp_path / "kb"
-    assert cli.main(["serve", "--corpus", str(corpus), "--kb", str(kb), "--port", "8123"]) == 0
+    assert cli.main(["serve", "--no-vectors", "--corpus", str(corpus), "--kb", str(kb), "--port", "8123"]) == 0
     first = read_current(kb)
     assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8123
     assert "http://127.0.0.1:8123/" in capsys.readouterr().out
 
     # --no-build with a current version serves it as is.
-    assert cli.main(["serve", "--corpus", str(tmp_path / "missing"), "--kb", str(kb), "--no-build"]) == 0
+    assert cli.main(["serve", "--no-vectors", "--corpus", str(tmp_path / "missing"), "--kb", str(kb), "--no-build"]) == 0
     assert read_current(kb) == first and len(calls) == 2
 
 
 def test_serve_with_nothing_built_and_nothing_to_build_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: pytest.fail("must not serve"))
-    assert cli.main(["serve", "--corpus", str(tmp_path / "missing"), "--kb", str(tmp_path / "kb"), "--no-build"]) == 2
+    assert cli.main(["serve", "--no-vectors", "--corpus", str(tmp_path / "missing"), "--kb", str(tmp_path / "kb"), "--no-build"]) == 2
 
 
 def test_parse_subcommand_is_registered() -> None:
@@ -74,7 +74,7 @@ def test_serve_keeps_the_previous_version_when_the_rebuild_crashes(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     kb = tmp_path / "kb"
-    assert cli.main(["build", "--corpus", str(corpus), "--kb", str(kb), "-q"]) == 0
+    assert cli.main(["build", "--no-vectors", "--corpus", str(corpus), "--kb", str(kb), "-q"]) == 0
     before = read_current(kb)
 
     def broken_parse(path: Path) -> Any:
@@ -83,7 +83,7 @@ def test_serve_keeps_the_previous_version_when_the_rebuild_crashes(
     monkeypatch.setattr("ingest.pipeline.parse_path", broken_parse)
     served: list[Any] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: served.append(app))
-    assert cli.main(["serve", "--corpus", str(corpus), "--kb", str(kb)]) == 0
+    assert cli.main(["serve", "--no-vectors", "--corpus", str(corpus), "--kb", str(kb)]) == 0
     err = capsys.readouterr().err
     assert "previous version kept: RuntimeError: parser bug" in err and "serving the previous version" in err
     assert read_current(kb) == before and len(served) == 1
