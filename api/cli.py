@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         "year:2017 or year:2010-2018, type:CLAUSE_TYPE, article:N.",
     )
     p_search.add_argument("query", metavar="QUERY")
-    p_search.add_argument("--mode", default="keyword", choices=MODES)
+    p_search.add_argument("--mode", default=None, choices=MODES, help="default: hybrid when the knowledge base has vectors, else keyword")
     p_search.add_argument("--limit", type=int, default=10, metavar="N", help="hits to show (default: %(default)s)")
     p_search.add_argument("--treaty", metavar="ID", help="only this treaty")
     p_search.add_argument("--year", metavar="Y", help="a year (2017) or a range (2010-2018)")

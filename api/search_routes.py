@@ -50,7 +50,7 @@ ArticleNum = Annotated[str | None, QueryParameter(name="article", description="O
 async def search_route(
     kb: KB,
     q: Q = None,
-    mode: Mode = "keyword",
+    mode: Mode | None = None,
     limit: Limit = None,
     cursor: Cursor = None,
     treaty: Treaty = None,

@@ -170,13 +170,29 @@ def register_mode(mode: str, scorer: Scorer) -> None:
     SCORERS[mode] = scorer
 
 
+def default_mode(kb: KnowledgeBase) -> str:
+    """Hybrid when the version has its dense index (and the hybrid mode is loaded),
+    keyword otherwise: a knowledge base built with ``--no-vectors`` still answers."""
+    return "hybrid" if (kb.path / "vectors.faiss").exists() else "keyword"
+
+
 def available_modes() -> tuple[str, ...]:
     return tuple(m for m in MODES if m in SCORERS)
+
+
+def _load_dense_modes() -> None:
+    """The semantic and hybrid modes live in ``kb.hybrid`` (they need the embedding
+    model); importing it registers them."""
+    import importlib
+
+    importlib.import_module("kb.hybrid")
 
 
 def _scorer(mode: object) -> Scorer:
     if not isinstance(mode, str) or mode not in MODES:
         raise QueryError(f"unknown mode {str(mode)[:40]!r}: the modes are {', '.join(MODES)}", "mode")
+    if mode not in SCORERS and mode in ("semantic", "hybrid"):
+        _load_dense_modes()
     scorer = SCORERS.get(mode)
     if scorer is None:
         raise QueryError(f"mode {mode!r} is not available yet (available: {', '.join(available_modes())})", "mode")
@@ -190,7 +206,7 @@ def search(
     kb: KnowledgeBase,
     query: str,
     *,
-    mode: str = "keyword",
+    mode: str | None = None,
     limit: int | str = DEFAULT_LIMIT,
     cursor: str | None = None,
     treaty: str | None = None,
@@ -203,6 +219,7 @@ def search(
     apply on top of those the query holds. Raises ``QueryError`` naming the parameter
     (``q``, ``mode``, ``limit``, ``cursor``, ``treaty``, ``year``, ``type``, …) for
     anything refused; never anything else for bad input."""
+    mode = mode or default_mode(kb)
     scorer = _scorer(mode)
     size = _limit(limit)
     parsed = parse_query(query)

@@ -280,6 +280,24 @@ class KnowledgeBase:
         )
         return [ProvisionMatch(r[0], score_of[r[0]], r[1], r[2], r[3], r[4], _json_strings(r[5])) for r in rows]
 
+    def articles_of_types(self, types: Iterable[str], where: Sequence[SqlFilter] = ()) -> list[ProvisionMatch]:
+        """The whole-article provisions of articles of these clause types, within the
+        filters, each scored 0 (a candidate, for the hybrid mode to rank)."""
+        wanted = sorted(set(types))
+        if not wanted:
+            return []
+        conditions = "".join(f" AND ({w.sql})" for w in where)
+        params: list[object] = []
+        for w in where:
+            params.extend(w.params)
+        like = " OR ".join("p.clause_types LIKE ?" for _ in wanted)
+        rows = self._all(
+            "SELECT p.rowid, p.treaty_id, p.article_ord, p.level, p.year, p.clause_types FROM provisions p"
+            f" WHERE p.level = 'article' AND ({like})" + conditions,
+            (*(f'%"{t}"%' for t in wanted), *params),
+        )
+        return [ProvisionMatch(r[0], 0.0, r[1], r[2], r[3], r[4], _json_strings(r[5])) for r in rows]
+
     def provision_tokens(self, rowids: Iterable[int]) -> dict[int, list[list[Any]]]:
         """Each provision's stored tokens ``[start, end, surface, lemmas]``, what
         ``kb.query.matches`` reads. Decoded ones are kept (the version never changes):

@@ -1,0 +1,143 @@
+"""Retrieval quality on ../shared/eval/dev-queries.json: nDCG@10, Recall@10 and MRR
+per query language and per method, with the baselines measured in the same run.
+
+Relevance is judged per article (treaty, article number), as the queries are; a
+method's provision hits are folded into articles in rank order. Methods:
+
+- ``surface-bm25`` (baseline): FTS5 BM25 over surface words, no lemmas, the question's
+  words OR-ed;
+- ``dense`` (baseline): multilingual-e5-small alone (the ``semantic`` mode);
+- ``lemma-bm25``: BM25 over every candidate lemma of every token, words OR-ed (the
+  keyword list the fusion uses for Kazakh questions);
+- ``rrf``: reciprocal rank fusion of lemma-bm25 and dense, the undesigned default;
+- ``hybrid``: the designed fusion (``kb.fusion``, ``kb.hybrid``), the default mode.
+
+    python bench/retrieval.py [--kb var/kb] [--corpus corpus] [-v]
+
+Builds a knowledge base with vectors into a temporary folder when --kb is not given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from kb import hybrid
+from kb.fusion import reciprocal_rank
+from kb.query import Compiled, fold, fts_string, parse_query
+from kb.search import SearchRequest
+from kb.store import KnowledgeBase, ProvisionMatch, open_current
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT.parent / "shared" / "eval" / "dev-queries.json"
+K = 10
+
+Method = Callable[[KnowledgeBase, str], list[ProvisionMatch]]
+
+
+def _request(text: str) -> SearchRequest:
+    return SearchRequest(text, parse_query(text), ())
+
+
+def surface_bm25(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
+    words = [w.text for w in parse_query(text).words()]
+    match = "surface : (" + " OR ".join(fts_string(fold(w)) for w in words) + ")"
+    return kb.match_provisions(Compiled(match, True), ())
+
+
+def lemma_bm25(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
+    return hybrid._keyword(kb, _request(text), "kk")
+
+
+def dense(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
+    return hybrid._dense(kb, _request(text))
+
+
+def rrf(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
+    lists = [lemma_bm25(kb, text), dense(kb, text)]
+    fused = reciprocal_rank([[((m.treaty_id, str(m.article_ord)), m.score) for m in hits] for hits in lists])
+    by_article = {s.key: s.score for s in fused}
+    seen: dict[int, ProvisionMatch] = {}
+    for m in (*lists[0], *lists[1]):
+        seen[m.rowid] = m._replace(score=by_article[(m.treaty_id, str(m.article_ord))])
+    return list(seen.values())
+
+
+def designed(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
+    return hybrid.hybrid_scorer(kb, _request(text))
+
+
+METHODS: dict[str, Method] = {
+    "surface-bm25": surface_bm25,
+    "dense": dense,
+    "lemma-bm25": lemma_bm25,
+    "rrf": rrf,
+    "hybrid": designed,
+}
+
+
+def ranked_articles(kb: KnowledgeBase, hits: list[ProvisionMatch], file_of: dict[str, str]) -> list[tuple[str, str]]:
+    hits = sorted(hits, key=lambda m: (-m.score, m.rowid))
+    records = kb.provisions(m.rowid for m in hits[:400])
+    out: list[tuple[str, str]] = []
+    for m in hits[:400]:
+        rec = records.get(m.rowid)
+        if rec is None:
+            continue
+        key = (file_of[m.treaty_id], rec.article_num)
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def scores(ranked: list[tuple[str, str]], relevant: set[tuple[str, str]]) -> tuple[float, float, float]:
+    dcg = sum(1 / math.log2(i + 2) for i, key in enumerate(ranked[:K]) if key in relevant)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), K)))
+    recall = len(set(ranked[:K]) & relevant) / len(relevant)
+    mrr = next((1 / (i + 1) for i, key in enumerate(ranked) if key in relevant), 0.0)
+    return dcg / ideal, recall, mrr
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kb", type=Path)
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    ap.add_argument("--queries", type=Path, default=QUERIES)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    queries = json.loads(args.queries.read_text(encoding="utf-8"))
+    kb_root = args.kb
+    if kb_root is None:
+        from kb.build import build
+
+        kb_root = Path(tempfile.mkdtemp()) / "kb"
+        build(args.corpus, kb_root, progress=None, vectors=True)
+    kb = open_current(kb_root)
+    file_of = {t.id: Path(kb.get_treaty(t.id).source).name[:3] for t in kb.list_treaties()}
+    table: dict[str, dict[str, list[tuple[float, float, float]]]] = {m: {} for m in METHODS}
+    for q in queries:
+        relevant = {tuple(r) for r in q["relevant"]}
+        for name, method in METHODS.items():
+            ranked = ranked_articles(kb, method(kb, q["query"]), file_of)
+            s = scores(ranked, relevant)
+            table[name].setdefault(q["lang"], []).append(s)
+            table[name].setdefault("all", []).append(s)
+            if args.verbose and name == "hybrid" and s[0] < 1:
+                print(f"  {q['lang']} nDCG {s[0]:.2f} {q['query'][:70]!r} want {sorted(relevant)} got {ranked[:3]}")
+    langs = ["all", "kk", "ru", "en"]
+    counts = ", ".join(f"{lang}: {len(table['hybrid'][lang])}" for lang in langs[1:])
+    print(f"{len(queries)} queries ({counts})")
+    for metric, index in (("nDCG@10", 0), ("Recall@10", 1), ("MRR", 2)):
+        print(f"\n{metric:<14}" + "".join(f"{l:>8}" for l in langs))
+        for name in METHODS:
+            row = table[name]
+            print(f"{name:<14}" + "".join(f"{sum(s[index] for s in row[l]) / len(row[l]):>8.3f}" for l in langs))
+    print("\ntargets (hybrid): nDCG@10 >= 0.80 overall and >= 0.75 for each of kk, ru, en")
+
+
+if __name__ == "__main__":
+    main()
