@@ -32,6 +32,8 @@ bench: setup
 	$(BIN)/python bench/extract_speed.py
 	$(BIN)/python bench/lemmas.py
 	$(BIN)/python bench/nlp_speed.py
+	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/latency.py
 
 scorecard: setup
 	mkdir -p var
