@@ -41,6 +41,16 @@ _names: dict[str, TreatyNames] = {}
 
 
 def _index(kb: KnowledgeBase) -> VectorIndex:
+    """The version's dense index; a version built without one answers the keyword mode
+    only, and says so (400 naming ``mode``), never a 500."""
+    from kb.query import QueryError
+
+    if not (kb.path / INDEX_NAME).exists():
+        raise QueryError(
+            "this mode is not available for this knowledge base: it was built without vectors"
+            " (build it again without --no-vectors); the keyword mode answers",
+            "mode",
+        )
     with _lock:
         if kb.version not in _indexes:
             _indexes[kb.version] = VectorIndex(kb.path / INDEX_NAME)
