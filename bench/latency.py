@@ -48,7 +48,7 @@ def synthetic_corpus(folder: Path, copies: int, seed: int = 7) -> int:
             lines.append(f"{n}-бап")
             lines.extend("      " + line for line in rng.choice(articles).split("\n"))
             total += 1
-        lines.append(f"      2020 жылғы 1 қаңтарда Астана қаласында орыс тілінде бір төлнұсқа данада жасалды.")
+        lines.append("      2020 жылғы 1 қаңтарда Астана қаласында орыс тілінде бір төлнұсқа данада жасалды.")
         (folder / f"syn_{i:04d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return total
 

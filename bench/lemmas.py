@@ -84,7 +84,7 @@ def main() -> None:
     print(f"{'':<26}{'top-1':>8}{'search meets':>14}{'shared pairs':>14}")
     print(f"{'analyser':<26}{ours['top1']:>8.3f}{ours['search_meets']:>14.3f}{ours['shared_pairs']:>14}")
     print(f"{'five-letter truncation':<26}{base['top1']:>8.3f}{base['search_meets']:>14.3f}{base['shared_pairs']:>14}")
-    print(f"targets: top-1 >= 0.95, search meets >= 0.99, shared pairs <= 3")
+    print("targets: top-1 >= 0.95, search meets >= 0.99, shared pairs <= 3")
     print(f"time: {elapsed * 1000:.0f} ms for {ours['forms']} forms and their gold lemmas (cold cache, lexicon load included)")
 
 

@@ -50,20 +50,20 @@ def surface_bm25(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
 
 
 def lemma_bm25(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
-    return hybrid._keyword(kb, _request(text), "kk")
+    return hybrid.keyword_candidates(kb, _request(text), "kk")
 
 
 def dense(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
-    return hybrid._dense(kb, _request(text))
+    return hybrid.dense_candidates(kb, _request(text))
 
 
 def rrf(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
     lists = [lemma_bm25(kb, text), dense(kb, text)]
-    fused = reciprocal_rank([[((m.treaty_id, str(m.article_ord)), m.score) for m in hits] for hits in lists])
+    fused = reciprocal_rank([[(hybrid.article_key(m), m.score) for m in hits] for hits in lists])
     by_article = {s.key: s.score for s in fused}
     seen: dict[int, ProvisionMatch] = {}
     for m in (*lists[0], *lists[1]):
-        seen[m.rowid] = m._replace(score=by_article[(m.treaty_id, str(m.article_ord))])
+        seen[m.rowid] = m._replace(score=by_article[hybrid.article_key(m)])
     return list(seen.values())
 
 

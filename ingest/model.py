@@ -13,6 +13,7 @@ of the decoded source file, so highlights and citations land on the source.
 
 from __future__ import annotations
 
+import bisect
 from typing import Literal
 
 import msgspec
@@ -325,8 +326,6 @@ class Treaty(msgspec.Struct, frozen=True, kw_only=True):
         return Span(self._source_offset(span.start), self._source_offset(max(span.end - 1, span.start)) + (1 if span.end > span.start else 0))
 
     def _source_offset(self, pos: int) -> int:
-        import bisect
-
         runs = self.source_map
         if not runs:
             return pos

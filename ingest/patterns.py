@@ -116,16 +116,13 @@ class KkPattern:
 def kk_re(pattern: str, flags: int = 0) -> KkPattern:
     return KkPattern(pattern, flags)
 
-KK_UPPER = "А-ЯЁӘҒҚҢӨҰҮҺІ"
-KK_LOWER = "а-яёәғқңөұүһі"
-KK_LETTER = f"[{KK_UPPER}{KK_LOWER}]"
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 ROMAN = r"[IVXLCDM]+"
 
 # "1-бап", " 2-бап", "16-бап. Heading", "5-бап Heading", "Бап 5", "3 бап"
 ARTICLE_HEADER = kk_re(
-    rf"^[ \t]*(?:(?P<num>\d+)(?:-|\s)?бап\b[.:]?|Бап\s+(?P<num2>\d+)\.?)(?:[ \t]+(?P<heading>\S.*?))?[ \t]*$"
+    r"^[ \t]*(?:(?P<num>\d+)(?:-|\s)?бап\b[.:]?|Бап\s+(?P<num2>\d+)\.?)(?:[ \t]+(?P<heading>\S.*?))?[ \t]*$"
 )
 # "I тарау", "1-тарау.", "ІІ ТАРАУ", "2-тарау Heading"
 CHAPTER_HEADER = kk_re(
@@ -183,4 +180,3 @@ def iso_date(match: KkMatch) -> str | None:
 
 
 TERMINAL = ".:;!?"
-WORD = re.compile(rf"[^\W\d_]+(?:-[^\W\d_]+)*")

@@ -61,9 +61,6 @@ def remove_bookmarks(mt: MappedText) -> MappedText:
     return mt.sub(_BOOKMARK, lambda m: "")
 
 
-_LINE = re.compile(r"[^\n]*")
-
-
 def _lines(mt: MappedText) -> list[tuple[int, int]]:
     spans = []
     pos = 0

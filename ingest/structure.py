@@ -19,9 +19,9 @@ from ingest import closing as closing_mod
 from ingest import frontmatter as front_mod
 from ingest.errors import IngestError
 from ingest.kazakh import transliterate
-from ingest.lines import Line, content, span_of, split_lines
+from ingest.lines import Line, content, split_lines
 from ingest.mapped import MappedText
-from ingest.model import Alinea, Annex, Span, Treaty, Warning
+from ingest.model import Annex, Treaty, Warning
 from ingest.patterns import is_structural_header, kk_re
 
 

@@ -12,7 +12,7 @@ party to all of them) say nothing and are dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from ingest.model import Treaty
 
@@ -143,6 +143,3 @@ def detect_language(query: str) -> str:
         return "en"
     return "kk" if re.search("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]", query) else "ru"
 
-
-def names_in(treaties: Sequence[Treaty]) -> TreatyNames:
-    return TreatyNames(treaties)

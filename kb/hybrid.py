@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
+from ingest.kk.stop_words import STOP_WORDS
 from kb.aliases import TreatyNames, detect_language
 from kb.expansion import clause_types_asked, kazakh_terms
 from kb.fusion import fuse
@@ -64,7 +65,7 @@ def _treaty_names(kb: KnowledgeBase) -> TreatyNames:
         return _names[kb.version]
 
 
-def _dense(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_CANDIDATES) -> list[ProvisionMatch]:
+def dense_candidates(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_CANDIDATES) -> list[ProvisionMatch]:
     from kb.embedding import embed_query
 
     words = " ".join(w.text for w in request.query.words())
@@ -73,15 +74,15 @@ def _dense(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_CANDIDATES)
 
 
 def semantic_scorer(kb: KnowledgeBase, request: SearchRequest) -> list[ProvisionMatch]:
-    return _dense(kb, request)
+    return dense_candidates(kb, request)
 
 
-def _keyword(kb: KnowledgeBase, request: SearchRequest, language: str) -> list[ProvisionMatch]:
+def keyword_candidates(kb: KnowledgeBase, request: SearchRequest, language: str) -> list[ProvisionMatch]:
     """The keyword list of the fusion. A question is not a conjunction: "Терроризмге
     қарсы ақпарат алмасу … қай тілде жүргізіледі?" has no provision holding every word,
     so its content words are OR-ed and BM25 ranks who holds the most and rarest; a
     Russian or English question brings the Kazakh terms the glossary gives for it."""
-    from kb.query import AnyOf, Query, Word, parse_query
+    from kb.query import AnyOf, Query, parse_query
 
     if language == "kk":
         words = tuple(w for w in request.query.words() if not _stop(w))
@@ -97,26 +98,25 @@ def _keyword(kb: KnowledgeBase, request: SearchRequest, language: str) -> list[P
 
 
 def _stop(word: object) -> bool:
-    from ingest.kk.stop_words import STOP_WORDS
-
     text = getattr(word, "text", "").lower()
     return text in STOP_WORDS or len(text) < 2
 
 
-def _article_key(match: ProvisionMatch) -> tuple[str, int]:
-    return (match.treaty_id, match.article_ord)
+def article_key(match: ProvisionMatch) -> tuple[str, str]:
+    """The article a provision belongs to, as the fusion keys articles."""
+    return (match.treaty_id, str(match.article_ord))
 
 
 def hybrid_scorer(kb: KnowledgeBase, request: SearchRequest) -> list[ProvisionMatch]:
     language = detect_language(request.text)
-    keyword = _keyword(kb, request, language)
-    dense = _dense(kb, request)
+    keyword = keyword_candidates(kb, request, language)
+    dense = dense_candidates(kb, request)
     named = _treaty_names(kb).mentioned(request.text)
     asked = clause_types_asked(request.text)
     fused = fuse(
         language,
-        [((m.treaty_id, str(m.article_ord)), m.score) for m in keyword],
-        [((m.treaty_id, str(m.article_ord)), m.score) for m in dense],
+        [(article_key(m), m.score) for m in keyword],
+        [(article_key(m), m.score) for m in dense],
         named,
     )
     by_article = {s.key: s.score for s in fused}
@@ -124,13 +124,13 @@ def hybrid_scorer(kb: KnowledgeBase, request: SearchRequest) -> list[ProvisionMa
     # within the treaties it names: the answer to "when does it enter into force" is
     # the entry-into-force article even when neither list found it
     typed = [m for m in kb.articles_of_types(asked - TOPICAL, request.where) if not named or m.treaty_id in named]
-    types = {_article_key(m): m.clause_types for m in (*keyword, *dense, *typed)}
+    types = {article_key(m): m.clause_types for m in (*keyword, *dense, *typed)}
     own = {m.rowid: m.score for m in dense}
     out: dict[int, ProvisionMatch] = {}
     for match in _unique(keyword, dense, typed):
-        key = (match.treaty_id, str(match.article_ord))
+        key = article_key(match)
         score = by_article.get(key, 0.0)
-        shared = asked & set(types.get(_article_key(match), ()))
+        shared = asked & set(types.get(key, ()))
         if shared - TOPICAL:
             # "when does the CSTO agreement enter into force" is a structured question:
             # of a treaty it names, the article of the type it asks about is the answer

@@ -65,7 +65,7 @@ PART = kk_re(
 # what a chain hangs on: "осы Келісімнің", "осы Келісімге", "осы баптың", "осы тармақтың"
 _OWN_ACT = r"(?:Келісім|Шарт|Хаттама|Конвенция|Меморандум)"
 _BEFORE = kk_re(
-    rf"(?:(?<![\w-])(?P<this>осы)\s+)?(?P<word>[^\W\d_][\w-]*)\s*$",
+    r"(?:(?<![\w-])(?P<this>осы)\s+)?(?P<word>[^\W\d_][\w-]*)\s*$",
     re.IGNORECASE,
 )
 _ACT_GENITIVE = kk_re(

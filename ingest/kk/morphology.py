@@ -129,23 +129,36 @@ ENDINGS: tuple[Ending, ...] = (
 )
 _BY_TAG = {e.tag: e for e in ENDINGS}
 _SHAPES_BY_LAST: dict[tuple[str, str], list[tuple[str, str]]] = {}
-for _ending in ENDINGS:
-    for _shape in _ending.shapes:
-        _SHAPES_BY_LAST.setdefault((_ending.tag, _shape[0][-1]), []).append(_shape)
+for _e_ in ENDINGS:
+    for _shape in _e_.shapes:
+        _SHAPES_BY_LAST.setdefault((_e_.tag, _shape[0][-1]), []).append(_shape)
+del _e_, _shape
 _FINAL_TAGS = tuple(e.tag for e in ENDINGS if e.final)
 
 # Pronouns change their stem under case ("ол" → "оның", "бұл" → "мұны"): a closed
 # class, given as paradigms rather than rules.
 _PRONOUN_STEMS = {"ол": ("он", "о"), "бұл": ("бұн", "мұн", "бұ", "мұ"), "сол": ("сон", "со"), "осы": ("осын", "осы"), "мынау": ("мынан", "мына")}
 _PRONOUN_ENDINGS = ("ың", "ы", "ған", "да", "дан", "ымен", "ан", "ны", "ның", "нда", "нан", "мен", "ған", "сы")
-IRREGULAR: dict[str, str] = {"олар": "ол"}
-for _lemma, _stems in _PRONOUN_STEMS.items():
-    for _stem in _stems:
-        for _ending in _PRONOUN_ENDINGS:
-            IRREGULAR.setdefault(_stem + _ending, _lemma)
-for _form in ("оның", "оны", "оған", "онда", "одан", "онымен", "бұның", "мұның", "бұны", "мұны", "бұған", "мұған", "бұнда", "мұнда", "бұдан", "мұдан", "соның", "соны", "соған", "сонда", "содан", "осының", "осыны", "осыған", "осында", "осыдан"):
-    IRREGULAR.setdefault(_form, {"о": "ол", "б": "бұл", "м": "бұл", "с": "сол"}[_form[0]] if not _form.startswith("осы") else "осы")
-IRREGULAR = {k: v for k, v in IRREGULAR.items() if len(k) > 2}
+_PRONOUN_FORMS = ("оның", "оны", "оған", "онда", "одан", "онымен", "бұның", "мұның", "бұны", "мұны", "бұған", "мұған",
+                  "бұнда", "мұнда", "бұдан", "мұдан", "соның", "соны", "соған", "сонда", "содан", "осының", "осыны",
+                  "осыған", "осында", "осыдан")
+
+
+def _irregular_forms() -> dict[str, str]:
+    """Pronoun form → lemma: each oblique stem with each case ending, then the forms
+    written out (the first reading a form gets stands)."""
+    table: dict[str, str] = {"олар": "ол"}
+    for lemma_, stems in _PRONOUN_STEMS.items():
+        for stem in stems:
+            for ending in _PRONOUN_ENDINGS:
+                table.setdefault(stem + ending, lemma_)
+    first_letter = {"о": "ол", "б": "бұл", "м": "бұл", "с": "сол"}
+    for form in _PRONOUN_FORMS:
+        table.setdefault(form, "осы" if form.startswith("осы") else first_letter[form[0]])
+    return {k: v for k, v in table.items() if len(k) > 2}
+
+
+IRREGULAR: dict[str, str] = _irregular_forms()
 
 
 FUNCTION_WORDS = frozenset(
