@@ -1,13 +1,21 @@
-"""The HTML reader: the treaty list and one page per treaty. Plain server-rendered
-HTML, no JavaScript, so a page is a document that prints, links and archives well."""
+"""The HTML reader: the treaty list, one page per treaty, and the search page. Plain
+server-rendered HTML, no JavaScript, so a page is a document that prints, links and
+archives well, and a search is a URL that can be bookmarked and shared."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from litestar import Request, Response, get
 from litestar.response import Template
 
-from kb.errors import NotFound
 from api.params import KB, FromPath
+from api.search_routes import ClauseType, Cursor, Mode, Q, Treaty, Year
+from kb.errors import NotFound
+from kb.query import QueryError
+from kb.search import DEFAULT_LIMIT, MODES, default_mode, search
+from kb.store import KnowledgeBase
 
 
 def html_not_found(request: Request, exc: NotFound) -> Response[str]:
@@ -29,4 +37,72 @@ async def treaty_page(kb: KB, treaty_id: FromPath[str]) -> Template:
     return Template(template_name="treaty.html", context={"treaty": kb.get_treaty(treaty_id), "version": kb.version})
 
 
-HANDLERS = [index, treaty_page]
+def _href(path: str, params: Mapping[str, str | None]) -> str:
+    """``path`` with the ``params`` that are set as its query string, percent-encoded, so
+    whatever a reader typed (quotes, "&", Kazakh letters, a NUL) survives the round trip."""
+    return f"{path}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+
+
+def _mode_choices(kb: KnowledgeBase) -> tuple[str, ...]:
+    """The modes this knowledge base answers, in the order of ``MODES``: all of them
+    when it was built with vectors (hybrid is then its default), keyword alone when not."""
+    return MODES if default_mode(kb) == "hybrid" else ("keyword",)
+
+
+@get("/search", include_in_schema=False)
+async def search_page(
+    kb: KB,
+    q: Q = None,
+    mode: Mode = None,
+    cursor: Cursor = None,
+    treaty: Treaty = None,
+    year: Year = None,
+    clause_type: ClauseType = None,
+) -> Template:
+    """The search form and, for a non-blank ``q``, one page of ``kb.search.search``.
+
+    A form sends its empty fields (``treaty=&year=``), which mean "any", so blank values
+    count as absent. A refused query is the same page with a 400 and the parameter at
+    fault named, so the reader can fix the form they still see filled in."""
+    given = {"q": q, "mode": mode, "treaty": treaty, "year": year, "type": clause_type}
+    asked = {k: v for k, v in given.items() if v is not None and v.strip()}
+    cursor = cursor if cursor and cursor.strip() else None
+
+    def refine(**changes: str | None) -> str:
+        """This search with some parameters changed (None drops one), from its first page:
+        facet links, "remove this filter" and, with ``cursor=``, the next page."""
+        return _href("/search", {**asked, **changes})
+
+    context: dict[str, object] = {
+        "version": kb.version,
+        "asked": asked,
+        "modes": _mode_choices(kb),
+        "mode": asked.get("mode") or default_mode(kb),
+        "treaties": kb.list_treaties(),
+        "refine": refine,
+        "result": None,
+        "error": None,
+    }
+    if "q" not in asked:
+        return Template(template_name="search.html", context=context)
+    try:
+        result = search(
+            kb,
+            asked["q"],
+            mode=asked.get("mode"),
+            limit=DEFAULT_LIMIT,
+            cursor=cursor,
+            treaty=asked.get("treaty"),
+            year=asked.get("year"),
+            type=asked.get("type"),
+        )
+    except QueryError as exc:
+        context["error"] = {"param": exc.param, "message": exc.message}
+        return Template(template_name="search.html", context=context, status_code=400)
+    context["result"] = result
+    context["json_href"] = _href("/api/v1/search", {**asked, "cursor": cursor})
+    context["first_href"] = refine() if cursor else None
+    return Template(template_name="search.html", context=context)
+
+
+HANDLERS = [index, treaty_page, search_page]

@@ -84,13 +84,19 @@ def paragraph_blocks(paragraph: Paragraph) -> list[Block]:
     return blocks
 
 
+def article_anchor(num: str) -> str:
+    """The fragment id of the (first) article numbered ``num`` on the reader page,
+    ``art-N`` with whitespace as "-": what a link from elsewhere (a search hit) targets."""
+    return "art-" + ("-".join(num.split()) or "x")
+
+
 def article_anchors(articles: Iterable[Article]) -> list[tuple[Article, str]]:
-    """Each article with its fragment id, ``art-N``; whitespace becomes "-" and a repeated
+    """Each article with its fragment id, ``art-N`` (``article_anchor``); a repeated
     number (a parser hiccup) gets a suffix, so every anchor is a valid, unique id."""
     used: set[str] = set()
     out: list[tuple[Article, str]] = []
     for article in articles:
-        base = "art-" + ("-".join(article.num.split()) or "x")
+        base = article_anchor(article.num)
         anchor, n = base, 1
         while anchor in used:
             n += 1
@@ -174,6 +180,7 @@ def install(env: Environment) -> None:
         paragraph_blocks=paragraph_blocks,
         paragraph_label=paragraph_label,
         article_anchors=article_anchors,
+        article_anchor=article_anchor,
         division_starts=division_starts,
         division_label=division_label,
         approval_line=approval_line,

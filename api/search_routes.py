@@ -26,7 +26,7 @@ Q = Annotated[
         )
     ),
 ]
-Mode = Annotated[str, QueryParameter(description=f"One of {', '.join(MODES)}; only the available ones answer.")]
+Mode = Annotated[str | None, QueryParameter(description=f"One of {', '.join(MODES)}; only the available ones answer.")]
 Limit = Annotated[str | None, QueryParameter(description=f"Hits per page, 1 to 100 (default {DEFAULT_LIMIT}).")]
 Cursor = Annotated[str | None, QueryParameter(description="`next_cursor` of the previous page, to get the next one.")]
 Treaty = Annotated[str | None, QueryParameter(description="Only this treaty (its id).")]
@@ -50,7 +50,7 @@ ArticleNum = Annotated[str | None, QueryParameter(name="article", description="O
 async def search_route(
     kb: KB,
     q: Q = None,
-    mode: Mode | None = None,
+    mode: Mode = None,
     limit: Limit = None,
     cursor: Cursor = None,
     treaty: Treaty = None,

@@ -26,48 +26,51 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from kb import hybrid
 from kb.fusion import reciprocal_rank
 from kb.query import Compiled, fold, fts_string, parse_query
-from kb.search import SearchRequest
-from kb.store import KnowledgeBase, ProvisionMatch, open_current
+from kb.search import Found, SearchRequest
+from kb.store import KnowledgeBase, open_current
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT.parent / "shared" / "eval" / "dev-queries.json"
 K = 10
 
-Method = Callable[[KnowledgeBase, str], list[ProvisionMatch]]
+Method = Callable[[KnowledgeBase, str], Found]
 
 
 def _request(text: str) -> SearchRequest:
-    return SearchRequest(text, parse_query(text), ())
+    return SearchRequest(text, parse_query(text))
 
 
-def surface_bm25(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
+def surface_bm25(kb: KnowledgeBase, text: str) -> Found:
+    """FTS5's own bm25 over the surface column: the plain full-text box."""
     words = [w.text for w in parse_query(text).words()]
     match = "surface : (" + " OR ".join(fts_string(fold(w)) for w in words) + ")"
-    return kb.match_provisions(Compiled(match, True), ())
+    found = kb.match_provisions(Compiled(match, True), ())
+    docs = kb.provision_table().numbers([m.rowid for m in found])
+    return Found(docs, np.array([m.score for m in found]))
 
 
-def lemma_bm25(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
+def lemma_bm25(kb: KnowledgeBase, text: str) -> Found:
     return hybrid.keyword_candidates(kb, _request(text), "kk")
 
 
-def dense(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
+def dense(kb: KnowledgeBase, text: str) -> Found:
     return hybrid.dense_candidates(kb, _request(text))
 
 
-def rrf(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
+def rrf(kb: KnowledgeBase, text: str) -> Found:
+    table = kb.provision_table()
     lists = [lemma_bm25(kb, text), dense(kb, text)]
-    fused = reciprocal_rank([[(hybrid.article_key(m), m.score) for m in hits] for hits in lists])
-    by_article = {s.key: s.score for s in fused}
-    seen: dict[int, ProvisionMatch] = {}
-    for m in (*lists[0], *lists[1]):
-        seen[m.rowid] = m._replace(score=by_article[hybrid.article_key(m)])
-    return list(seen.values())
+    fused = reciprocal_rank([(table.article[f.docs], f.scores) for f in lists], len(table.article_keys))
+    docs = np.unique(np.concatenate([f.docs for f in lists]))
+    return Found(docs, fused[table.article[docs]])
 
 
-def designed(kb: KnowledgeBase, text: str) -> list[ProvisionMatch]:
+def designed(kb: KnowledgeBase, text: str) -> Found:
     return hybrid.hybrid_scorer(kb, _request(text))
 
 
@@ -80,15 +83,14 @@ METHODS: dict[str, Method] = {
 }
 
 
-def ranked_articles(kb: KnowledgeBase, hits: list[ProvisionMatch], file_of: dict[str, str]) -> list[tuple[str, str]]:
-    hits = sorted(hits, key=lambda m: (-m.score, m.rowid))
-    records = kb.provisions(m.rowid for m in hits[:400])
+def ranked_articles(kb: KnowledgeBase, found: Found, file_of: dict[str, str]) -> list[tuple[str, str]]:
+    """The articles of a method's hits in rank order, as (source file prefix, article number)."""
+    table = kb.provision_table()
+    order = np.lexsort((table.rowid[found.docs], -found.scores))[:400]
     out: list[tuple[str, str]] = []
-    for m in hits[:400]:
-        rec = records.get(m.rowid)
-        if rec is None:
-            continue
-        key = (file_of[m.treaty_id], rec.article_num)
+    for d in found.docs[order]:
+        treaty_id = table.treaty_ids[table.treaty[d]]
+        key = (file_of[treaty_id], table.article_nums[table.article_num[d]])
         if key not in out:
             out.append(key)
     return out

@@ -32,6 +32,7 @@ from ingest.pipeline import source_files
 from kb.errors import BuildError
 from kb.paths import DB_NAME, MANIFEST_NAME, TMP_PREFIX, KbPaths, is_version_name
 from ingest.extract.corpus import link
+from kb.lexical import write_index as write_lexical_index
 from kb.schema import SCHEMA_VERSION, TABLES, create_schema, insert_concepts, insert_treaty, set_meta
 
 try:  # POSIX: serialise builds. Elsewhere builds are assumed not to overlap.
@@ -245,6 +246,7 @@ def _write_db(
                 counts[table] += n
             digest.update(f"T {src.path}\n".encode() + export + b"\n")
         counts["concepts"] = insert_concepts(conn, concepts)
+        write_lexical_index(conn)
         digest.update(msgspec.json.encode(concepts))
         if not seen:
             raise BuildError(f"no treaty parsed: all {len(files)} source files failed")

@@ -948,8 +948,12 @@ def embed_passages(texts: list[str], batch_size: int = 32) -> np.ndarray:
 
 
 def embed_query(text: str) -> np.ndarray:
-    """float32 [384], L2-normalised, embedded as ``"query: " + text``."""
-    return _embed(get_model(), [text], "query", 1)[0]
+    """float32 [384], L2-normalised, embedded as ``"query: " + text``. One forward pass
+    on the ids ``token_counts`` sees, without ``encode``'s per-call set-up, which is a
+    tenth of a query's time: a search embeds one query per request."""
+    model = get_model()
+    ids = _raw_tokenizer(model).encode(PROMPTS["query"] + text, add_special_tokens=False).ids
+    return _embed_windows(model, [ids], 1)[0]
 
 
 __all__ = [

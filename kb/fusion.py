@@ -17,14 +17,16 @@ down to the keyword list's level. So:
   may be a passing mention.
 - Results are articles: a provision's score lifts its article (the best provision
   speaks for it), since a lawyer reads and cites the article.
+
+Everything is over arrays indexed by article number, since a question's words OR-ed
+match most of a large corpus.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-ArticleKey = tuple[str, str]  # (treaty id, article number)
+import numpy as np
 
 WEIGHTS: dict[str, tuple[float, float]] = {
     # language: (keyword, dense)
@@ -35,65 +37,61 @@ WEIGHTS: dict[str, tuple[float, float]] = {
 OTHER_TREATY = 0.55
 """Scale for the articles of treaties the query does not name, when it names one."""
 
-
-@dataclass(frozen=True, slots=True)
-class Scored:
-    key: ArticleKey
-    score: float
-    keyword: float
-    dense: float
+Hits = tuple[np.ndarray, np.ndarray]
+"""Provision hits as (article number of each, its score): ``kb.provision_table``
+numbers the articles."""
 
 
-def best_per_article(hits: Iterable[tuple[ArticleKey, float]]) -> dict[ArticleKey, float]:
-    """Provision hits → article scores: the best provision speaks for its article."""
-    out: dict[ArticleKey, float] = {}
-    for key, score in hits:
-        if score > out.get(key, float("-inf")):
-            out[key] = score
+def best_per_article(hits: Hits, articles: int) -> np.ndarray:
+    """Provision hits → a score per article, -inf where none: the best provision
+    speaks for its article."""
+    out = np.full(articles, -np.inf)
+    np.maximum.at(out, hits[0], hits[1])
     return out
 
 
-def scale(scores: dict[ArticleKey, float], *, min_max: bool) -> dict[ArticleKey, float]:
-    """To [0, 1]: by the best score (keyword: BM25 has a natural zero), or min–max
-    (cosines: e5 gives every pair a similarity between about 0.7 and 0.9)."""
-    if not scores:
-        return {}
-    top, low = max(scores.values()), min(scores.values())
+def scale(scores: np.ndarray, *, min_max: bool) -> np.ndarray:
+    """Article scores (-inf: not a candidate) to [0, 1], 0 for the others: by the best
+    score (keyword: BM25 has a natural zero), or min–max (cosines: e5 gives every pair
+    a similarity between about 0.7 and 0.9)."""
+    present = np.isfinite(scores)
+    out = np.zeros(len(scores))
+    if not present.any():
+        return out
+    values = scores[present]
+    top, low = values.max(), values.min()
     if min_max:
         span = top - low
-        return {k: (v - low) / span if span > 0 else 1.0 for k, v in scores.items()}
-    return {k: v / top if top > 0 else 0.0 for k, v in scores.items()}
-
-
-def fuse(
-    language: str,
-    keyword: Sequence[tuple[ArticleKey, float]],
-    dense: Sequence[tuple[ArticleKey, float]],
-    named: set[str] | None = None,
-) -> list[Scored]:
-    """The fused ranking of articles, best first."""
-    kw = scale(best_per_article(keyword), min_max=False)
-    dn = scale(best_per_article(dense), min_max=True)
-    w_kw, w_dn = WEIGHTS.get(language, WEIGHTS["kk"])
-    if not kw:
-        w_kw, w_dn = 0.0, 1.0
-    if not dn:
-        w_kw, w_dn = 1.0, 0.0
-    out = []
-    for key in kw.keys() | dn.keys():
-        score = w_kw * kw.get(key, 0.0) + w_dn * dn.get(key, 0.0)
-        if named and key[0] not in named:
-            score *= OTHER_TREATY
-        out.append(Scored(key, score, kw.get(key, 0.0), dn.get(key, 0.0)))
-    out.sort(key=lambda s: (-s.score, s.key))
+        out[present] = (values - low) / span if span > 0 else 1.0
+    else:
+        out[present] = values / top if top > 0 else 0.0
     return out
 
 
-def reciprocal_rank(lists: Sequence[Sequence[tuple[ArticleKey, float]]], k: int = 60) -> list[Scored]:
-    """Plain reciprocal rank fusion, kept as the baseline the design is measured against."""
-    scores: dict[ArticleKey, float] = {}
+def fuse(language: str, keyword: Hits, dense: Hits, articles: int, named: np.ndarray | None = None) -> np.ndarray:
+    """The fused score of every article (0 for those neither list found). ``named``
+    marks the articles of the treaties the query names, if it names any."""
+    kw = scale(best_per_article(keyword, articles), min_max=False)
+    dn = scale(best_per_article(dense, articles), min_max=True)
+    w_kw, w_dn = WEIGHTS.get(language, WEIGHTS["kk"])
+    if not len(keyword[0]):
+        w_kw, w_dn = 0.0, 1.0
+    if not len(dense[0]):
+        w_kw, w_dn = 1.0, 0.0
+    score = w_kw * kw + w_dn * dn
+    if named is not None:
+        score = np.where(named, score, score * OTHER_TREATY)
+    return score
+
+
+def reciprocal_rank(lists: Sequence[Hits], articles: int, k: int = 60) -> np.ndarray:
+    """Plain reciprocal rank fusion, kept as the baseline the design is measured
+    against: each list's articles ranked by their best provision, 1 / (k + rank)
+    summed; 0 for articles no list found."""
+    out = np.zeros(articles)
     for hits in lists:
-        ranked = sorted(best_per_article(hits).items(), key=lambda kv: -kv[1])
-        for rank, (key, _) in enumerate(ranked, 1):
-            scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
-    return sorted((Scored(key, s, 0.0, 0.0) for key, s in scores.items()), key=lambda s: (-s.score, s.key))
+        best = best_per_article(hits, articles)
+        found = np.flatnonzero(np.isfinite(best))
+        ranked = found[np.lexsort((found, -best[found]))]
+        out[ranked] += 1.0 / (k + np.arange(1, len(ranked) + 1))
+    return out

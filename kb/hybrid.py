@@ -16,14 +16,15 @@ article leads.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+
+import numpy as np
 
 from ingest.kk.stop_words import STOP_WORDS
 from kb.aliases import TreatyNames, detect_language
 from kb.expansion import clause_types_asked, kazakh_terms
 from kb.fusion import fuse
-from kb.search import SearchRequest, keyword_scorer, register_mode
-from kb.store import KnowledgeBase, ProvisionMatch
+from kb.search import Found, SearchRequest, register_mode
+from kb.store import KnowledgeBase
 from kb.vectors import INDEX_NAME, VectorIndex
 
 DENSE_CANDIDATES = 300
@@ -65,36 +66,46 @@ def _treaty_names(kb: KnowledgeBase) -> TreatyNames:
         return _names[kb.version]
 
 
-def dense_candidates(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_CANDIDATES) -> list[ProvisionMatch]:
+def dense_candidates(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_CANDIDATES) -> Found:
+    """The ``k`` provisions nearest the query, within the filters (searched within
+    them, so a narrow filter still gets its ``k``)."""
     from kb.embedding import embed_query
 
+    table = kb.provision_table()
     words = " ".join(w.text for w in request.query.words())
-    hits = _index(kb).search(embed_query(words or request.text), k)
-    return kb.provision_matches(hits, request.where)
+    within = None if request.allowed is None else table.rowid[request.allowed]
+    rowids, scores = _index(kb).search(embed_query(words or request.text), k, within=within)
+    docs = table.numbers(rowids)
+    known = docs >= 0
+    return Found(docs[known], scores[known].astype(np.float64))
 
 
-def semantic_scorer(kb: KnowledgeBase, request: SearchRequest) -> list[ProvisionMatch]:
+def semantic_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
     return dense_candidates(kb, request)
 
 
-def keyword_candidates(kb: KnowledgeBase, request: SearchRequest, language: str) -> list[ProvisionMatch]:
-    """The keyword list of the fusion. A question is not a conjunction: "Терроризмге
-    қарсы ақпарат алмасу … қай тілде жүргізіледі?" has no provision holding every word,
-    so its content words are OR-ed and BM25 ranks who holds the most and rarest; a
-    Russian or English question brings the Kazakh terms the glossary gives for it."""
+def keyword_candidates(kb: KnowledgeBase, request: SearchRequest, language: str) -> Found:
+    """The keyword list of the fusion, within the filters. A question is not a
+    conjunction: "Терроризмге қарсы ақпарат алмасу … қай тілде жүргізіледі?" has no
+    provision holding every word, so its content words are OR-ed and BM25 ranks who
+    holds the most and rarest; a Russian or English question brings the Kazakh terms
+    the glossary gives for it."""
     from kb.query import AnyOf, Query, parse_query
 
     if language == "kk":
         words = tuple(w for w in request.query.words() if not _stop(w))
-        if not words:
-            return keyword_scorer(kb, request)
-        bag = Query(clauses=(AnyOf(terms=words),), excluded=request.query.excluded, filters=request.query.filters)
-        return keyword_scorer(kb, SearchRequest(request.text, bag, request.where))
-    terms = kazakh_terms(request.text)
-    if not terms:
-        return []
-    expanded = parse_query(" OR ".join(f'"{t}"' if " " in t else t for t in terms))
-    return keyword_scorer(kb, SearchRequest(request.text, expanded, request.where))
+        query = request.query
+        if words:
+            query = Query(clauses=(AnyOf(terms=words),), excluded=request.query.excluded, filters=request.query.filters)
+    else:
+        terms = kazakh_terms(request.text)
+        if not terms:
+            return Found(np.zeros(0, dtype=np.int64), np.zeros(0))
+        query = parse_query(" OR ".join(f'"{t}"' if " " in t else t for t in terms))
+    found, scores = kb.lexical_index().evaluate(query)
+    if request.allowed is not None:
+        found &= request.allowed
+    return Found.from_mask(found, scores)
 
 
 def _stop(word: object) -> bool:
@@ -102,53 +113,43 @@ def _stop(word: object) -> bool:
     return text in STOP_WORDS or len(text) < 2
 
 
-def article_key(match: ProvisionMatch) -> tuple[str, str]:
-    """The article a provision belongs to, as the fusion keys articles."""
-    return (match.treaty_id, str(match.article_ord))
-
-
-def hybrid_scorer(kb: KnowledgeBase, request: SearchRequest) -> list[ProvisionMatch]:
+def hybrid_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
+    table = kb.provision_table()
     language = detect_language(request.text)
     keyword = keyword_candidates(kb, request, language)
     dense = dense_candidates(kb, request)
-    named = _treaty_names(kb).mentioned(request.text)
+    named_ids = _treaty_names(kb).mentioned(request.text)
+    named = table.treaties_mask(named_ids) if named_ids else None
     asked = clause_types_asked(request.text)
     fused = fuse(
         language,
-        [(article_key(m), m.score) for m in keyword],
-        [(article_key(m), m.score) for m in dense],
-        named,
+        (table.article[keyword.docs], keyword.scores),
+        (table.article[dense.docs], dense.scores),
+        len(table.article_keys),
+        None if named is None else named[table.article_treaty],
     )
-    by_article = {s.key: s.score for s in fused}
     # the articles of the clause types the question asks about are candidates too,
     # within the treaties it names: the answer to "when does it enter into force" is
     # the entry-into-force article even when neither list found it
-    typed = [m for m in kb.articles_of_types(asked - TOPICAL, request.where) if not named or m.treaty_id in named]
-    types = {article_key(m): m.clause_types for m in (*keyword, *dense, *typed)}
-    own = {m.rowid: m.score for m in dense}
-    out: dict[int, ProvisionMatch] = {}
-    for match in _unique(keyword, dense, typed):
-        key = article_key(match)
-        score = by_article.get(key, 0.0)
-        shared = asked & set(types.get(key, ()))
-        if shared - TOPICAL:
-            # "when does the CSTO agreement enter into force" is a structured question:
-            # of a treaty it names, the article of the type it asks about is the answer
-            score += NAMED_TYPE_BONUS if named and match.treaty_id in named else CLAUSE_TYPE_BONUS
-        elif shared:
-            score += TOPICAL_BONUS
-        score += 0.01 * own.get(match.rowid, 0.0)
-        out[match.rowid] = match._replace(score=score)
-    return list(out.values())
-
-
-def _unique(*lists: Iterable[ProvisionMatch]) -> Iterable[ProvisionMatch]:
-    seen: set[int] = set()
-    for matches in lists:
-        for m in matches:
-            if m.rowid not in seen:
-                seen.add(m.rowid)
-                yield m
+    typed = table.articles_of_types(asked - TOPICAL)
+    if named is not None:
+        typed = typed[named[table.treaty[typed]]]
+    if request.allowed is not None:
+        typed = typed[request.allowed[typed]]
+    candidate = np.zeros(table.size, dtype=bool)
+    for found in (keyword.docs, dense.docs, typed):
+        candidate[found] = True
+    docs = np.flatnonzero(candidate)
+    score = fused[table.article[docs]]
+    # "when does the CSTO agreement enter into force" is a structured question: of a
+    # treaty it names, the article of the type it asks about is the answer
+    specific = table.has_types(docs, asked - TOPICAL)
+    in_named = np.zeros(len(docs), dtype=bool) if named is None else named[table.treaty[docs]]
+    score += np.where(specific, np.where(in_named, NAMED_TYPE_BONUS, CLAUSE_TYPE_BONUS), 0.0)
+    score += np.where(~specific & table.has_types(docs, asked & TOPICAL), TOPICAL_BONUS, 0.0)
+    own = np.zeros(table.size)
+    own[dense.docs] = dense.scores
+    return Found(docs, score + 0.01 * own[docs])
 
 
 register_mode("semantic", semantic_scorer)

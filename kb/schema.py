@@ -12,7 +12,8 @@ Bump ``SCHEMA_VERSION`` on any change here: ``kb.store`` refuses other versions.
 ``provisions`` and its FTS5 index ``provisions_fts`` serve search (``kb.search``): one
 row per article, alinea and point, with the words of each as folded surface forms and
 as candidate lemmas, and the tokens' offsets so hits can be highlighted without
-analysing the text again.
+analysing the text again. ``lexical`` holds the keyword index search runs on, built
+from ``provisions`` once they are all in (``kb.lexical``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import msgspec
 from ingest.model import Article, Concept, Span, Treaty
 from kb.records import citation
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-'"
 """Letters of any script are token characters to ``unicode61``; ``tokenchars '-'`` keeps
@@ -176,6 +177,10 @@ CREATE VIRTUAL TABLE provisions_fts USING fts5(
     lemmas,                          -- every candidate lemma of every word
     content = '',
     tokenize = "@FTS_TOKENIZER@"
+);
+CREATE TABLE lexical (               -- the keyword index as arrays, one per row: see kb.lexical
+    name  TEXT PRIMARY KEY,
+    data  BLOB NOT NULL              -- numpy .npy bytes (the vocabulary: a JSON array)
 );
 """.replace("@FTS_TOKENIZER@", FTS_TOKENIZER)
 

@@ -3,10 +3,15 @@ facets, cursor pagination, highlighted snippets mapped to the source file.
 
 One pipeline serves every mode; a mode is only its *scorer*, registered in ``SCORERS``:
 a function that returns every provision it finds with a score (higher is better).
-``keyword`` is the FTS5 bm25 scorer here; ``semantic`` and ``hybrid`` are named in
-``MODES`` and answer "not available yet" until a scorer is registered for them
-(``register_mode``). Parsing, filters, de-duplication, facets, pagination and hits are
-shared, so a new scorer gets all of them.
+``keyword`` is BM25 over the keyword index (``kb.lexical``) here; ``semantic`` and
+``hybrid`` live in ``kb.hybrid`` and register themselves when first asked for.
+Parsing, filters, de-duplication, facets, pagination and hits are shared, so a new
+scorer gets all of them.
+
+Speed. The total, the facets and "one hit per match" are over every provision a query
+matches, which on a large corpus is thousands; so scorers hand over arrays, and
+everything up to the page is numpy over the provisions' columns
+(``kb.provision_table``). Only the page's ten rows are read from SQLite.
 
 Levels. Every article is indexed whole and also as its alineas and points
 (``kb.schema.provision_rows``). A hit is the finest provision that matched: an article
@@ -25,31 +30,27 @@ from __future__ import annotations
 
 import base64
 import binascii
-import bisect
 import hashlib
 import html
 import json
 import re
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import msgspec
+import numpy as np
 
 from ingest.model import Span
 from kb.query import (
     Filters,
     Query,
     QueryError,
-    SqlFilter,
-    compile_filters,
-    compile_match,
     highlight_positions,
-    matches,
     parse_filters,
     parse_query,
 )
-from kb.store import KnowledgeBase, ProvisionMatch, ProvisionRecord
+from kb.store import KnowledgeBase, ProvisionRecord
 
 MODES = ("keyword", "semantic", "hybrid")
 DEFAULT_LIMIT = 10
@@ -134,29 +135,36 @@ class SearchResult(msgspec.Struct, frozen=True, kw_only=True):
 
 @dataclass(frozen=True, slots=True)
 class SearchRequest:
-    """What a scorer gets: the query as typed and parsed, and the filters as SQL over
-    ``provisions p`` (``KnowledgeBase.match_provisions`` takes them as they are)."""
+    """What a scorer gets: the query as typed and parsed, and the provisions the filters
+    let through (a mask over provision numbers, None without filters). A scorer may
+    use ``allowed`` to search within it; the pipeline applies it in any case."""
 
     text: str
     query: Query
-    where: tuple[SqlFilter, ...]
+    allowed: np.ndarray | None = None
 
 
-Scorer = Callable[[KnowledgeBase, SearchRequest], list[ProvisionMatch]]
-"""Every provision the mode finds within ``request.where``, each with a score (higher is
-better; only the order matters). Ranking, de-duplication and paging are the caller's."""
+class Found(NamedTuple):
+    """What a scorer finds: provision numbers (``kb.provision_table``), each once, and
+    their scores (higher is better; only the order matters)."""
+
+    docs: np.ndarray
+    scores: np.ndarray
+
+    @classmethod
+    def from_mask(cls, found: np.ndarray, scores: np.ndarray) -> Found:
+        docs = np.flatnonzero(found)
+        return cls(docs, scores[docs])
 
 
-def keyword_scorer(kb: KnowledgeBase, request: SearchRequest) -> list[ProvisionMatch]:
-    """bm25 over the lemma (and surface) columns of ``provisions_fts``; phrases checked
-    for order and adjacency on the stored tokens."""
-    compiled = compile_match(request.query)
-    found = kb.match_provisions(compiled, request.where)
-    check = None if compiled.exact else request.query.to_check()
-    if check is not None and found:
-        tokens = kb.provision_tokens(m.rowid for m in found)
-        found = [m for m in found if matches(check, tokens.get(m.rowid, ()))]
-    return found
+Scorer = Callable[[KnowledgeBase, SearchRequest], Found]
+"""Every provision the mode finds, with a score. Filtering, ranking, de-duplication and
+paging are the pipeline's."""
+
+
+def keyword_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
+    """BM25 over lemmas and word forms, phrases exact (``kb.lexical``)."""
+    return Found.from_mask(*kb.lexical_index().evaluate(request.query))
 
 
 SCORERS: dict[str, Scorer] = {"keyword": keyword_scorer}
@@ -211,7 +219,7 @@ def search(
     cursor: str | None = None,
     treaty: str | None = None,
     year: int | str | None = None,
-    type: str | None = None,  # noqa: A002 - the public parameter name
+    type: str | None = None,
     party: str | None = None,
     article: str | None = None,
 ) -> SearchResult:
@@ -228,24 +236,27 @@ def search(
     )
     _check_filters(kb, parsed.filters, "q")
     _check_filters(kb, extra, None)
-    where = tuple(compile_filters(f, kb.party_treaties) for f in (parsed.filters, extra) if f)
+    table = kb.provision_table()
+    allowed = table.allowed([f for f in (parsed.filters, extra) if f], kb.party_treaties)
     fingerprint = _fingerprint(kb.version, mode, parsed, extra)
     after = _decode_cursor(cursor, fingerprint) if cursor is not None else None
 
-    found = _one_per_match(scorer(kb, SearchRequest(query, parsed, where)))
-    found.sort(key=lambda m: (-m.score, m.rowid))
-    keys = [(-m.score, m.rowid) for m in found]
-    start = bisect.bisect_right(keys, (-after[0], after[1])) if after else 0
-    page = found[start : start + size]
-    more = start + size < len(found)
-    next_cursor = _encode_cursor(fingerprint, page[-1].score, page[-1].rowid) if page and more else None
+    docs, scores = scorer(kb, SearchRequest(query, parsed, allowed))
+    if allowed is not None:
+        inside = allowed[docs]
+        docs, scores = docs[inside], scores[inside]
+    kept = table.one_per_match(docs)
+    docs, scores = docs[kept], scores[kept]
+    page, more = table.page(docs, scores, size, after)
+    rows = [(int(table.rowid[docs[i]]), float(scores[i])) for i in page]
+    next_cursor = _encode_cursor(fingerprint, rows[-1][1], rows[-1][0]) if rows and more else None
     return SearchResult(
         query=query,
         mode=mode,
         version=kb.version,
-        total=len(found),
-        hits=_hits(kb, parsed, page),
-        facets=_facets(kb, found),
+        total=len(docs),
+        hits=_hits(kb, parsed, rows),
+        facets=_facets(kb, *table.facet_counts(docs)),
         next_cursor=next_cursor,
     )
 
@@ -280,17 +291,8 @@ def _check_filters(kb: KnowledgeBase, filters: Filters, param: str | None) -> No
             )
 
 
-def _one_per_match(found: list[ProvisionMatch]) -> list[ProvisionMatch]:
-    """Drop an article row when one of its alineas or points matched too."""
-    finer = {(m.treaty_id, m.article_ord) for m in found if m.level != "article"}
-    return [m for m in found if m.level != "article" or (m.treaty_id, m.article_ord) not in finer]
-
-
-def _facets(kb: KnowledgeBase, found: list[ProvisionMatch]) -> Facets:
+def _facets(kb: KnowledgeBase, treaties: dict[str, int], types: dict[str, int], years: dict[int | None, int]) -> Facets:
     titles = kb.treaty_titles()
-    treaties = Counter(m.treaty_id for m in found)
-    types = Counter(t for m in found for t in m.clause_types)
-    years = Counter(m.year for m in found)
     return Facets(
         treaty=tuple(
             TreatyCount(id=t, title=titles.get(t, t), count=n) for t, n in sorted(treaties.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -306,15 +308,16 @@ def _facets(kb: KnowledgeBase, found: list[ProvisionMatch]) -> Facets:
 # -- hits ---------------------------------------------------------------------------------
 
 
-def _hits(kb: KnowledgeBase, query: Query, page: list[ProvisionMatch]) -> tuple[Hit, ...]:
+def _hits(kb: KnowledgeBase, query: Query, page: list[tuple[int, float]]) -> tuple[Hit, ...]:
+    """The hits of a page given as (rowid, score), in its order."""
     if not page:
         return ()
-    records = kb.provisions(m.rowid for m in page)
+    records = kb.provisions(rowid for rowid, _ in page)
     titles = kb.treaty_titles()
-    return tuple(_hit(kb, query, m, records[m.rowid], titles) for m in page if m.rowid in records)
+    return tuple(_hit(kb, query, score, records[rowid], titles) for rowid, score in page if rowid in records)
 
 
-def _hit(kb: KnowledgeBase, query: Query, match: ProvisionMatch, rec: ProvisionRecord, titles: Mapping[str, str]) -> Hit:
+def _hit(kb: KnowledgeBase, query: Query, score: float, rec: ProvisionRecord, titles: Mapping[str, str]) -> Hit:
     marked = [(rec.tokens[i][0], rec.tokens[i][1]) for i in highlight_positions(query, rec.tokens)]
     mapper = kb.source_mapper(rec.treaty_id)
     highlights = []
@@ -332,7 +335,7 @@ def _hit(kb: KnowledgeBase, query: Query, match: ProvisionMatch, rec: ProvisionR
         paragraph=rec.paragraph_num,
         point=rec.point_num,
         level=rec.level,
-        score=match.score,
+        score=score,
         citation=rec.citation,
         snippet=snippet(rec.text, marked),
         highlights=tuple(highlights),
@@ -419,6 +422,7 @@ __all__ = [
     "MODES",
     "SCORERS",
     "Facets",
+    "Found",
     "Highlight",
     "Hit",
     "SearchRequest",

@@ -14,16 +14,18 @@ import json
 import os
 import sqlite3
 import threading
-from pathlib import Path
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Self
 
 import msgspec
 
 from ingest.model import Signed, Treaty
 from kb.errors import ArticleNotFound, KbUnavailable, TreatyNotFound
+from kb.lexical import LexicalIndex, read_index
 from kb.paths import DB_NAME, MANIFEST_NAME, KbPaths, is_version_name
+from kb.provision_table import ProvisionTable
 from kb.records import (
     ApprovalRef,
     ArticleRecord,
@@ -85,7 +87,6 @@ class SourceMap(msgspec.Struct):
 
 
 _SOURCE_MAPS = 64
-_TOKEN_CACHE = 50_000
 _CHUNK = 500
 
 _MAX_KEY = 512
@@ -130,7 +131,7 @@ class KnowledgeBase:
         self._parties: dict[str, tuple[tuple[tuple[str, frozenset[str]], ...], ...]] | None = None
         self._clause_types: frozenset[str] | None = None
         self._source_maps: OrderedDict[str, SourceMap] = OrderedDict()
-        self._tokens: dict[int, list[list[Any]]] = {}
+        self._tables: dict[str, Any] = {}
         try:
             self._manifest: dict[str, Any] = json.loads((self.path / MANIFEST_NAME).read_text("utf-8"))
         except (OSError, ValueError) as exc:
@@ -262,63 +263,6 @@ class KnowledgeBase:
         )
         return [ProvisionMatch(r[0], r[1], r[2], r[3], r[4], r[5], _json_strings(r[6])) for r in rows]
 
-    def provision_matches(self, scored: Sequence[tuple[int, float]], where: Sequence[SqlFilter] = ()) -> list[ProvisionMatch]:
-        """Provisions found by another scorer (the dense index: rowid and cosine), kept
-        only where the filters hold, as the matches the search pipeline ranks."""
-        if not scored:
-            return []
-        score_of = dict(scored)
-        conditions = "".join(f" AND ({w.sql})" for w in where)
-        params: list[object] = []
-        for w in where:
-            params.extend(w.params)
-        marks = ",".join("?" * len(score_of))
-        rows = self._all(
-            "SELECT p.rowid, p.treaty_id, p.article_ord, p.level, p.year, p.clause_types FROM provisions p"
-            f" WHERE p.rowid IN ({marks})" + conditions,
-            (*score_of, *params),
-        )
-        return [ProvisionMatch(r[0], score_of[r[0]], r[1], r[2], r[3], r[4], _json_strings(r[5])) for r in rows]
-
-    def articles_of_types(self, types: Iterable[str], where: Sequence[SqlFilter] = ()) -> list[ProvisionMatch]:
-        """The whole-article provisions of articles of these clause types, within the
-        filters, each scored 0 (a candidate, for the hybrid mode to rank)."""
-        wanted = sorted(set(types))
-        if not wanted:
-            return []
-        conditions = "".join(f" AND ({w.sql})" for w in where)
-        params: list[object] = []
-        for w in where:
-            params.extend(w.params)
-        like = " OR ".join("p.clause_types LIKE ?" for _ in wanted)
-        rows = self._all(
-            "SELECT p.rowid, p.treaty_id, p.article_ord, p.level, p.year, p.clause_types FROM provisions p"
-            f" WHERE p.level = 'article' AND ({like})" + conditions,
-            (*(f'%"{t}"%' for t in wanted), *params),
-        )
-        return [ProvisionMatch(r[0], 0.0, r[1], r[2], r[3], r[4], _json_strings(r[5])) for r in rows]
-
-    def provision_tokens(self, rowids: Iterable[int]) -> dict[int, list[list[Any]]]:
-        """Each provision's stored tokens ``[start, end, surface, lemmas]``, what
-        ``kb.query.matches`` reads. Decoded ones are kept (the version never changes):
-        phrase queries check many rows, and decoding is most of their cost."""
-        wanted = set(rowids)
-        out: dict[int, list[list[Any]]] = {}
-        with self._lock:
-            for rowid in wanted:
-                tokens = self._tokens.get(rowid)
-                if tokens is not None:
-                    out[rowid] = tokens
-        missing = wanted - out.keys()
-        if missing:
-            fresh = {rowid: msgspec.json.decode(raw) for rowid, raw in self._by_rowid("tokens", missing)}
-            out.update(fresh)
-            with self._lock:
-                if len(self._tokens) + len(fresh) > _TOKEN_CACHE:
-                    self._tokens.clear()
-                self._tokens.update(fresh)
-        return out
-
     def provisions(self, rowids: Iterable[int]) -> dict[int, ProvisionRecord]:
         """The stored provisions with these rowids (unknown rowids are left out)."""
         cols = (
@@ -340,6 +284,22 @@ class KnowledgeBase:
                 self._all(f"SELECT rowid, {columns} FROM provisions WHERE rowid IN ({', '.join('?' * len(chunk))})", tuple(chunk))
             )
         return rows
+
+    def provision_table(self) -> ProvisionTable:
+        """The provisions as columns (``kb.provision_table``), read at first use."""
+        return self._loaded("provisions", lambda: ProvisionTable.load(self._conn))  # type: ignore[no-any-return]
+
+    def lexical_index(self) -> LexicalIndex:
+        """The keyword index (``kb.lexical``), read at first use; it numbers the
+        provisions as ``provision_table`` does."""
+        return self._loaded("lexical", lambda: read_index(self._conn))  # type: ignore[no-any-return]
+
+    def _loaded(self, name: str, load: Callable[[], Any]) -> Any:
+        """Load once per version, whichever thread asks first; the version never changes."""
+        with self._lock:
+            if name not in self._tables:
+                self._tables[name] = load()
+            return self._tables[name]
 
     def treaty_titles(self) -> dict[str, str]:
         """Treaty id → title, in corpus order."""

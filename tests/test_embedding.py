@@ -244,6 +244,13 @@ def test_query_and_passage_differ(built: tuple[Path, float]) -> None:
     assert float(q @ p) > 0.8  # the same text, still
 
 
+def test_the_query_path_embeds_as_encode_does(built: tuple[Path, float], model) -> None:
+    """``embed_query`` skips ``encode`` for speed; its vectors must not change for it."""
+    for text in ["құпия ақпаратқа", "Как разрешаются споры?", "How are disputes settled under the agreement?"]:
+        expected = model.encode([text], prompt_name="query", normalize_embeddings=True)[0]
+        assert float(E.embed_query(text) @ expected) > 0.99999
+
+
 def test_embed_passages_shapes(built: tuple[Path, float], model) -> None:
     assert E.embed_passages([]).shape == (0, 384)
     assert E.embed_passages([]).dtype == np.float32

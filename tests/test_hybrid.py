@@ -7,13 +7,14 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest import parse_path, source_files
 from kb.aliases import TreatyNames, detect_language
 from kb.build import build
 from kb.expansion import clause_types_asked, kazakh_terms
-from kb.fusion import fuse, reciprocal_rank, scale
+from kb.fusion import best_per_article, fuse, reciprocal_rank, scale
 from kb.search import search
 from kb.store import KnowledgeBase, open_current
 
@@ -79,19 +80,33 @@ def test_security_is_not_a_threat() -> None:
     assert "scope" not in clause_types_asked("ақпараттық қауіпсіздік")
 
 
+def _hits(pairs: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    return np.array([a for a, _ in pairs], dtype=np.int64), np.array([x for _, x in pairs])
+
+
 def test_fusion_weighs_the_lists_by_language() -> None:
-    keyword = [(("t", "1"), 10.0), (("t", "2"), 1.0)]
-    dense = [(("t", "2"), 0.9), (("t", "1"), 0.7)]
-    assert fuse("kk", keyword, dense)[0].key == ("t", "1")  # Kazakh leans on the lemmas
-    assert fuse("ru", keyword, dense)[0].key == ("t", "2")  # Russian on the dense model
-    named = fuse("ru", keyword, [(("u", "1"), 0.95), (("t", "2"), 0.93), (("x", "1"), 0.70)], named={"t"})
-    assert named[0].key == ("t", "2")  # a treaty the query names keeps its articles ahead
+    keyword = _hits([(0, 10.0), (1, 1.0)])
+    dense = _hits([(1, 0.9), (0, 0.7)])
+    assert np.argmax(fuse("kk", keyword, dense, 3)) == 0  # Kazakh leans on the lemmas
+    assert np.argmax(fuse("ru", keyword, dense, 3)) == 1  # Russian on the dense model
+    # articles 1 and 2 are of a treaty the query names, article 0 is not
+    named = fuse("ru", keyword, _hits([(0, 0.95), (1, 0.93), (2, 0.70)]), 3, named=np.array([False, True, True]))
+    assert np.argmax(named) == 1  # a treaty the query names keeps its articles ahead
+    assert fuse("kk", _hits([]), dense, 3)[1] == 1.0  # one list alone counts whole
+    assert fuse("kk", keyword, dense, 3)[2] == 0.0  # found by neither
+
+
+def test_the_best_provision_speaks_for_its_article() -> None:
+    best = best_per_article(_hits([(2, 0.5), (2, 3.0), (0, 1.0)]), 4)
+    assert best.tolist() == [1.0, -np.inf, 3.0, -np.inf]
 
 
 def test_scaling_and_the_rrf_baseline() -> None:
-    assert scale({("a", "1"): 2.0, ("a", "2"): 1.0}, min_max=False) == {("a", "1"): 1.0, ("a", "2"): 0.5}
-    assert scale({("a", "1"): 0.9, ("a", "2"): 0.7}, min_max=True)[("a", "2")] == 0.0
-    assert reciprocal_rank([[(("a", "1"), 3.0)], [(("a", "1"), 0.1), (("a", "2"), 0.9)]])[0].key == ("a", "1")
+    assert scale(np.array([2.0, 1.0, -np.inf]), min_max=False).tolist() == [1.0, 0.5, 0.0]
+    assert scale(np.array([0.9, 0.7]), min_max=True).tolist() == pytest.approx([1.0, 0.0])
+    assert scale(np.array([-np.inf, -np.inf]), min_max=True).tolist() == [0.0, 0.0]
+    fused = reciprocal_rank([_hits([(0, 3.0)]), _hits([(0, 0.1), (1, 0.9)])], 2)
+    assert np.argmax(fused) == 0 and fused[0] == pytest.approx(1 / 61 + 1 / 62)
 
 
 @pytest.fixture(scope="module")

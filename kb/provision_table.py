@@ -1,0 +1,216 @@
+"""The provisions of a version as columns in memory: what the filters, the
+de-duplication, the facets and the ranking read for every provision a query matches.
+
+A search touches every match, not just the page: the total, the facets and "one hit
+per match" are over the whole set. Row by row through SQLite that costs a B-tree
+lookup per match; as columns it is a handful of numpy operations, whatever the size
+of the set. The table is read once per version (``KnowledgeBase.provision_table``)
+and never changes, as the version never does.
+
+A provision is referred to by its *number*: its place in rowid order, the same
+numbering as ``kb.lexical.LexicalIndex``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import msgspec
+import numpy as np
+
+from kb.query import Filters
+
+LEVELS = ("article", "paragraph", "point")
+NO_YEAR = -1
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ProvisionTable:
+    """Columns over provisions in rowid order; the small tuples name what the integer
+    codes stand for (``treaty[i]`` indexes ``treaty_ids``, and so on)."""
+
+    rowid: np.ndarray
+    treaty: np.ndarray
+    article: np.ndarray
+    level: np.ndarray
+    year: np.ndarray
+    article_num: np.ndarray
+    types: np.ndarray
+    """bool matrix: provision × ``type_ids`` (an article's clause types, on all its rows)."""
+    article_treaty: np.ndarray
+    """The treaty of each article (articles are numbered as ``article``'s values)."""
+    treaty_ids: tuple[str, ...]
+    article_keys: tuple[tuple[str, int], ...]
+    article_nums: tuple[str, ...]
+    type_ids: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.rowid)
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> ProvisionTable:
+        rows = conn.execute(
+            "SELECT rowid, treaty_id, article_ord, level, year, article_num, clause_types FROM provisions ORDER BY rowid"
+        ).fetchall()
+        treaties: dict[str, int] = {}
+        articles: dict[tuple[str, int], int] = {}
+        nums: dict[str, int] = {}
+        type_codes: dict[str, int] = {}
+        type_sets: dict[str, tuple[int, ...]] = {}
+        n = len(rows)
+        rowid = np.empty(n, dtype=np.int64)
+        treaty = np.empty(n, dtype=np.int32)
+        article = np.empty(n, dtype=np.int32)
+        level = np.empty(n, dtype=np.int8)
+        year = np.empty(n, dtype=np.int32)
+        article_num = np.empty(n, dtype=np.int32)
+        typed: list[tuple[int, ...]] = []
+        level_code = {name: i for i, name in enumerate(LEVELS)}
+        for i, (rid, tid, a_ord, lvl, yr, num, raw_types) in enumerate(rows):
+            rowid[i] = rid
+            treaty[i] = treaties.setdefault(tid, len(treaties))
+            article[i] = articles.setdefault((tid, a_ord), len(articles))
+            level[i] = level_code[lvl]
+            year[i] = NO_YEAR if yr is None else yr
+            article_num[i] = nums.setdefault(num, len(nums))
+            codes = type_sets.get(raw_types)
+            if codes is None:
+                codes = tuple(type_codes.setdefault(str(t), len(type_codes)) for t in msgspec.json.decode(raw_types or "[]"))
+                type_sets[raw_types] = codes
+            typed.append(codes)
+        types = np.zeros((n, len(type_codes)), dtype=bool)
+        for i, codes in enumerate(typed):
+            types[i, list(codes)] = True
+        return cls(
+            rowid=rowid,
+            treaty=treaty,
+            article=article,
+            level=level,
+            year=year,
+            article_num=article_num,
+            types=types,
+            article_treaty=np.asarray([treaties[tid] for tid, _ in articles], dtype=np.int32),
+            treaty_ids=tuple(treaties),
+            article_keys=tuple(articles),
+            article_nums=tuple(nums),
+            type_ids=tuple(type_codes),
+        )
+
+    # -- looking up ---------------------------------------------------------------------
+
+    def numbers(self, rowids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """The provision numbers of these rowids; -1 for a rowid the version lacks."""
+        wanted = np.asarray(rowids, dtype=np.int64)
+        if not self.size:
+            return np.full(len(wanted), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.rowid, wanted), self.size - 1)
+        return np.where(self.rowid[at] == wanted, at, -1)
+
+    def type_columns(self, types: Iterable[str]) -> list[int]:
+        return [self.type_ids.index(t) for t in types if t in self.type_ids]
+
+    def has_types(self, docs: np.ndarray, types: Iterable[str]) -> np.ndarray:
+        """Whether each of ``docs`` has one of ``types``."""
+        columns = self.type_columns(types)
+        if not columns:
+            return np.zeros(len(docs), dtype=bool)
+        return self.types[np.ix_(docs, columns)].any(axis=1)
+
+    def articles_of_types(self, types: Iterable[str]) -> np.ndarray:
+        """The whole-article provisions of the articles of any of these clause types."""
+        columns = self.type_columns(types)
+        if not columns:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero((self.level == 0) & self.types[:, columns].any(axis=1))
+
+    # -- filters ----------------------------------------------------------------------
+
+    def allowed(self, filters: Sequence[Filters], party_treaties: Callable[[str], Iterable[str]]) -> np.ndarray | None:
+        """The provisions every one of ``filters`` lets through, as a mask; None when
+        there is no filter at all. Within a filter the values of one key are
+        alternatives, different keys all apply (``kb.query``'s language)."""
+        mask: np.ndarray | None = None
+
+        def keep(condition: np.ndarray) -> None:
+            nonlocal mask
+            mask = condition if mask is None else mask & condition
+
+        for f in filters:
+            if f.treaty:
+                keep(self._treaties_in(f.treaty))
+            if f.party:
+                ids: set[str] = set()
+                for word in f.party:
+                    ids.update(party_treaties(word))
+                keep(self._treaties_in(ids))
+            if f.year:
+                in_range = np.zeros(self.size, dtype=bool)
+                for r in f.year:
+                    in_range |= (self.year >= r.start) & (self.year <= r.end)
+                keep(in_range)
+            if f.type:
+                columns = self.type_columns(f.type)
+                keep(self.types[:, columns].any(axis=1) if columns else np.zeros(self.size, dtype=bool))
+            if f.article:
+                codes = [i for i, num in enumerate(self.article_nums) if num in set(f.article)]
+                keep(np.isin(self.article_num, codes))
+        return mask
+
+    def _treaties_in(self, ids: Iterable[str]) -> np.ndarray:
+        return self.treaties_mask(ids)[self.treaty]
+
+    def treaties_mask(self, ids: Iterable[str]) -> np.ndarray:
+        """A mask over treaty numbers: those with these ids."""
+        wanted = set(ids)
+        return np.fromiter((tid in wanted for tid in self.treaty_ids), dtype=bool, count=len(self.treaty_ids))
+
+    # -- one hit per match ------------------------------------------------------------
+
+    def one_per_match(self, docs: np.ndarray) -> np.ndarray:
+        """Which of ``docs`` to keep (a mask): an article row goes when one of its
+        alineas or points is there too, as a paragraph and its own article are one
+        match, not two hits."""
+        level = self.level[docs]
+        finer = np.zeros(len(self.article_keys), dtype=bool)
+        finer[self.article[docs[level != 0]]] = True
+        return (level != 0) | ~finer[self.article[docs]]
+
+    # -- facets -----------------------------------------------------------------------
+
+    def facet_counts(self, docs: np.ndarray) -> tuple[dict[str, int], dict[str, int], dict[int | None, int]]:
+        """Counts of ``docs`` per treaty id, clause type and year (None: no year)."""
+        per_treaty = np.bincount(self.treaty[docs], minlength=len(self.treaty_ids))
+        per_type = self.types[docs].sum(axis=0) if len(self.type_ids) else np.zeros(0, dtype=np.int64)
+        years, counts = np.unique(self.year[docs], return_counts=True)
+        return (
+            {self.treaty_ids[i]: int(c) for i, c in enumerate(per_treaty) if c},
+            {self.type_ids[i]: int(c) for i, c in enumerate(per_type) if c},
+            {(None if y == NO_YEAR else int(y)): int(c) for y, c in zip(years, counts)},
+        )
+
+    # -- the page -----------------------------------------------------------------------
+
+    def page(
+        self, docs: np.ndarray, scores: np.ndarray, size: int, after: tuple[float, int] | None = None
+    ) -> tuple[np.ndarray, bool]:
+        """The page: positions in ``docs`` of its ``size`` best in the order (score
+        descending, rowid ascending), starting after the (score, rowid) of a cursor;
+        and whether more follow. Only the candidates that can reach the page are sorted."""
+        at = np.arange(len(docs))
+        rowids = self.rowid[docs]
+        if after is not None:
+            score, rowid = after
+            at = at[(scores < score) | ((scores == score) & (rowids > rowid))]
+        more = len(at) > size
+        if more:
+            # every candidate scoring at least the size-th best score (ties included)
+            kth = np.partition(scores[at], len(at) - size)[len(at) - size]
+            at = at[scores[at] >= kth]
+        order = np.lexsort((rowids[at], -scores[at]))[:size]
+        return at[order], more
+
+
+__all__ = ["LEVELS", "NO_YEAR", "ProvisionTable"]
