@@ -19,6 +19,7 @@ from api import json_routes, pages, render, search_routes
 from api.openapi import SpanSchemaPlugin
 from kb.errors import KbUnavailable, NotFound
 from kb.query import QueryError
+from kb.search import default_mode, search
 from kb.store import CurrentKnowledgeBase, KnowledgeBase
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -57,13 +58,26 @@ def _kelisim_version() -> str:
         return "0+unknown"
 
 
-def create_app(kb_root: Path, *, debug: bool = False) -> Litestar:
+def create_app(kb_root: Path, *, debug: bool = False, warm_model: bool = False) -> Litestar:
     """The app serving whatever version of ``kb_root`` is current. It starts even when
-    nothing is built yet; requests then answer 503 until a build appears."""
+    nothing is built yet; requests then answer 503 until a build appears.
+
+    At start-up it opens the current version and loads its search tables, and with
+    ``warm_model`` (``kelisim serve``) the embedding model, the vector index and the
+    treaty names too, by one search, so the first search is
+    answered in milliseconds rather than seconds."""
     current = CurrentKnowledgeBase(Path(kb_root))
 
     def provide_kb() -> KnowledgeBase:
         return current.get()
+
+    def warm() -> None:
+        try:
+            kb = current.get()  # a newly opened version loads its search tables
+        except KbUnavailable:
+            return
+        if warm_model and default_mode(kb) == "hybrid":
+            search(kb, "ақпарат", mode="hybrid", limit=1)  # the model, the vectors, the treaty names
 
     return Litestar(
         route_handlers=[*json_routes.HANDLERS, *search_routes.HANDLERS, *pages.HANDLERS],
@@ -77,6 +91,7 @@ def create_app(kb_root: Path, *, debug: bool = False) -> Litestar:
         ),
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_jinja_setup),
         plugins=[SpanSchemaPlugin()],
+        on_startup=[warm],
         debug=debug,
     )
 

@@ -108,7 +108,7 @@ def _serve(args: argparse.Namespace, kb_root: Path) -> int:
 
     from api.app import create_app
 
-    app = create_app(kb_root)
+    app = create_app(kb_root, warm_model=True)
     print(f"kelisim: serving {kb_root} at http://{_url_host(args.host)}:{args.port}/", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0

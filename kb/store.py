@@ -294,6 +294,14 @@ class KnowledgeBase:
         provisions as ``provision_table`` does."""
         return self._loaded("lexical", lambda: read_index(self._conn))  # type: ignore[no-any-return]
 
+    def warm(self) -> Self:
+        """Load what search reads into memory now (the provision columns and the keyword
+        index, under a second even for a hundred times this corpus), so the first
+        search does not pay for it."""
+        self.provision_table()
+        self.lexical_index()
+        return self
+
     def _loaded(self, name: str, load: Callable[[], Any]) -> Any:
         """Load once per version, whichever thread asks first; the version never changes."""
         with self._lock:
@@ -415,6 +423,6 @@ class CurrentKnowledgeBase:
             if stamp != self._stamp or self._kb is None:
                 name = read_current(self.paths.root)
                 if self._kb is None or self._kb.version != name:
-                    self._kb = open_version(self.paths.root, name)
+                    self._kb = open_version(self.paths.root, name).warm()
                 self._stamp = stamp
             return self._kb

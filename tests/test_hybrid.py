@@ -142,3 +142,25 @@ def test_hybrid_answers_in_three_languages(vector_kb: KnowledgeBase, query: str,
 def test_semantic_mode_and_filters(vector_kb: KnowledgeBase) -> None:
     result = search(vector_kb, "секретная информация", mode="semantic", limit=5, treaty="2017-kupiia-akparatty-ozara-korgau")
     assert result.hits and {h.treaty_id for h in result.hits} == {"2017-kupiia-akparatty-ozara-korgau"}
+
+
+def test_the_vector_index_searches_within_the_ids_it_is_given(tmp_path: Path) -> None:
+    """A filter is searched within, not applied afterwards: a narrow filter still gets
+    its k nearest, all inside it, best first."""
+    from kb.vectors import VectorIndex, write_index
+
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(200, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    rowids = np.arange(1, 201) * 7  # ids far from positions
+    write_index(tmp_path / "v.faiss", rowids.tolist(), vectors)
+    index = VectorIndex(tmp_path / "v.faiss")
+    found, scores = index.search(vectors[0], 5)
+    assert found[0] == 7 and abs(scores[0] - 1) < 1e-3  # float16: cosines to about 1e-3
+    within = rowids[150:160]
+    found, scores = index.search(vectors[0], 5, within=within)
+    assert len(found) == 5 and set(found) <= set(within)
+    exact = within[np.argsort(-(vectors[150:160] @ vectors[0]))][:5]
+    assert found.tolist() == exact.tolist() and (np.diff(scores) <= 0).all()
+    assert index.search(vectors[0], 5, within=np.array([], dtype=np.int64))[0].size == 0
+    assert len(index.search(vectors[0], 50, within=rowids[:3])[0]) == 3

@@ -446,3 +446,19 @@ def test_every_gold_form_finds_the_articles_holding_its_lemma(kb: KnowledgeBase)
 
 def test_search_result_is_a_struct(kb: KnowledgeBase) -> None:
     assert isinstance(search(kb, "ақпарат"), SearchResult)
+
+
+def test_a_version_opened_to_serve_loads_its_search_tables_once(kb_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server's holder loads the columns and the keyword index when it opens a
+    version, so no request pays for them; searches then reuse them."""
+    from kb import lexical, store
+
+    loads: Counter[str] = Counter()
+    table_load, index_read = store.ProvisionTable.load, lexical.read_index
+    monkeypatch.setattr(store.ProvisionTable, "load", classmethod(lambda cls, conn: loads.update(["table"]) or table_load(conn)))
+    monkeypatch.setattr(store, "read_index", lambda conn: loads.update(["index"]) or index_read(conn))
+    base = store.CurrentKnowledgeBase(kb_root).get()
+    assert loads == {"table": 1, "index": 1}
+    search(base, "құпия ақпаратқа")
+    search(base, "тараптар year:2017")
+    assert loads == {"table": 1, "index": 1}
