@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from litestar.testing import TestClient
 
 from api import cli
@@ -462,3 +464,28 @@ def test_a_version_opened_to_serve_loads_its_search_tables_once(kb_root: Path, m
     search(base, "құпия ақпаратқа")
     search(base, "тараптар year:2017")
     assert loads == {"table": 1, "index": 1}
+
+
+_PIECES = [*'"«»()*^:-+{}[]\\\'; \x00\ud800', "ақпарат", "құпия", " OR ", " AND ", "NEAR", "year:", "type:", "treaty:", "lemmas:"]
+_HOSTILE = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join) | st.text(max_size=60)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_HOSTILE, year=st.none() | st.text(max_size=12), article=st.none() | st.text(max_size=8))
+def test_any_query_gets_results_or_a_refusal_naming_its_parameter(kb: KnowledgeBase, text: str, year: str | None, article: str | None) -> None:
+    """The whole pipeline, keyword index included, never raises anything but a
+    ``QueryError`` naming a parameter, whatever the query and filter values."""
+    try:
+        result = search(kb, text, year=year, article=article, limit=5)
+    except QueryError as exc:
+        assert exc.param in ("q", "year", "article") and exc.message
+        return
+    assert result.total >= len(result.hits)
+    assert sum(f.count for f in result.facets.treaty) == result.total
+
+
+def test_long_and_empty_queries_are_refused_by_name(kb: KnowledgeBase) -> None:
+    for text in ["", "   ", "ақпарат " * 2000, "!!! ??? ...", "-ақпарат"]:
+        with pytest.raises(QueryError) as info:
+            search(kb, text)
+        assert info.value.param == "q"
