@@ -90,6 +90,28 @@ def article_anchor(num: str) -> str:
     return "art-" + ("-".join(num.split()) or "x")
 
 
+def paragraph_anchor(article_anchor: str, num: str) -> str:
+    """The fragment id of a numbered paragraph: its article's and ``-pN`` ("art-4-p2"),
+    so a search hit or a citation can point at the paragraph itself."""
+    return f"{article_anchor}-p" + ("-".join(bare(num).split()) or "x")
+
+
+def paragraph_anchors(article: Article, article_anchor: str) -> list[tuple[Paragraph, str | None]]:
+    """Each paragraph of an article with its fragment id; None for an unnumbered one,
+    and for a number seen before in the same article (a parser hiccup), so ids stay
+    unique and a link goes to the first."""
+    used: set[str] = set()
+    out: list[tuple[Paragraph, str | None]] = []
+    for paragraph in article.paragraphs:
+        anchor = paragraph_anchor(article_anchor, paragraph.num) if paragraph.num else None
+        if anchor in used:
+            anchor = None
+        if anchor:
+            used.add(anchor)
+        out.append((paragraph, anchor))
+    return out
+
+
 def article_anchors(articles: Iterable[Article]) -> list[tuple[Article, str]]:
     """Each article with its fragment id, ``art-N`` (``article_anchor``); a repeated
     number (a parser hiccup) gets a suffix, so every anchor is a valid, unique id."""
@@ -181,6 +203,8 @@ def install(env: Environment) -> None:
         paragraph_label=paragraph_label,
         article_anchors=article_anchors,
         article_anchor=article_anchor,
+        paragraph_anchor=paragraph_anchor,
+        paragraph_anchors=paragraph_anchors,
         division_starts=division_starts,
         division_label=division_label,
         approval_line=approval_line,

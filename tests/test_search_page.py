@@ -96,14 +96,32 @@ def test_an_inflected_query_finds_highlighted_provisions_linking_to_their_articl
     marked = {m.text_content().lower() for m in doc.xpath('//p[@class="snippet"]/mark')}
     assert "құпия" in marked and "ақпаратқа" in marked
     assert "<mark>" in r.text  # the snippet's own markup, not escaped
+    assert_links_land_on_their_provisions(real_client, found)
+
+
+def assert_links_land_on_their_provisions(client: TestClient, found: list[tuple[str, str, str]]) -> int:
+    """Each hit's link opens its treaty at an element with the fragment's id: its
+    article, or its numbered paragraph inside that article. Returns how many were
+    paragraphs."""
+    paragraphs = 0
     for href, citation, snippet in found:
         assert citation and snippet
         path, _, anchor = href.partition("#")
         assert path.startswith("/treaties/") and anchor, href
-        target = get_page(real_client, path)
+        target = get_page(client, path)
         assert target.xpath(f'//*[@id="{anchor}"]'), href
-        num = anchor.removeprefix("art-")
-        assert f", {num}-бап" in citation  # the anchor is the hit's own article
+        article, _, paragraph = anchor.removeprefix("art-").partition("-p")
+        assert f", {article}-бап" in citation  # the anchor is the hit's own article…
+        if paragraph:  # …and paragraph, inside that article
+            assert f", {article}-бап, {paragraph}-тармақ" in citation
+            assert target.xpath(f'//section[@id="art-{article}"]//*[@id="{anchor}"]'), href
+        paragraphs += bool(paragraph)
+    return paragraphs
+
+
+def test_a_hit_in_a_numbered_paragraph_links_to_the_paragraph(real_client: TestClient) -> None:
+    found = hits(get_page(real_client, "/search", {"q": "сұрау салынатын құзыретті орган"}))
+    assert found and assert_links_land_on_their_provisions(real_client, found) >= 3
 
 
 def test_text_from_the_knowledge_base_is_escaped_but_the_snippet_markup_is_not(client: TestClient) -> None:
