@@ -15,7 +15,17 @@ from typing import Literal
 
 from jinja2 import Environment
 
-from ingest.model import Alinea, Annex, Approval, Article, Division, Paragraph, Point, Table, Treaty
+from ingest.model import (
+    Alinea,
+    Annex,
+    Approval,
+    Article,
+    Division,
+    Paragraph,
+    Point,
+    Table,
+    Treaty,
+)
 
 _DASHES = ("-", "–", "—")
 
