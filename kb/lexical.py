@@ -198,7 +198,8 @@ def build_index(docs: Iterable[tuple[int, Sequence[Sequence[Any]]]]) -> LexicalI
                             np.zeros(1, dtype=np.int64), empty, empty, empty)
 
     model = bm25s.BM25(method="lucene", k1=K1, b=B)
-    model.index(terms, create_empty_token=False, show_progress=False)
+    with np.errstate(invalid="ignore", divide="ignore"):  # provisions without a word: no weights, no warning
+        model.index(terms, create_empty_token=False, show_progress=False)
     ids: dict[str, int] = model.vocab_dict
     vocab = [""] * len(ids)
     for term, i in ids.items():

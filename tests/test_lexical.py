@@ -155,9 +155,16 @@ def test_the_index_survives_its_storage() -> None:
 
 
 def test_an_empty_index_answers_nothing() -> None:
-    empty = build_index([])
-    mask, scores = empty.evaluate(parse_query("ақпарат"))
-    assert mask.shape == scores.shape == (0,)
+    for docs in ([], [(1, [])]):  # no provision; a provision without a word
+        empty = build_index(docs)
+        mask, scores = empty.evaluate(parse_query("ақпарат"))
+        assert mask.shape == scores.shape == (len(docs),) and not mask.any()
+
+
+def test_a_provision_without_words_sits_among_the_others() -> None:
+    index = build_index([(1, _doc(("құпия", ("құпия",)))), (2, []), (3, _doc(("құпия", ("құпия",)), ("ақпарат", ("ақпарат",))))])
+    mask, _ = index.evaluate(parse_query('"құпия ақпарат"'))
+    assert index.doc_rowids[mask].tolist() == [3]
 
 
 def test_provisions_must_come_in_rowid_order() -> None:
