@@ -7,6 +7,8 @@ method's provision hits are folded into articles in rank order. Methods:
 - ``surface-bm25`` (baseline): FTS5 BM25 over surface words, no lemmas, the question's
   words OR-ed;
 - ``dense`` (baseline): multilingual-e5-small alone (the ``semantic`` mode);
+- ``keyword``: the ``keyword`` mode as it is, every word of the question required
+  (made for lawyers' terms, not questions: it finds little here);
 - ``lemma-bm25``: BM25 over every candidate lemma of every token, words OR-ed (the
   keyword list the fusion uses for Kazakh questions);
 - ``rrf``: reciprocal rank fusion of lemma-bm25 and dense, the undesigned default;
@@ -37,7 +39,7 @@ import numpy as np
 from kb import hybrid
 from kb.fusion import reciprocal_rank
 from kb.query import Compiled, fold, fts_string, parse_query
-from kb.search import Found, SearchRequest
+from kb.search import Found, SearchRequest, keyword_scorer
 from kb.store import KnowledgeBase, open_current
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +60,11 @@ def surface_bm25(kb: KnowledgeBase, text: str) -> Found:
     found = kb.match_provisions(Compiled(match, True), ())
     docs = kb.provision_table().numbers([m.rowid for m in found])
     return Found(docs, np.array([m.score for m in found]))
+
+
+def keyword_mode(kb: KnowledgeBase, text: str) -> Found:
+    """The ``keyword`` mode as a person uses it: every word of the question must match."""
+    return keyword_scorer(kb, _request(text))
 
 
 def lemma_bm25(kb: KnowledgeBase, text: str) -> Found:
@@ -83,6 +90,7 @@ def designed(kb: KnowledgeBase, text: str) -> Found:
 METHODS: dict[str, Method] = {
     "surface-bm25": surface_bm25,
     "dense": dense,
+    "keyword": keyword_mode,
     "lemma-bm25": lemma_bm25,
     "rrf": rrf,
     "hybrid": designed,
