@@ -22,7 +22,9 @@ Q = Annotated[
     QueryParameter(
         description=(
             'The query: words (any inflection), "phrases", OR, -exclusion, and filters treaty:ID, '
-            "party:WORD, year:2017 or year:2010-2018, type:CLAUSE_TYPE, article:N. At most 1,000 characters."
+            "party:WORD, year:2017 or year:2010-2018, type:CLAUSE_TYPE, article:N. At most 1,000 characters "
+            "and 32 words in the keyword mode; the semantic and hybrid modes take a whole draft clause "
+            "(4,000 characters, 400 words) and find the provisions most like it."
         )
     ),
 ]

@@ -42,6 +42,11 @@ from kb.errors import KbError
 
 MAX_QUERY_CHARS = 1000
 MAX_WORDS = 32
+MAX_CLAUSE_CHARS = 4000
+MAX_CLAUSE_WORDS = 400
+"""The bounds for the modes that read a query as text (semantic, hybrid): a drafting
+tool pastes a whole draft clause to find the provisions most like it. Keyword search
+requires every word, so a query that long could only find nothing there."""
 MAX_LEMMAS = 6
 """Lemmas kept per token (``analyse`` yields at most four, ``_related`` adds a few);
 the bound lets a phrase's ``NEAR`` distance be computed, see ``_near_distance``."""
@@ -268,18 +273,20 @@ def _term(words: tuple[Word, ...]) -> Term | None:
     return words[0] if len(words) == 1 else Phrase(words)
 
 
-def check_length(text: object, param: str = "q") -> str:
+def check_length(text: object, param: str = "q", limit: int = MAX_QUERY_CHARS) -> str:
     if not isinstance(text, str):
         raise QueryError(f"{param} must be a string", param)
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"{param} is longer than {MAX_QUERY_CHARS:,} characters ({len(text):,})", param)
+    if len(text) > limit:
+        raise QueryError(f"{param} is longer than {limit:,} characters ({len(text):,})", param)
     return text
 
 
-def parse_query(text: str) -> Query:
+def parse_query(text: str, *, max_chars: int = MAX_QUERY_CHARS, max_words: int = MAX_WORDS) -> Query:
     """Parse a query string; ``QueryError`` (``param="q"``) for what is refused: an empty
-    or over-long query, one with no searchable word, an unknown or malformed filter."""
-    text = check_length(text)
+    or over-long query, one with no searchable word, an unknown or malformed filter.
+    The bounds are keyword search's; the modes that read a query as text pass
+    ``MAX_CLAUSE_CHARS`` and ``MAX_CLAUSE_WORDS``."""
+    text = check_length(text, limit=max_chars)
     if not text.strip():
         raise QueryError("q is empty: give a word to search for")
     text = _UNWANTED.sub(" ", text)
@@ -340,8 +347,9 @@ def parse_query(text: str) -> Query:
             raise QueryError("q has only excluded words: add a word to search for")
         raise QueryError("q has no searchable word (letters or digits)")
     count = sum(len(t.words) if isinstance(t, Phrase) else 1 for c in clauses + [excluded] for t in c)
-    if count > MAX_WORDS:
-        raise QueryError(f"q has more than {MAX_WORDS} words ({count})")
+    if count > max_words:
+        more = " (the semantic and hybrid modes take a whole clause)" if max_words < MAX_CLAUSE_WORDS else ""
+        raise QueryError(f"q has more than {max_words} words ({count}){more}")
     return Query(out_clauses, tuple(excluded), _filters(filters))
 
 
@@ -588,6 +596,8 @@ __all__ = [
     "AnyOf",
     "Compiled",
     "Filters",
+    "MAX_CLAUSE_CHARS",
+    "MAX_CLAUSE_WORDS",
     "MAX_QUERY_CHARS",
     "Phrase",
     "Query",

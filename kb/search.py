@@ -43,6 +43,8 @@ import numpy as np
 
 from ingest.model import Span
 from kb.query import (
+    MAX_CLAUSE_CHARS,
+    MAX_CLAUSE_WORDS,
     Filters,
     Query,
     QueryError,
@@ -230,7 +232,10 @@ def search(
     mode = mode or default_mode(kb)
     scorer = _scorer(mode)
     size = _limit(limit)
-    parsed = parse_query(query)
+    if mode == "keyword":
+        parsed = parse_query(query)
+    else:  # the dense modes read the query as text: a whole draft clause is welcome
+        parsed = parse_query(query, max_chars=MAX_CLAUSE_CHARS, max_words=MAX_CLAUSE_WORDS)
     extra = parse_filters(
         treaty=treaty, year=None if year is None else str(year), type=type, party=party, article=article
     )

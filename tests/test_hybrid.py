@@ -15,6 +15,7 @@ from kb.aliases import TreatyNames, detect_language
 from kb.build import build
 from kb.expansion import clause_types_asked, kazakh_terms
 from kb.fusion import best_per_article, fuse, reciprocal_rank, scale
+from kb.query import QueryError
 from kb.search import search
 from kb.store import KnowledgeBase, open_current
 
@@ -164,3 +165,26 @@ def test_the_vector_index_searches_within_the_ids_it_is_given(tmp_path: Path) ->
     assert found.tolist() == exact.tolist() and (np.diff(scores) <= 0).all()
     assert index.search(vectors[0], 5, within=np.array([], dtype=np.int64))[0].size == 0
     assert len(index.search(vectors[0], 50, within=rowids[:3])[0]) == 3
+
+
+DRAFT_CLAUSE = (
+    "Осы Келісімді түсіндіру немесе қолдану кезінде Тараптар арасында туындайтын кез келген келіспеушіліктер мен "
+    "даулар Тараптардың құзыретті органдары арасындағы консультациялар және келіссөздер жолымен реттеледі, ал дау "
+    "шешілгенге дейін Тараптар осы Келісім бойынша өз міндеттемелерін орындауды жалғастырады және оны үшінші "
+    "тараптың немесе халықаралық соттың қарауына бермейді деп Тараптар өзара келісті"
+)
+
+
+def test_a_whole_draft_clause_finds_the_provisions_most_like_it(vector_kb: KnowledgeBase) -> None:
+    """A drafting tool pastes a clause of forty-odd words: the modes that read text take
+    it, and its nearest provisions are dispute-settlement ones; keyword search, which
+    needs every word, refuses it by name and says where to go."""
+    assert len(DRAFT_CLAUSE.split()) > 32
+    for mode in ("semantic", "hybrid"):
+        result = search(vector_kb, DRAFT_CLAUSE, mode=mode, limit=3)
+        assert result.hits and all("dispute_resolution" in h.clause_types for h in result.hits), mode
+    with pytest.raises(QueryError, match="semantic and hybrid modes take a whole clause") as info:
+        search(vector_kb, DRAFT_CLAUSE, mode="keyword")
+    assert info.value.param == "q"
+    with pytest.raises(QueryError, match="longer than 4,000"):
+        search(vector_kb, DRAFT_CLAUSE * 20, mode="semantic")
