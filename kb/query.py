@@ -593,12 +593,12 @@ def highlight_positions(query: Query, tokens: Tokens) -> list[int]:
 
 
 __all__ = [
-    "AnyOf",
-    "Compiled",
-    "Filters",
     "MAX_CLAUSE_CHARS",
     "MAX_CLAUSE_WORDS",
     "MAX_QUERY_CHARS",
+    "AnyOf",
+    "Compiled",
+    "Filters",
     "Phrase",
     "Query",
     "QueryError",
