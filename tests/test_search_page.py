@@ -242,3 +242,13 @@ def test_no_query_makes_a_500(real_client: TestClient, q: str, key: str, value: 
     r = real_client.get(f"/search?q={enc(q)}&{key}={enc(value)}")
     assert r.status_code in (200, 400), (q, key, value)
     assert "<script" not in r.text.lower()
+
+
+def test_the_reader_page_searches_its_own_treaty(real_client: TestClient) -> None:
+    treaty_id = real_client.get("/api/v1/treaties").json()[0]["id"]
+    page = get_page(real_client, f"/treaties/{treaty_id}")
+    form = page.xpath('//form[@role="search"]')[0]
+    assert form.get("action") == "/search"
+    assert form.xpath('.//input[@type="hidden"][@name="treaty"]/@value') == [treaty_id]
+    found = hits(get_page(real_client, "/search", {"q": "ақпарат", "treaty": treaty_id}))
+    assert found and all(href.startswith(f"/treaties/{treaty_id}#") for href, _, _ in found)
