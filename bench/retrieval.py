@@ -78,7 +78,7 @@ def dense(kb: KnowledgeBase, text: str) -> Found:
 def rrf(kb: KnowledgeBase, text: str) -> Found:
     table = kb.provision_table()
     lists = [lemma_bm25(kb, text), dense(kb, text)]
-    fused = reciprocal_rank([(table.article[f.docs], f.scores) for f in lists], len(table.article_keys))
+    fused = reciprocal_rank([(table.article[f.docs], f.scores) for f in lists], table.articles)
     docs = np.unique(np.concatenate([f.docs for f in lists]))
     return Found(docs, fused[table.article[docs]])
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from kb.paths import KbPaths
 from kb.store import open_current
-from kb.vectors import VectorCache, _key
+from kb.vectors import VectorCache, embed_with_cache
 
 K = 300
 
@@ -45,18 +45,19 @@ def original_vectors(kb_root: Path) -> np.ndarray:
     """The float32 vectors the build embedded, from the shared embedding cache (the
     version's own index holds them rounded to float16)."""
     kb = open_current(kb_root)
-    model_hash = kb.manifest()["vectors"]["model_hash"]
     conn = sqlite3.connect(kb.path / "kb.sqlite")
     texts = [t for (t,) in conn.execute("SELECT text FROM provisions ORDER BY rowid")]
     conn.close()
-    keys = [_key(model_hash, t) for t in texts]
+
+    def refuse(batch: list[str]) -> np.ndarray:
+        raise SystemExit(f"{len(batch)} vectors are not in the embedding cache; build this knowledge base again")
+
     cache = VectorCache(KbPaths(kb_root).vector_cache)
-    found = cache.get_many(sorted(set(keys)))
-    cache.close()
-    missing = len(set(keys) - found.keys())
-    if missing:
-        raise SystemExit(f"{missing} vectors are not in the embedding cache; build this knowledge base again")
-    return np.stack([found[k] for k in keys]).astype(np.float32)
+    try:
+        vectors, _ = embed_with_cache(texts, refuse, kb.manifest()["vectors"]["model_hash"], cache)
+    finally:
+        cache.close()
+    return vectors
 
 
 def main() -> None:

@@ -15,8 +15,6 @@ article leads.
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
 from ingest.kk.stop_words import STOP_WORDS
@@ -37,11 +35,6 @@ NAMED_TYPE_BONUS = 1.0
 TOPICAL = {"information_exchange", "information_protection", "cooperation", "scope"}
 TOPICAL_BONUS = 0.05
 
-_lock = threading.Lock()
-_indexes: dict[str, VectorIndex] = {}
-_names: dict[str, TreatyNames] = {}
-
-
 def _index(kb: KnowledgeBase) -> VectorIndex:
     """The version's dense index; a version built without one answers the keyword mode
     only, and says so (400 naming ``mode``), never a 500."""
@@ -53,17 +46,11 @@ def _index(kb: KnowledgeBase) -> VectorIndex:
             " (build it again without --no-vectors); the keyword mode answers",
             "mode",
         )
-    with _lock:
-        if kb.version not in _indexes:
-            _indexes[kb.version] = VectorIndex(kb.path / INDEX_NAME)
-        return _indexes[kb.version]
+    return kb.memo("vector_index", lambda: VectorIndex(kb.path / INDEX_NAME))  # type: ignore[no-any-return]
 
 
 def _treaty_names(kb: KnowledgeBase) -> TreatyNames:
-    with _lock:
-        if kb.version not in _names:
-            _names[kb.version] = TreatyNames(kb.get_treaty(t.id) for t in kb.list_treaties())
-        return _names[kb.version]
+    return kb.memo("treaty_names", lambda: TreatyNames(kb.get_treaty(t.id) for t in kb.list_treaties()))  # type: ignore[no-any-return]
 
 
 def dense_candidates(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_CANDIDATES) -> Found:
@@ -125,7 +112,7 @@ def hybrid_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
         language,
         (table.article[keyword.docs], keyword.scores),
         (table.article[dense.docs], dense.scores),
-        len(table.article_keys),
+        table.articles,
         None if named is None else named[table.article_treaty],
     )
     # the articles of the clause types the question asks about are candidates too,
@@ -143,10 +130,10 @@ def hybrid_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
     score = fused[table.article[docs]]
     # "when does the CSTO agreement enter into force" is a structured question: of a
     # treaty it names, the article of the type it asks about is the answer
-    specific = table.has_types(docs, asked - TOPICAL)
+    specific = table.of_types(asked - TOPICAL)[docs]
     in_named = np.zeros(len(docs), dtype=bool) if named is None else named[table.treaty[docs]]
     score += np.where(specific, np.where(in_named, NAMED_TYPE_BONUS, CLAUSE_TYPE_BONUS), 0.0)
-    score += np.where(~specific & table.has_types(docs, asked & TOPICAL), TOPICAL_BONUS, 0.0)
+    score += np.where(~specific & table.of_types(asked & TOPICAL)[docs], TOPICAL_BONUS, 0.0)
     own = np.zeros(table.size)
     own[dense.docs] = dense.scores
     return Found(docs, score + 0.01 * own[docs])

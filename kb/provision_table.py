@@ -42,13 +42,17 @@ class ProvisionTable:
     article_treaty: np.ndarray
     """The treaty of each article (articles are numbered as ``article``'s values)."""
     treaty_ids: tuple[str, ...]
-    article_keys: tuple[tuple[str, int], ...]
     article_nums: tuple[str, ...]
     type_ids: tuple[str, ...]
 
     @property
     def size(self) -> int:
         return len(self.rowid)
+
+    @property
+    def articles(self) -> int:
+        """The number of articles."""
+        return len(self.article_treaty)
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> ProvisionTable:
@@ -94,7 +98,6 @@ class ProvisionTable:
             types=types,
             article_treaty=np.asarray([treaties[tid] for tid, _ in articles], dtype=np.int32),
             treaty_ids=tuple(treaties),
-            article_keys=tuple(articles),
             article_nums=tuple(nums),
             type_ids=tuple(type_codes),
         )
@@ -109,22 +112,19 @@ class ProvisionTable:
         at = np.minimum(np.searchsorted(self.rowid, wanted), self.size - 1)
         return np.where(self.rowid[at] == wanted, at, -1)
 
-    def type_columns(self, types: Iterable[str]) -> list[int]:
-        return [self.type_ids.index(t) for t in types if t in self.type_ids]
-
-    def has_types(self, docs: np.ndarray, types: Iterable[str]) -> np.ndarray:
-        """Whether each of ``docs`` has one of ``types``."""
-        columns = self.type_columns(types)
-        if not columns:
-            return np.zeros(len(docs), dtype=bool)
-        return self.types[np.ix_(docs, columns)].any(axis=1)
+    def of_types(self, types: Iterable[str]) -> np.ndarray:
+        """A mask: the provisions whose article has one of ``types``."""
+        columns = [self.type_ids.index(t) for t in types if t in self.type_ids]
+        return self.types[:, columns].any(axis=1)
 
     def articles_of_types(self, types: Iterable[str]) -> np.ndarray:
         """The whole-article provisions of the articles of any of these clause types."""
-        columns = self.type_columns(types)
-        if not columns:
-            return np.zeros(0, dtype=np.int64)
-        return np.flatnonzero((self.level == 0) & self.types[:, columns].any(axis=1))
+        return np.flatnonzero((self.level == 0) & self.of_types(types))
+
+    def treaties_mask(self, ids: Iterable[str]) -> np.ndarray:
+        """A mask over treaty numbers: those with these ids."""
+        wanted = set(ids)
+        return np.fromiter((tid in wanted for tid in self.treaty_ids), dtype=bool, count=len(self.treaty_ids))
 
     # -- filters ----------------------------------------------------------------------
 
@@ -140,32 +140,23 @@ class ProvisionTable:
 
         for f in filters:
             if f.treaty:
-                keep(self._treaties_in(f.treaty))
+                keep(self.treaties_mask(f.treaty)[self.treaty])
             if f.party:
                 ids: set[str] = set()
                 for word in f.party:
                     ids.update(party_treaties(word))
-                keep(self._treaties_in(ids))
+                keep(self.treaties_mask(ids)[self.treaty])
             if f.year:
                 in_range = np.zeros(self.size, dtype=bool)
                 for r in f.year:
                     in_range |= (self.year >= r.start) & (self.year <= r.end)
                 keep(in_range)
             if f.type:
-                columns = self.type_columns(f.type)
-                keep(self.types[:, columns].any(axis=1) if columns else np.zeros(self.size, dtype=bool))
+                keep(self.of_types(f.type))
             if f.article:
-                codes = [i for i, num in enumerate(self.article_nums) if num in set(f.article)]
-                keep(np.isin(self.article_num, codes))
+                wanted = set(f.article)
+                keep(np.isin(self.article_num, [i for i, num in enumerate(self.article_nums) if num in wanted]))
         return mask
-
-    def _treaties_in(self, ids: Iterable[str]) -> np.ndarray:
-        return self.treaties_mask(ids)[self.treaty]
-
-    def treaties_mask(self, ids: Iterable[str]) -> np.ndarray:
-        """A mask over treaty numbers: those with these ids."""
-        wanted = set(ids)
-        return np.fromiter((tid in wanted for tid in self.treaty_ids), dtype=bool, count=len(self.treaty_ids))
 
     # -- one hit per match ------------------------------------------------------------
 
@@ -174,7 +165,7 @@ class ProvisionTable:
         alineas or points is there too, as a paragraph and its own article are one
         match, not two hits."""
         level = self.level[docs]
-        finer = np.zeros(len(self.article_keys), dtype=bool)
+        finer = np.zeros(self.articles, dtype=bool)
         finer[self.article[docs[level != 0]]] = True
         return (level != 0) | ~finer[self.article[docs]]
 

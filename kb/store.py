@@ -127,11 +127,10 @@ class KnowledgeBase:
             self._conn.close()
             found = schema[0] if schema else "none"
             raise KbUnavailable(f"{db}: schema version {found}, this kelisim reads {SCHEMA_VERSION}; rebuild")
-        self._titles: dict[str, str] | None = None
         self._parties: dict[str, tuple[tuple[tuple[str, frozenset[str]], ...], ...]] | None = None
-        self._clause_types: frozenset[str] | None = None
         self._source_maps: OrderedDict[str, SourceMap] = OrderedDict()
-        self._tables: dict[str, Any] = {}
+        self._memo: dict[str, Any] = {}
+        self._memo_lock = threading.RLock()
         try:
             self._manifest: dict[str, Any] = json.loads((self.path / MANIFEST_NAME).read_text("utf-8"))
         except (OSError, ValueError) as exc:
@@ -287,12 +286,12 @@ class KnowledgeBase:
 
     def provision_table(self) -> ProvisionTable:
         """The provisions as columns (``kb.provision_table``), read at first use."""
-        return self._loaded("provisions", lambda: ProvisionTable.load(self._conn))  # type: ignore[no-any-return]
+        return self.memo("provision_table", lambda: self._read(ProvisionTable.load))  # type: ignore[no-any-return]
 
     def lexical_index(self) -> LexicalIndex:
         """The keyword index (``kb.lexical``), read at first use; it numbers the
         provisions as ``provision_table`` does."""
-        return self._loaded("lexical", lambda: read_index(self._conn))  # type: ignore[no-any-return]
+        return self.memo("lexical_index", lambda: self._read(read_index))  # type: ignore[no-any-return]
 
     def warm(self) -> Self:
         """Load what search reads into memory now (the provision columns and the keyword
@@ -302,27 +301,29 @@ class KnowledgeBase:
         self.lexical_index()
         return self
 
-    def _loaded(self, name: str, load: Callable[[], Any]) -> Any:
-        """Load once per version, whichever thread asks first; the version never changes."""
+    def memo(self, name: str, load: Callable[[], Any]) -> Any:
+        """``load()``, computed once per version whichever thread asks first, and kept:
+        the version never changes. Search's tables live here, and so do what other
+        modules derive from a version (``kb.hybrid``'s vector index and treaty names),
+        so they go when the version goes. ``load`` may read this knowledge base."""
+        with self._memo_lock:
+            if name not in self._memo:
+                self._memo[name] = load()
+            return self._memo[name]
+
+    def _read(self, read: Callable[[sqlite3.Connection], Any]) -> Any:
         with self._lock:
-            if name not in self._tables:
-                self._tables[name] = load()
-            return self._tables[name]
+            return read(self._conn)
 
     def treaty_titles(self) -> dict[str, str]:
         """Treaty id → title, in corpus order."""
-        if self._titles is None:
-            self._titles = {r[0]: r[1] for r in self._all("SELECT id, title FROM treaties ORDER BY ord")}
-        return dict(self._titles)
+        titles = self.memo("treaty_titles", lambda: {r[0]: r[1] for r in self._all("SELECT id, title FROM treaties ORDER BY ord")})
+        return dict(titles)
 
     def clause_type_ids(self) -> frozenset[str]:
-        """The clause types some article of this version has."""
-        if self._clause_types is None:
-            found: set[str] = set()
-            for (raw,) in self._all("SELECT DISTINCT clause_types FROM articles"):
-                found.update(_json_strings(raw))
-            self._clause_types = frozenset(found)
-        return self._clause_types
+        """The clause types some article of this version has (every article has a row
+        among the provisions, carrying its types)."""
+        return frozenset(self.provision_table().type_ids)
 
     def party_treaties(self, words: str) -> frozenset[str]:
         """The treaties one of whose parties is named with all of ``words``, each in any
