@@ -5,16 +5,35 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.kelisim-installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Every runtime and test dependency at the exact version CI tested, with its hashes
+# (torch is the local CPU wheel, 2.13.0+cpu). pyproject.toml keeps the loose ranges;
+# this file is what installs. Regenerate it with `make lock`.
+LOCK   := requirements.lock
+PIP    := $(BIN)/pip --disable-pip-version-check
+# `make lock` runs pip-compile from its own venv, so .venv holds only what the lock says.
+LOCK_VENV  := .venv-lock
+LOCK_TOOLS := pip==26.3 pip-tools==7.7.0
+# e.g. `make lock LOCK_ARGS=--upgrade-package=msgspec` (or --upgrade: everything)
+LOCK_ARGS  ?=
 
-.PHONY: run test setup build bench scorecard clean
+.PHONY: run test setup lock build bench scorecard clean
 
-$(STAMP): pyproject.toml
+# The lock, then the project itself without dependencies (with the lock's setuptools,
+# no build isolation): nothing that is not in the lock gets installed.
+$(STAMP): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP) install --quiet --require-hashes -r $(LOCK)
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+## lock: re-resolve pyproject.toml (runtime + test extra) into requirements.lock; keeps the pins that still fit
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check $(LOCK_TOOLS); }
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	    --extra test --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) \
+	    --output-file $(LOCK) pyproject.toml
 
 ## run: set up, build the knowledge base from corpus/, serve the API and reader pages
 run: setup
@@ -41,4 +60,4 @@ scorecard: setup
 	$(PYTHON) ../shared/tools/scorecard.py var/parse.json -v
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .hypothesis
+	rm -rf $(VENV) $(LOCK_VENV) var .pytest_cache .hypothesis

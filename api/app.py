@@ -17,9 +17,9 @@ from litestar.template import TemplateConfig
 
 from api import json_routes, pages, render, search_routes
 from api.openapi import SpanSchemaPlugin
-from kb.errors import KbUnavailable, NotFound
-from kb.query import QueryError
-from kb.search import default_mode, search
+from kb.errors import KbUnavailable, NotFound, QueryError
+from kb.modes import default_mode
+from kb.search import search
 from kb.store import CurrentKnowledgeBase, KnowledgeBase
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_lemmas = sub.add_parser("lemmas", help="print each word with its candidate lemmas, best first")
     p_lemmas.add_argument("words", nargs="+", metavar="WORD")
 
-    from kb.search import MODES
+    from kb.modes import MODES
 
     p_search = sub.add_parser(
         "search",
@@ -119,7 +119,7 @@ def _search(args: argparse.Namespace, kb_root: Path) -> int:
     whole answer as JSON. Exit 2 for a refused query, 1 when there is no knowledge base."""
     import msgspec
 
-    from kb.query import QueryError
+    from kb.errors import QueryError
     from kb.search import search
     from kb.store import open_current
 

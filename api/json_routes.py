@@ -12,9 +12,9 @@ import msgspec
 from litestar import Response, get
 from litestar.exceptions import HTTPException
 
+from api.params import KB, FromPath
 from ingest.model import Treaty
 from kb.records import ArticleRecord, TreatySummary
-from api.params import KB, FromPath
 
 AKN_MEDIA_TYPE = "application/akn+xml"
 

@@ -12,9 +12,9 @@ from litestar.response import Template
 
 from api.params import KB, FromPath
 from api.search_routes import ClauseType, Cursor, Mode, Q, Treaty, Year
-from kb.errors import NotFound
-from kb.query import QueryError
-from kb.search import DEFAULT_LIMIT, MODES, default_mode, search
+from kb.errors import NotFound, QueryError
+from kb.modes import MODES, default_mode
+from kb.search import DEFAULT_LIMIT, search
 from kb.store import KnowledgeBase
 
 

@@ -15,8 +15,7 @@ from typing import Any, TextIO
 
 import msgspec
 
-from ingest import IngestError, parse_path, source_files
-from ingest.extract.corpus import link
+from ingest.corpus import Corpus, parse_corpus
 from ingest.model import ParseExport, Treaty
 from ingest.render import render_text
 
@@ -35,13 +34,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    treaties, errors = parse_all(args.paths, sys.stderr)
-    treaties_linked, concepts = link(treaties)
-    treaties = list(treaties_linked)
+    corpus = parse_all(args.paths, sys.stderr)
+    treaties = list(corpus.treaties)
+    errors = [{"source": e.source, "reason": e.reason} for e in corpus.errors]
     if args.out:
         write_files(treaties, Path(args.out), args.format, args.pretty)
     elif args.format == "json":
-        export = ParseExport(treaties=tuple(treaties), concepts=concepts, errors=tuple(errors))
+        export = ParseExport(treaties=corpus.treaties, concepts=corpus.concepts, errors=tuple(errors))
         data = msgspec.json.encode(export)
         if args.pretty:
             data = msgspec.json.format(data, indent=2)
@@ -59,20 +58,18 @@ def run(args: argparse.Namespace) -> int:
     return 2 if errors or not treaties else 0
 
 
-def parse_all(paths: list[str], err: TextIO) -> tuple[list[Treaty], list[dict[str, str]]]:
-    """Parse every file; report each failure on ``err`` and go on with the rest."""
-    treaties: list[Treaty] = []
-    errors: list[dict[str, str]] = []
-    files = list(source_files(paths))
-    if not files:
+def parse_all(paths: list[str], err: TextIO) -> Corpus:
+    """Parse and link every file (``ingest.corpus.parse_corpus``), reporting each
+    failure on ``err`` as it happens."""
+    corpus = parse_corpus(paths, progress=lambda _done, _total, o: _report(o.error, err))
+    if not corpus.outcomes:
         print("kelisim: no source files in " + ", ".join(paths), file=err)
-    for path in files:
-        try:
-            treaties.append(parse_path(path))
-        except IngestError as exc:
-            print(f"kelisim: {exc}", file=err)
-            errors.append({"source": exc.source, "reason": exc.reason})
-    return treaties, errors
+    return corpus
+
+
+def _report(error: object, err: TextIO) -> None:
+    if error is not None:
+        print(f"kelisim: {error}", file=err)
 
 
 def write_files(treaties: list[Treaty], out: Path, fmt: str, pretty: bool) -> None:

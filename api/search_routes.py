@@ -14,8 +14,9 @@ from litestar import get
 from litestar.params import QueryParameter
 
 from api.params import KB
-from kb.query import QueryError
-from kb.search import DEFAULT_LIMIT, MODES, SearchResult, search
+from kb.errors import QueryError
+from kb.modes import MODES
+from kb.search import DEFAULT_LIMIT, SearchResult, search
 
 Q = Annotated[
     str | None,

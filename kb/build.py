@@ -26,14 +26,14 @@ from pathlib import Path
 
 import msgspec
 
-from ingest.errors import IngestError
+from ingest.corpus import Outcome, parse_corpus
 from ingest.model import Treaty
 from ingest.pipeline import source_files
+from kb.aliases import TreatyNames
 from kb.errors import BuildError
-from kb.paths import DB_NAME, MANIFEST_NAME, TMP_PREFIX, KbPaths, is_version_name
-from ingest.extract.corpus import link
 from kb.lexical import write_index as write_lexical_index
-from kb.schema import SCHEMA_VERSION, TABLES, create_schema, insert_concepts, insert_treaty, set_meta
+from kb.paths import DB_NAME, MANIFEST_NAME, TMP_PREFIX, VECTORS_NAME, KbPaths, is_version_name
+from kb.schema import SCHEMA_VERSION, TABLES, create_schema, insert_concepts, insert_treaty, insert_treaty_names, set_meta
 
 try:  # POSIX: serialise builds. Elsewhere builds are assumed not to overlap.
     import fcntl
@@ -44,14 +44,6 @@ Parse = Callable[[Path], Treaty]
 Progress = Callable[[str], None]
 
 KEEP_VERSIONS = 3
-
-
-def _default_parse(path: Path) -> Treaty:
-    """``ingest.parse_path``, imported late so ``kb`` loads (and its tests run with a
-    fake parser) even while the parser modules are still being written."""
-    from ingest.pipeline import parse_path
-
-    return parse_path(path)
 
 
 def _to_stderr(line: str) -> None:
@@ -108,14 +100,15 @@ def build(
     corpus_dir: Path,
     kb_root: Path,
     *,
-    parse: Parse = _default_parse,
+    parse: Parse | None = None,
     progress: Progress | None = _to_stderr,
     keep: int = KEEP_VERSIONS,
     vectors: bool = False,
 ) -> BuildResult:
     """Parse every source of ``corpus_dir`` into a new version under ``kb_root`` and make
     it current. Files that raise ``IngestError`` are recorded and skipped; any other
-    exception aborts the build. Raises ``BuildError`` when no treaty parses.
+    exception aborts the build. Raises ``BuildError`` when no treaty parses. ``parse``
+    replaces ``ingest.pipeline.parse_path`` (tests give a fake parser).
 
     ``vectors`` adds the dense index for semantic and hybrid search (``vectors.faiss``,
     one vector per provision), embedding only what the shared vector cache lacks."""
@@ -150,7 +143,7 @@ def _build_version(
     built_at: datetime,
     files: list[Path],
     sources: list[SourceFile],
-    parse: Parse,
+    parse: Parse | None,
     progress: Progress | None,
     keep: int,
     vectors: bool = False,
@@ -200,55 +193,54 @@ def _write_db(
     stamp: str,
     files: list[Path],
     sources: list[SourceFile],
-    parse: Parse,
+    parse: Parse | None,
     progress: Progress | None,
 ) -> _Written:
-    """Parse and insert one treaty at a time, in one transaction, hashing what goes in;
+    """Parse and link the corpus (``ingest.corpus.parse_corpus``), then insert one
+    treaty at a time, in one transaction, hashing what goes in;
     then leave WAL mode so the finished folder is a single self-contained file.
 
     The hash covers the stored exports and the per-file errors, not the inputs: two
     builds share a hash exactly when they would serve the same answers, so a parser
     change shows in the version name even when the corpus did not change."""
     counts = dict.fromkeys(TABLES, 0)
-    done: list[SourceFile] = []
-    seen: dict[str, str] = {}
     digest = hashlib.sha256(f"kelisim-kb schema={SCHEMA_VERSION}\n".encode())
+    by_path = {path: src for path, src in zip(files, sources, strict=True)}
+
+    def report(i: int, total: int, outcome: Outcome) -> None:
+        if progress:
+            treaty, error = outcome.treaty, outcome.error
+            what = f"error: {error.reason}" if error else f"{treaty.id} ({len(treaty.articles)} articles)" if treaty else ""
+            progress(f"[{i}/{total}] {by_path[outcome.path].path}: {what}")
+
+    corpus = parse_corpus(files, parse=parse, progress=report)
+    done: list[SourceFile] = []
+    for outcome in corpus.outcomes:
+        src = by_path[outcome.path]
+        if outcome.error is not None:
+            src = replace(src, error=outcome.error.reason)
+            digest.update(f"E {src.path}\t{src.error}\n".encode())
+        elif outcome.treaty is not None:
+            src = replace(src, treaty_id=outcome.treaty.id)
+        done.append(src)
     conn = sqlite3.connect(db_path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         create_schema(conn)  # executescript: runs outside any transaction
         conn.execute("BEGIN")
-        parsed: list[tuple[SourceFile, Treaty]] = []
-        for i, (path, src) in enumerate(zip(files, sources, strict=True), 1):
-            try:
-                treaty = parse(path)
-            except IngestError as exc:
-                src = replace(src, error=exc.reason)
-            else:
-                if treaty.id in seen:
-                    src = replace(src, error=f"duplicate treaty id {treaty.id!r} (also from {seen[treaty.id]})")
-                else:
-                    seen[treaty.id] = src.path
-                    src = replace(src, treaty_id=treaty.id)
-                    parsed.append((src, treaty))
-            if src.error:
-                digest.update(f"E {src.path}\t{src.error}\n".encode())
-            done.append(src)
-            if progress:
-                what = f"error: {src.error}" if src.error else f"{src.treaty_id} ({len(treaty.articles)} articles)"
-                progress(f"[{i}/{len(files)}] {src.path}: {what}")
-        # what only the whole corpus tells: cited treaties it holds, shared concepts
-        linked, concepts = link([t for _, t in parsed])
-        for ord_, ((src, _), treaty) in enumerate(zip(parsed, linked, strict=True)):
+        parsed = [src for src in done if src.treaty_id]
+        concepts = corpus.concepts
+        for ord_, (src, treaty) in enumerate(zip(parsed, corpus.treaties, strict=True)):
             export = msgspec.json.encode(treaty)
             for table, n in insert_treaty(conn, treaty, ord_, export).items():
                 counts[table] += n
             digest.update(f"T {src.path}\n".encode() + export + b"\n")
         counts["concepts"] = insert_concepts(conn, concepts)
+        insert_treaty_names(conn, TreatyNames(corpus.treaties).names)
         write_lexical_index(conn)
         digest.update(msgspec.json.encode(concepts))
-        if not seen:
+        if not parsed:
             raise BuildError(f"no treaty parsed: all {len(files)} source files failed")
         version = f"{stamp}-{digest.hexdigest()[:8]}"
         set_meta(conn, {"version": version, "content_sha256": digest.hexdigest()})
@@ -326,7 +318,7 @@ def _manifest(written: _Written, built_at: datetime, errors: tuple[SourceError, 
 def _write_vectors(folder: Path, paths: KbPaths, progress: Progress | None) -> dict[str, object]:
     """Embed every provision (through the shared cache) and write the version's index."""
     from kb.embedding import MODEL_ID, embed_passages, model_hash
-    from kb.vectors import INDEX_NAME, VectorCache, embed_with_cache, write_index
+    from kb.vectors import VectorCache, embed_with_cache, write_index
 
     conn = sqlite3.connect(folder / DB_NAME)
     try:
@@ -343,8 +335,8 @@ def _write_vectors(folder: Path, paths: KbPaths, progress: Progress | None) -> d
         matrix, stats = embed_with_cache([t for _, t in rows], embed_passages, digest, cache, progress=report)
     finally:
         cache.close()
-    write_index(folder / INDEX_NAME, [r for r, _ in rows], matrix)
-    _fsync_file(folder / INDEX_NAME)
+    write_index(folder / VECTORS_NAME, [r for r, _ in rows], matrix)
+    _fsync_file(folder / VECTORS_NAME)
     return {"model": MODEL_ID, "model_hash": digest, "count": stats.vectors, "embedded": stats.embedded, "cached": stats.cached}
 
 

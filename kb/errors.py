@@ -36,3 +36,13 @@ class TreatyNotFound(NotFound):
 class ArticleNotFound(NotFound):
     def __init__(self, treaty_id: str, num: str) -> None:
         super().__init__("num", num, f"treaty {treaty_id!r} has no article with num={num!r}")
+
+
+class QueryError(KbError, ValueError):
+    """A query, or one of its parameters, that is refused. ``param`` names the request
+    parameter at fault (``q``, ``year``, ``cursor``, …) so an API can answer 400 with it."""
+
+    def __init__(self, message: str, param: str = "q") -> None:
+        self.param = param
+        self.message = message
+        super().__init__(message)

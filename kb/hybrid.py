@@ -1,4 +1,4 @@
-"""The semantic and hybrid search modes, plugged into ``kb.search``'s mode registry.
+"""The semantic and hybrid search modes, registered in ``kb.modes`` when imported.
 
 - ``semantic``: the query embedded with multilingual-e5-small ("query: " prompt), the
   nearest provisions of the version's FAISS index, within the filters.
@@ -18,12 +18,16 @@ from __future__ import annotations
 import numpy as np
 
 from ingest.kk.stop_words import STOP_WORDS
-from kb.aliases import TreatyNames, detect_language
+from kb.aliases import detect_language
+from kb.errors import QueryError
 from kb.expansion import clause_types_asked, kazakh_terms
 from kb.fusion import fuse
-from kb.search import Found, SearchRequest, register_mode
+from kb.modes import Found, SearchRequest, register_mode
+from kb.paths import VECTORS_NAME
+from kb.query import AnyOf, Phrase, Query, Term, Word
 from kb.store import KnowledgeBase
-from kb.vectors import INDEX_NAME, VectorIndex
+from kb.tokens import WORD_RE, clean
+from kb.vectors import VectorIndex
 
 DENSE_CANDIDATES = 300
 CLAUSE_TYPE_BONUS = 0.45
@@ -38,19 +42,13 @@ TOPICAL_BONUS = 0.05
 def _index(kb: KnowledgeBase) -> VectorIndex:
     """The version's dense index; a version built without one answers the keyword mode
     only, and says so (400 naming ``mode``), never a 500."""
-    from kb.query import QueryError
-
-    if not (kb.path / INDEX_NAME).exists():
+    if not kb.has_vectors():
         raise QueryError(
             "this mode is not available for this knowledge base: it was built without vectors"
             " (build it again without --no-vectors); the keyword mode answers",
             "mode",
         )
-    return kb.memo("vector_index", lambda: VectorIndex(kb.path / INDEX_NAME))  # type: ignore[no-any-return]
-
-
-def _treaty_names(kb: KnowledgeBase) -> TreatyNames:
-    return kb.memo("treaty_names", lambda: TreatyNames(kb.get_treaty(t.id) for t in kb.list_treaties()))  # type: ignore[no-any-return]
+    return kb.memo("vector_index", lambda: VectorIndex(kb.path / VECTORS_NAME))  # type: ignore[no-any-return]
 
 
 def dense_candidates(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_CANDIDATES) -> Found:
@@ -76,23 +74,30 @@ def keyword_candidates(kb: KnowledgeBase, request: SearchRequest, language: str)
     conjunction: "Терроризмге қарсы ақпарат алмасу … қай тілде жүргізіледі?" has no
     provision holding every word, so its content words are OR-ed and BM25 ranks who
     holds the most and rarest; a Russian or English question brings the Kazakh terms
-    the glossary gives for it."""
-    from kb.query import AnyOf, Query, parse_query
-
+    the glossary gives for it. The query is built here as an object, never written
+    out and parsed again, so no keyword-mode limit applies to a long question."""
     if language == "kk":
         words = tuple(w for w in request.query.words() if not _stop(w))
         query = request.query
         if words:
             query = Query(clauses=(AnyOf(terms=words),), excluded=request.query.excluded, filters=request.query.filters)
     else:
-        terms = kazakh_terms(request.text)
+        terms = tuple(t for t in (_term(text) for text in kazakh_terms(request.text)) if t is not None)
         if not terms:
-            return Found(np.zeros(0, dtype=np.int64), np.zeros(0))
-        query = parse_query(" OR ".join(f'"{t}"' if " " in t else t for t in terms))
+            return Found.nothing()
+        query = Query(clauses=(AnyOf(terms=terms),))
     found, scores = kb.lexical_index().evaluate(query)
     if request.allowed is not None:
         found &= request.allowed
     return Found.from_mask(found, scores)
+
+
+def _term(text: str) -> Term | None:
+    """A glossary term as a query term: one word, or its words as a phrase."""
+    words = tuple(Word(clean(m.group())) for m in WORD_RE.finditer(text))
+    if not words:
+        return None
+    return words[0] if len(words) == 1 else Phrase(words)
 
 
 def _stop(word: object) -> bool:
@@ -105,7 +110,7 @@ def hybrid_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
     language = detect_language(request.text)
     keyword = keyword_candidates(kb, request, language)
     dense = dense_candidates(kb, request)
-    named_ids = _treaty_names(kb).mentioned(request.text)
+    named_ids = kb.treaty_names().mentioned(request.text)
     named = table.treaties_mask(named_ids) if named_ids else None
     asked = clause_types_asked(request.text)
     fused = fuse(

@@ -7,7 +7,7 @@ matching row in Python. On a corpus a hundred times this one (40,000 provisions)
 common pair of words matches 12,000 of them: 25 ms in SQLite before Python sees a row
 (``bench/latency.py``). Here a query is a few numpy operations over posting arrays.
 
-What the index holds, built once per version (``build_arrays``) and stored in the
+What the index holds, built once per version (``build_index``) and stored in the
 version's own SQLite file (table ``lexical``, one array per row):
 
 - BM25 weights per (term, provision), computed by ``bm25s`` (Lucene's BM25, FTS5's
@@ -21,7 +21,8 @@ version's own SQLite file (table ``lexical``, one array per row):
   FTS5 gives only a ``NEAR`` superset that has to be checked token by token.
 
 ``provisions_fts`` stays in the file: SQL users can query it, and the tests hold this
-index to it (FTS5 plus the token check of ``kb.query.matches``) as the oracle.
+index to it as the oracle (FTS5 through ``tests/fts5_oracle.py``, with the token check
+of ``kb.matching.matches``).
 """
 
 from __future__ import annotations

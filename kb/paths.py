@@ -9,6 +9,7 @@ Layout under a kb root::
             20251121T053800123456Z-1a2b3c4d/
                 kb.sqlite
                 manifest.json
+                vectors.faiss   # when built with vectors
             .tmp-<timestamp>/   # a build in progress (or one killed midway)
 
 ``CURRENT`` is a plain file swapped with ``os.replace`` rather than a symlink, so
@@ -23,6 +24,8 @@ from pathlib import Path
 
 DB_NAME = "kb.sqlite"
 MANIFEST_NAME = "manifest.json"
+VECTORS_NAME = "vectors.faiss"
+"""The dense index, in versions built with vectors (``kb.vectors``)."""
 CURRENT_NAME = "CURRENT"
 VERSIONS_DIR = "versions"
 TMP_PREFIX = ".tmp-"

@@ -13,20 +13,24 @@ Bump ``SCHEMA_VERSION`` on any change here: ``kb.store`` refuses other versions.
 row per article, alinea and point, with the words of each as folded surface forms and
 as candidate lemmas, and the tokens' offsets so hits can be highlighted without
 analysing the text again. ``lexical`` holds the keyword index search runs on, built
-from ``provisions`` once they are all in (``kb.lexical``).
+from ``provisions`` once they are all in (``kb.lexical``). What a query needs per treaty
+is computed here too, never per query: ``treaties.party_words`` (the lemmas of each
+party's name, for ``party:``), ``treaties.source_map`` (a hit's offsets in the source
+file, without decoding the export) and ``treaty_names`` (a treaty a question names).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import msgspec
 
 from ingest.model import Article, Concept, Span, Treaty
 from kb.records import citation
+from kb.tokens import tokenize
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-'"
 """Letters of any script are token characters to ``unicode61``; ``tokenchars '-'`` keeps
@@ -52,7 +56,13 @@ CREATE TABLE treaties (
     signed                TEXT,            -- JSON object or NULL
     entry_into_force_date TEXT,
     parties               TEXT NOT NULL,   -- JSON array
+    party_words           TEXT NOT NULL,   -- JSON: per party, its words as [folded form, [lemmas]] (party: filter)
+    source_map            BLOB NOT NULL,   -- JSON runs [text_start, source_start, length] (Treaty.source_map)
     export                BLOB NOT NULL    -- msgspec JSON of the whole Treaty
+);
+CREATE TABLE treaty_names (               -- what a question may call a treaty (kb.aliases)
+    treaty_id TEXT NOT NULL REFERENCES treaties(id),
+    name      TEXT NOT NULL
 );
 CREATE TABLE articles (
     treaty_id  TEXT NOT NULL REFERENCES treaties(id),
@@ -207,7 +217,7 @@ def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int, export: b
     ``msgspec.json.encode(treaty)`` when the caller already has it."""
     conn.execute(
         "INSERT INTO treaties (id, ord, sha256, source, title, draft, approval, signed,"
-        " entry_into_force_date, parties, export) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " entry_into_force_date, parties, party_words, source_map, export) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             treaty.id,
             ord_,
@@ -219,6 +229,8 @@ def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int, export: b
             _json(treaty.signed),
             treaty.entry_into_force_date,
             _json(list(treaty.parties)),
+            _json([[[t.surface, list(t.lemmas)] for t in tokenize(party)] for party in treaty.parties]),
+            msgspec.json.encode(treaty.source_map),
             export if export is not None else msgspec.json.encode(treaty),
         ),
     )
@@ -248,6 +260,14 @@ def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int, export: b
         "annexes": len(annexes),
         **extracted,
     }
+
+
+def insert_treaty_names(conn: sqlite3.Connection, names: Mapping[str, Iterable[str]]) -> int:
+    """The names each treaty goes by in a question (``kb.aliases.TreatyNames``, computed
+    over the whole corpus, since a name all treaties share names none)."""
+    rows = [(treaty_id, name) for treaty_id, found in names.items() for name in sorted(found)]
+    conn.executemany("INSERT INTO treaty_names (treaty_id, name) VALUES (?, ?)", rows)
+    return len(rows)
 
 
 def _insert_extraction(conn: sqlite3.Connection, treaty: Treaty) -> dict[str, int]:
@@ -339,8 +359,6 @@ def provision_rows(treaty: Treaty) -> list[tuple[object, ...]]:
 
     Search returns the finest level that matched, and an article row only when no
     finer row of that article did (its words spread over several paragraphs)."""
-    from kb.query import tokenize
-
     year = treaty_year(treaty)
     rows: list[tuple[object, ...]] = []
 

@@ -1,12 +1,11 @@
 """Search over the provisions of a knowledge-base version: ranking, one hit per match,
 facets, cursor pagination, highlighted snippets mapped to the source file.
 
-One pipeline serves every mode; a mode is only its *scorer*, registered in ``SCORERS``:
-a function that returns every provision it finds with a score (higher is better).
-``keyword`` is BM25 over the keyword index (``kb.lexical``) here; ``semantic`` and
-``hybrid`` live in ``kb.hybrid`` and register themselves when first asked for.
-Parsing, filters, de-duplication, facets, pagination and hits are shared, so a new
-scorer gets all of them.
+One pipeline serves every mode; a mode is only its *scorer* (``kb.modes``): a function
+that returns every provision it finds with a score (higher is better). ``keyword``
+(``kb.keyword``) is BM25 over the keyword index; ``semantic`` and ``hybrid``
+(``kb.hybrid``) need the embedding model. Parsing, filters, de-duplication, facets,
+pagination and hits are shared, so a new scorer gets all of them.
 
 Speed. The total, the facets and "one hit per match" are over every provision a query
 matches, which on a large corpus is thousands; so scorers hand over arrays, and
@@ -34,27 +33,17 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Mapping
 
 import msgspec
-import numpy as np
 
 from ingest.model import Span
-from kb.query import (
-    MAX_CLAUSE_CHARS,
-    MAX_CLAUSE_WORDS,
-    Filters,
-    Query,
-    QueryError,
-    highlight_positions,
-    parse_filters,
-    parse_query,
-)
+from kb.errors import QueryError
+from kb.matching import highlight_positions
+from kb.modes import SearchRequest, default_mode, scorer_for
+from kb.query import MAX_CLAUSE_CHARS, MAX_CLAUSE_WORDS, Filters, Query, parse_filters, parse_query
 from kb.store import KnowledgeBase, ProvisionRecord
 
-MODES = ("keyword", "semantic", "hybrid")
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 SNIPPET_CHARS = 280
@@ -132,83 +121,6 @@ class SearchResult(msgspec.Struct, frozen=True, kw_only=True):
     next_cursor: str | None
 
 
-# -- modes -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRequest:
-    """What a scorer gets: the query as typed and parsed, and the provisions the filters
-    let through (a mask over provision numbers, None without filters). A scorer may
-    use ``allowed`` to search within it; the pipeline applies it in any case."""
-
-    text: str
-    query: Query
-    allowed: np.ndarray | None = None
-
-
-class Found(NamedTuple):
-    """What a scorer finds: provision numbers (``kb.provision_table``), each once, and
-    their scores (higher is better; only the order matters)."""
-
-    docs: np.ndarray
-    scores: np.ndarray
-
-    @classmethod
-    def from_mask(cls, found: np.ndarray, scores: np.ndarray) -> Found:
-        docs = np.flatnonzero(found)
-        return cls(docs, scores[docs])
-
-
-Scorer = Callable[[KnowledgeBase, SearchRequest], Found]
-"""Every provision the mode finds, with a score. Filtering, ranking, de-duplication and
-paging are the pipeline's."""
-
-
-def keyword_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
-    """BM25 over lemmas and word forms, phrases exact (``kb.lexical``)."""
-    return Found.from_mask(*kb.lexical_index().evaluate(request.query))
-
-
-SCORERS: dict[str, Scorer] = {"keyword": keyword_scorer}
-"""The modes that can answer. A mode of ``MODES`` missing here is "not available yet"."""
-
-
-def register_mode(mode: str, scorer: Scorer) -> None:
-    """Make ``mode`` answer with ``scorer`` (the semantic and hybrid modes plug in here)."""
-    if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}; add it to kb.search.MODES first")
-    SCORERS[mode] = scorer
-
-
-def default_mode(kb: KnowledgeBase) -> str:
-    """Hybrid when the version has its dense index (and the hybrid mode is loaded),
-    keyword otherwise: a knowledge base built with ``--no-vectors`` still answers."""
-    return "hybrid" if (kb.path / "vectors.faiss").exists() else "keyword"
-
-
-def available_modes() -> tuple[str, ...]:
-    return tuple(m for m in MODES if m in SCORERS)
-
-
-def _load_dense_modes() -> None:
-    """The semantic and hybrid modes live in ``kb.hybrid`` (they need the embedding
-    model); importing it registers them."""
-    import importlib
-
-    importlib.import_module("kb.hybrid")
-
-
-def _scorer(mode: object) -> Scorer:
-    if not isinstance(mode, str) or mode not in MODES:
-        raise QueryError(f"unknown mode {str(mode)[:40]!r}: the modes are {', '.join(MODES)}", "mode")
-    if mode not in SCORERS and mode in ("semantic", "hybrid"):
-        _load_dense_modes()
-    scorer = SCORERS.get(mode)
-    if scorer is None:
-        raise QueryError(f"mode {mode!r} is not available yet (available: {', '.join(available_modes())})", "mode")
-    return scorer
-
-
 # -- the pipeline ------------------------------------------------------------------------
 
 
@@ -230,7 +142,7 @@ def search(
     (``q``, ``mode``, ``limit``, ``cursor``, ``treaty``, ``year``, ``type``, …) for
     anything refused; never anything else for bad input."""
     mode = mode or default_mode(kb)
-    scorer = _scorer(mode)
+    scorer = scorer_for(mode)
     size = _limit(limit)
     if mode == "keyword":
         parsed = parse_query(query)
@@ -424,17 +336,12 @@ def _decode_cursor(cursor: object, fingerprint: str) -> tuple[float, int]:
 
 
 __all__ = [
-    "MODES",
-    "SCORERS",
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
     "Facets",
-    "Found",
     "Highlight",
     "Hit",
-    "SearchRequest",
     "SearchResult",
-    "available_modes",
-    "keyword_scorer",
-    "register_mode",
     "search",
     "snippet",
 ]

@@ -15,16 +15,17 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Self
+from typing import Any, NamedTuple, Self
 
 import msgspec
 
 from ingest.model import Signed, Treaty
+from kb.aliases import TreatyNames
 from kb.errors import ArticleNotFound, KbUnavailable, TreatyNotFound
 from kb.lexical import LexicalIndex, read_index
-from kb.paths import DB_NAME, MANIFEST_NAME, KbPaths, is_version_name
+from kb.paths import DB_NAME, MANIFEST_NAME, VECTORS_NAME, KbPaths, is_version_name
 from kb.provision_table import ProvisionTable
 from kb.records import (
     ApprovalRef,
@@ -35,27 +36,6 @@ from kb.records import (
     citation,
 )
 from kb.schema import SCHEMA_VERSION
-
-if TYPE_CHECKING:
-    from kb.query import Compiled, SqlFilter
-
-BM25_WEIGHTS = (0.5, 1.0)
-"""bm25 weights of ``provisions_fts``'s columns (surface, lemmas): matching is on lemmas;
-the exact word form, OR-ed in over the surface column, adds half again, so the form
-that was typed ranks above its other inflections."""
-
-
-class ProvisionMatch(NamedTuple):
-    """A provision an FTS5 query found, with what ranking, de-duplication and facets need.
-    ``score`` is ``-bm25``: higher is better."""
-
-    rowid: int
-    score: float
-    treaty_id: str
-    article_ord: int
-    level: str
-    year: int | None
-    clause_types: tuple[str, ...]
 
 
 class ProvisionRecord(NamedTuple):
@@ -78,8 +58,8 @@ class ProvisionRecord(NamedTuple):
 
 
 class SourceMap(msgspec.Struct):
-    """The part of a stored treaty that maps its text to the source file: decoded alone
-    from the export (the rest is skipped), with ``Treaty``'s own mapping methods."""
+    """The part of a treaty that maps its text to the source file, with ``Treaty``'s
+    own mapping methods."""
 
     source_map: tuple[tuple[int, int, int], ...] = ()
     source_span = Treaty.source_span
@@ -127,7 +107,6 @@ class KnowledgeBase:
             self._conn.close()
             found = schema[0] if schema else "none"
             raise KbUnavailable(f"{db}: schema version {found}, this kelisim reads {SCHEMA_VERSION}; rebuild")
-        self._parties: dict[str, tuple[tuple[tuple[str, frozenset[str]], ...], ...]] | None = None
         self._source_maps: OrderedDict[str, SourceMap] = OrderedDict()
         self._memo: dict[str, Any] = {}
         self._memo_lock = threading.RLock()
@@ -244,23 +223,7 @@ class KnowledgeBase:
 
 
     # -- search ---------------------------------------------------------------------
-    # What ``kb.search`` asks of a version. The FTS5 expression and the filter SQL come
-    # from ``kb.query``'s compiler only (typed so), user values are bound parameters.
-
-    def match_provisions(self, compiled: Compiled, where: Sequence[SqlFilter] = ()) -> list[ProvisionMatch]:
-        """Every provision the compiled FTS5 expression matches, within the filters,
-        scored by bm25 (unordered: the caller ranks)."""
-        conditions = "".join(f" AND ({w.sql})" for w in where)
-        params: list[object] = [compiled.match]
-        for w in where:
-            params.extend(w.params)
-        rows = self._all(
-            "SELECT p.rowid, -bm25(provisions_fts, ?, ?), p.treaty_id, p.article_ord, p.level, p.year, p.clause_types"
-            " FROM provisions_fts JOIN provisions p ON p.rowid = provisions_fts.rowid"
-            " WHERE provisions_fts MATCH ?" + conditions,
-            (*BM25_WEIGHTS, *params),
-        )
-        return [ProvisionMatch(r[0], r[1], r[2], r[3], r[4], r[5], _json_strings(r[6])) for r in rows]
+    # What ``kb.search`` asks of a version.
 
     def provisions(self, rowids: Iterable[int]) -> dict[int, ProvisionRecord]:
         """The stored provisions with these rowids (unknown rowids are left out)."""
@@ -299,12 +262,14 @@ class KnowledgeBase:
         search does not pay for it."""
         self.provision_table()
         self.lexical_index()
+        self.treaty_names()
+        self.memo("party_words", self._party_words)
         return self
 
     def memo(self, name: str, load: Callable[[], Any]) -> Any:
         """``load()``, computed once per version whichever thread asks first, and kept:
         the version never changes. Search's tables live here, and so do what other
-        modules derive from a version (``kb.hybrid``'s vector index and treaty names),
+        modules derive from a version (``kb.hybrid``'s vector index),
         so they go when the version goes. ``load`` may read this knowledge base."""
         with self._memo_lock:
             if name not in self._memo:
@@ -327,35 +292,56 @@ class KnowledgeBase:
 
     def party_treaties(self, words: str) -> frozenset[str]:
         """The treaties one of whose parties is named with all of ``words``, each in any
-        inflection ("Түрікменстан" finds "Түрікменстан Үкіметі")."""
-        from kb.query import tokenize
+        inflection ("Түрікменстан" finds "Түрікменстан Үкіметі"). The parties' words
+        and lemmas were stored by the build (``treaties.party_words``)."""
+        from kb.tokens import tokenize
 
-        if self._parties is None:
-            parties: dict[str, tuple[tuple[tuple[str, frozenset[str]], ...], ...]] = {}
-            for treaty_id, raw in self._all("SELECT id, parties FROM treaties ORDER BY ord"):
-                names = _json_strings(raw)
-                parties[treaty_id] = tuple(tuple((t.surface, frozenset(t.lemmas)) for t in tokenize(n)) for n in names)
-            self._parties = parties
+        parties = self.memo("party_words", self._party_words)
         wanted = [(t.surface, set(t.lemmas)) for t in tokenize(words)]
         if not wanted:
             return frozenset()
         return frozenset(
             treaty_id
-            for treaty_id, names in self._parties.items()
+            for treaty_id, names in parties.items()
             if any(
                 all(any(s == surface or not lemmas.isdisjoint(lems) for s, lems in name) for surface, lemmas in wanted)
                 for name in names
             )
         )
 
+    def _party_words(self) -> dict[str, tuple[tuple[tuple[str, frozenset[str]], ...], ...]]:
+        return {
+            treaty_id: tuple(tuple((surface, frozenset(lemmas)) for surface, lemmas in name) for name in msgspec.json.decode(raw))
+            for treaty_id, raw in self._all("SELECT id, party_words FROM treaties ORDER BY ord")
+        }
+
+    def treaty_names(self) -> TreatyNames:
+        """The names a question may call each treaty by (``kb.aliases``), as the build
+        computed them over the whole corpus."""
+        return self.memo("treaty_names", self._treaty_names)  # type: ignore[no-any-return]
+
+    def _treaty_names(self) -> TreatyNames:
+        names: dict[str, set[str]] = {}
+        for treaty_id, name in self._all("SELECT treaty_id, name FROM treaty_names ORDER BY rowid"):
+            names.setdefault(treaty_id, set()).add(name)
+        return TreatyNames.stored(names)
+
+    def has_vectors(self) -> bool:
+        """Whether this version has its dense index (built with vectors)."""
+        return (self.path / VECTORS_NAME).exists()
+
     def source_mapper(self, treaty_id: str) -> SourceMap:
-        """Maps spans of a treaty's text to its source file (``Treaty.source_span``)."""
+        """Maps spans of a treaty's text to its source file (``Treaty.source_span``),
+        from the map the build stored beside the export (``treaties.source_map``)."""
         with self._lock:
             mapper = self._source_maps.get(treaty_id)
             if mapper is not None:
                 self._source_maps.move_to_end(treaty_id)
                 return mapper
-        mapper = msgspec.json.decode(self.get_treaty_export(treaty_id), type=SourceMap)
+        row = self._one("SELECT source_map FROM treaties WHERE id = ?", (treaty_id,)) if _usable_key(treaty_id) else None
+        if row is None:
+            raise TreatyNotFound(treaty_id)
+        mapper = SourceMap(source_map=msgspec.json.decode(row[0], type=tuple[tuple[int, int, int], ...]))
         with self._lock:
             self._source_maps[treaty_id] = mapper
             while len(self._source_maps) > _SOURCE_MAPS:

@@ -22,7 +22,6 @@ import numpy as np
 Embed = Callable[[list[str]], np.ndarray]
 Progress = Callable[[int, int], None]
 
-INDEX_NAME = "vectors.faiss"
 CACHE_NAME = "vector-cache.sqlite"
 DIM = 384
 

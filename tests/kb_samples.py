@@ -3,6 +3,9 @@ tested without the real parser (and fast, and with every model field exercised).
 
 A fake corpus file is a few lines: the title on the first, then ``articles=N`` (and
 optionally ``id=…``). An empty file raises ``IngestError``, as the real parser does.
+
+A helper module, not a test module: test modules import from it, and conftest.py
+builds the session's ``sample_kb_root`` with it.
 """
 
 from __future__ import annotations

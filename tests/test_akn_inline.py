@@ -8,12 +8,10 @@ from pathlib import Path
 import msgspec
 from lxml import etree
 
-from ingest import parse_path
 from ingest.akn import to_akn_tree
 from ingest.akn_inline import href
-from ingest.model import Definition, Place, Reference, Target
+from ingest.model import Definition, Place, Reference, Target, Treaty
 
-ROOT = Path(__file__).resolve().parent.parent
 NS = {"a": "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"}
 
 
@@ -24,8 +22,8 @@ def _schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(xsd)))
 
 
-def test_terms_and_references_are_marked_and_valid() -> None:
-    treaty = parse_path(ROOT / "corpus" / "004_5054a54cf056cf79.txt")
+def test_terms_and_references_are_marked_and_valid(seeds: dict[str, Treaty]) -> None:
+    treaty = seeds["004"]
     treaty = msgspec.structs.replace(
         treaty,
         definitions=(Definition(term="құпия ақпарат", definition="…", article="1", concept="classified-information"),),
@@ -57,8 +55,8 @@ def test_reference_targets() -> None:
     ]
 
 
-def test_the_acts_a_preamble_cites_are_marked_there() -> None:
-    treaty = parse_path(ROOT / "corpus" / "002_2ab5e7a845e35a1e.txt")
+def test_the_acts_a_preamble_cites_are_marked_there(seeds: dict[str, Treaty]) -> None:
+    treaty = seeds["002"]
     root = to_akn_tree(treaty)
     refs = root.xpath("//a:preamble//a:ref", namespaces=NS)
     assert len(refs) == sum(1 for r in treaty.references if r.source.article is None) == 3

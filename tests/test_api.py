@@ -1,9 +1,12 @@
-"""The HTTP face: JSON API, reader pages, OpenAPI, and the errors a client sees."""
+"""The HTTP face: JSON API, reader pages, OpenAPI, and the errors a client sees.
+
+Most tests read one of two apps started once for the session (conftest.py):
+``sample_client`` over hand-built treaties ("a", "b", "xss" and an empty file;
+``sample_kb_root`` is its knowledge base), ``real_client`` over corpus/. The lifecycle
+tests build their own knowledge bases."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,35 +21,17 @@ from api.app import create_app
 from kb.build import build
 from tests.kb_samples import fake_parse, make_treaty, write_fake_corpus
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def kb_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("api")
-    corpus = write_fake_corpus(root / "corpus", {"a.txt": 5, "b.txt": 7, "empty.txt": None})
-    (corpus / "x.txt").write_text('Келісім <script>alert("x")</script> & Co\nid=xss\narticles=4\n', encoding="utf-8")
-    build(corpus, root / "kb", parse=fake_parse, progress=None)
-    return root / "kb"
-
-
-@pytest.fixture(scope="module")
-def client(kb_root: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(kb_root)) as c:
-        yield c
-
-
 # -- JSON ------------------------------------------------------------------------------
 
 
-def test_health(client: TestClient, kb_root: Path) -> None:
-    r = client.get("/health")
+def test_health(sample_client: TestClient, sample_kb_root: Path) -> None:
+    r = sample_client.get("/health")
     assert r.status_code == 200
-    assert r.json() == {"status": "ok", "version": (kb_root / "CURRENT").read_text().strip(), "treaties": 3}
+    assert r.json() == {"status": "ok", "version": (sample_kb_root / "CURRENT").read_text().strip(), "treaties": 3}
 
 
-def test_list_treaties(client: TestClient) -> None:
-    r = client.get("/api/v1/treaties")
+def test_list_treaties(sample_client: TestClient) -> None:
+    r = sample_client.get("/api/v1/treaties")
     assert r.status_code == 200
     rows = r.json()
     assert [t["id"] for t in rows] == ["a", "b", "xss"]
@@ -59,17 +44,17 @@ def test_list_treaties(client: TestClient) -> None:
     assert a["article_count"] == 5
 
 
-def test_get_treaty_is_the_full_export(client: TestClient, kb_root: Path) -> None:
-    r = client.get("/api/v1/treaties/b")
+def test_get_treaty_is_the_full_export(sample_client: TestClient, sample_kb_root: Path) -> None:
+    r = sample_client.get("/api/v1/treaties/b")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/json")
-    expected = make_treaty("b", title="Келісім b.txt", articles=7, source=str(kb_root.parent / "corpus" / "b.txt"))
+    expected = make_treaty("b", title="Келісім b.txt", articles=7, source=str(sample_kb_root.parent / "corpus" / "b.txt"))
     assert r.json() == msgspec.json.decode(msgspec.json.encode(expected))
     assert msgspec.json.decode(r.content, type=type(expected)) == expected
 
 
-def test_get_article(client: TestClient) -> None:
-    r = client.get("/api/v1/treaties/a/articles/2")
+def test_get_article(sample_client: TestClient) -> None:
+    r = sample_client.get("/api/v1/treaties/a/articles/2")
     assert r.status_code == 200
     art = r.json()
     assert art["num"] == "2"
@@ -78,7 +63,7 @@ def test_get_article(client: TestClient) -> None:
     assert art["citation"] == "Келісім a.txt, 2-бап"
     assert [p["num"] for p in art["paragraphs"]] == ["1", "2"]
     assert [pt["kind"] for pt in art["paragraphs"][0]["points"]] == ["number", "number", "dash"]
-    assert client.get("/api/v1/treaties/a/articles/3").json()["heading"] == "Мақсаты"
+    assert sample_client.get("/api/v1/treaties/a/articles/3").json()["heading"] == "Мақсаты"
 
 
 @pytest.mark.parametrize(
@@ -91,8 +76,8 @@ def test_get_article(client: TestClient) -> None:
         ("/api/v1/treaties/nope/akn.xml", "treaty_id"),
     ],
 )
-def test_unknown_ids_are_404_naming_the_parameter(client: TestClient, url: str, param: str) -> None:
-    r = client.get(url)
+def test_unknown_ids_are_404_naming_the_parameter(sample_client: TestClient, url: str, param: str) -> None:
+    r = sample_client.get(url)
     assert r.status_code == 404
     body = r.json()
     assert body["param"] == param
@@ -101,7 +86,7 @@ def test_unknown_ids_are_404_naming_the_parameter(client: TestClient, url: str, 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(treaty_id=st.text(min_size=1, max_size=300), num=st.text(min_size=1, max_size=40))
-def test_no_id_makes_a_500(client: TestClient, treaty_id: str, num: str) -> None:
+def test_no_id_makes_a_500(sample_client: TestClient, treaty_id: str, num: str) -> None:
     t = quote(treaty_id.encode("utf-8", "surrogatepass"), safe="")
     n = quote(num.encode("utf-8", "surrogatepass"), safe="")
     for url in (
@@ -111,25 +96,25 @@ def test_no_id_makes_a_500(client: TestClient, treaty_id: str, num: str) -> None
         f"/api/v1/treaties/{t}/akn.xml",
         f"/treaties/{t}",
     ):
-        assert client.get(url).status_code < 500, url
+        assert sample_client.get(url).status_code < 500, url
 
 
-def test_akn(client: TestClient) -> None:
-    r = client.get("/api/v1/treaties/a/akn.xml")
+def test_akn(sample_client: TestClient) -> None:
+    r = sample_client.get("/api/v1/treaties/a/akn.xml")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/akn+xml")
     root = etree.fromstring(r.content)
     assert etree.QName(root).localname == "akomaNtoso"
 
 
-def test_manifest(client: TestClient) -> None:
-    m = client.get("/api/v1/manifest").json()
+def test_manifest(sample_client: TestClient) -> None:
+    m = sample_client.get("/api/v1/manifest").json()
     assert m["counts"]["treaties"] == 3
     assert [e["source"] for e in m["errors"]] == ["empty.txt"]
 
 
-def test_openapi_schema(client: TestClient) -> None:
-    r = client.get("/schema/openapi.json")
+def test_openapi_schema(sample_client: TestClient) -> None:
+    r = sample_client.get("/schema/openapi.json")
     assert r.status_code == 200
     schema = r.json()
     assert schema["openapi"].startswith("3.")
@@ -142,8 +127,8 @@ def test_openapi_schema(client: TestClient) -> None:
 # -- HTML ------------------------------------------------------------------------------
 
 
-def test_index_page_links_every_treaty(client: TestClient) -> None:
-    r = client.get("/")
+def test_index_page_links_every_treaty(sample_client: TestClient) -> None:
+    r = sample_client.get("/")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/html")
     assert '<html lang="kk">' in r.text
@@ -151,8 +136,8 @@ def test_index_page_links_every_treaty(client: TestClient) -> None:
         assert f'href="/treaties/{tid}"' in r.text
 
 
-def test_reader_page(client: TestClient) -> None:
-    r = client.get("/treaties/a")
+def test_reader_page(sample_client: TestClient) -> None:
+    r = sample_client.get("/treaties/a")
     assert r.status_code == 200
     html = r.text
     assert '<html lang="kk">' in html
@@ -169,14 +154,14 @@ def test_reader_page(client: TestClient) -> None:
     assert "<script" not in html
 
 
-def test_reader_escapes_text(client: TestClient) -> None:
-    html = client.get("/treaties/xss").text
+def test_reader_escapes_text(sample_client: TestClient) -> None:
+    html = sample_client.get("/treaties/xss").text
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
 
 
-def test_reader_unknown_treaty_is_an_html_404(client: TestClient) -> None:
-    r = client.get("/treaties/nope")
+def test_reader_unknown_treaty_is_an_html_404(sample_client: TestClient) -> None:
+    r = sample_client.get("/treaties/nope")
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("text/html")
     assert "treaty_id" in r.text
@@ -205,16 +190,7 @@ def test_a_new_build_is_served_without_restart(tmp_path: Path) -> None:
         assert health["version"] == second.version and health["treaties"] == 2
 
 
-# -- the real corpus, once the parser is in place ---------------------------------------
-
-
-@pytest.fixture(scope="module")
-def real_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    root = tmp_path_factory.mktemp("real")
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    build(root / "corpus", root / "kb", progress=None)
-    with TestClient(create_app(root / "kb")) as c:
-        yield c
+# -- the real corpus (``real_client``: the app over corpus/ built without vectors) ------------
 
 
 def test_real_corpus_end_to_end(real_client: TestClient) -> None:

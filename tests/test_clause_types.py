@@ -1,33 +1,33 @@
 """Clause types: the weighted-cue scorer on the seeds (measured against the hand-checked
-labels) and on articles written here in other wordings, one or more per type."""
+labels of tests/fixtures/gold/seeds.json) and on articles written here in other
+wordings, one or more per type."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.extract.clause_types import CUES, assign_clause_types, choose, explain
-from tests.test_references import SEEDS, TEXT, built, seed
+from ingest.model import Treaty
+from tests.extract_samples import TEXT, built
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLD = ROOT.parent / "shared" / "gold" / "seeds.json"
-IDS = ROOT.parent / "shared" / "docs" / "clause-types.md"
 
 
 # --- the seeds: measured, not memorised -----------------------------------------------
 
 
-@pytest.mark.skipif(not GOLD.exists(), reason="the hand-checked seed facts are not here")
-def test_accuracy_on_the_seeds_is_at_least_095() -> None:
-    gold = {t["file"][:3]: t["clause_types"] for t in json.loads(GOLD.read_text(encoding="utf-8"))["treaties"]}
+def test_accuracy_on_the_seeds_is_at_least_095(seeds: dict[str, Treaty], gold_seeds: dict[str, Any]) -> None:
+    gold = {t["file"][:3]: t["clause_types"] for t in gold_seeds["treaties"]}
+    assert sorted(gold) == sorted(seeds)
     main = any_label = total = 0
     for prefix, labels_of in gold.items():
-        predicted = assign_clause_types(seed(prefix))
+        predicted = assign_clause_types(seeds[prefix])
         for num, labels in labels_of.items():
             got = set(predicted.get(num, ()))
             total += 1
@@ -55,21 +55,20 @@ def test_accuracy_on_the_seeds_is_at_least_095() -> None:
         ("004", "7", "contracts"),
     ],
 )
-def test_seed_articles_get_their_type_first(prefix: str, num: str, first: str) -> None:
-    assert assign_clause_types(seed(prefix))[num][0] == first
+def test_seed_articles_get_their_type_first(seeds: dict[str, Treaty], prefix: str, num: str, first: str) -> None:
+    assert assign_clause_types(seeds[prefix])[num][0] == first
 
 
-def test_the_ids_are_those_of_the_shared_table() -> None:
-    if not IDS.exists():
-        pytest.skip("the shared clause-type table is not here")
-    ids = set(re.findall(r"^\| ([a-z_]+) \|", IDS.read_text(encoding="utf-8"), re.MULTILINE)) - {"id"}
+def test_the_ids_are_those_of_the_common_table(clause_types_table: str) -> None:
+    ids = set(re.findall(r"^\| ([a-z_]+) \|", clause_types_table, re.MULTILINE)) - {"id"}
     assert set(CUES) == ids
 
 
-def test_every_article_gets_a_type_and_every_type_is_known() -> None:
-    for path in SEEDS:
-        types = assign_clause_types(seed(path.name[:3]))
-        assert all(types.values()), path.name
+def test_every_article_gets_a_type_and_every_type_is_known(seeds: dict[str, Treaty]) -> None:
+    assert len(seeds) == 5
+    for prefix, treaty in seeds.items():
+        types = assign_clause_types(treaty)
+        assert all(types.values()), prefix
         assert {t for ts in types.values() for t in ts} <= set(CUES)
 
 
@@ -141,12 +140,9 @@ SHAPES = ROOT / "tests" / "fixtures" / "shapes"
     ],
 )
 def test_texts_of_other_shapes(name: str, num: str, first: str) -> None:
-    path = SHAPES / name
-    if not path.exists():
-        pytest.skip(f"{name} is not here")
     from ingest import parse_path
 
-    assert assign_clause_types(parse_path(path))[num][0] == first
+    assert assign_clause_types(parse_path(SHAPES / name))[num][0] == first
 
 
 def test_every_type_has_a_fixture() -> None:

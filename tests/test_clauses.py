@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from ingest.extract._text import QUANTITY, quantity
 from ingest.extract.clauses import header_languages, read_clauses, script_language
-from ingest.model import Clauses
-from tests.test_references import TEXT, built, fixture, seed
+from ingest.model import Clauses, Treaty
+from tests.extract_samples import TEXT, built, fixture
 
 
 def clauses(*articles: str) -> Clauses:
@@ -29,8 +29,8 @@ def clauses(*articles: str) -> Clauses:
         ("004", "13", ("negotiations",), None, True),
     ],
 )
-def test_dispute_resolution_of_the_seeds(prefix, article, methods, escalation, continues) -> None:
-    d = seed(prefix).clauses.dispute_resolution
+def test_dispute_resolution_of_the_seeds(seeds: dict[str, Treaty], prefix, article, methods, escalation, continues) -> None:
+    d = seeds[prefix].clauses.dispute_resolution
     assert (d.article, d.methods, d.obligations_continue) == (article, methods, continues)
     assert (None if d.escalation is None else (d.escalation.forum, d.escalation.after_months)) == escalation
 
@@ -39,8 +39,8 @@ def test_dispute_resolution_of_the_seeds(prefix, article, methods, escalation, c
     ("prefix", "article", "notice", "survival"),
     [("000", "17", 6, False), ("001", "18", 6, False), ("002", "11", 6, True), ("003", "22", 3, True), ("004", "15", 6, True)],
 )
-def test_withdrawal_of_the_seeds(prefix, article, notice, survival) -> None:
-    w = seed(prefix).clauses.withdrawal
+def test_withdrawal_of_the_seeds(seeds: dict[str, Treaty], prefix, article, notice, survival) -> None:
+    w = seeds[prefix].clauses.withdrawal
     assert (w.article, w.notice_months, w.survival) == (article, notice, survival)
 
 
@@ -48,8 +48,8 @@ def test_withdrawal_of_the_seeds(prefix, article, notice, survival) -> None:
     ("prefix", "article", "notification", "delay"),
     [("000", "16", 4, 0), ("001", "16", 3, 30), ("002", "8", "all", 0), ("003", "20", 4, 30), ("004", "15", "last", 0)],
 )
-def test_entry_into_force_of_the_seeds(prefix, article, notification, delay) -> None:
-    e = seed(prefix).clauses.entry_into_force
+def test_entry_into_force_of_the_seeds(seeds: dict[str, Treaty], prefix, article, notification, delay) -> None:
+    e = seeds[prefix].clauses.entry_into_force
     assert (e.article, e.notification, e.delay_days) == (article, notification, delay)
 
 
@@ -57,8 +57,8 @@ def test_entry_into_force_of_the_seeds(prefix, article, notification, delay) -> 
     ("prefix", "article", "indefinite"),
     [("000", "12", False), ("001", "18", True), ("002", "8", True), ("003", "20", True), ("004", "15", True)],
 )
-def test_duration_of_the_seeds(prefix, article, indefinite) -> None:
-    d = seed(prefix).clauses.duration
+def test_duration_of_the_seeds(seeds: dict[str, Treaty], prefix, article, indefinite) -> None:
+    d = seeds[prefix].clauses.duration
     assert (d.article, d.indefinite, d.years) == (article, indefinite, None)
 
 
@@ -66,8 +66,8 @@ def test_duration_of_the_seeds(prefix, article, indefinite) -> None:
     ("prefix", "amendments", "expenses"),
     [("000", "13", "15"), ("001", "15", None), ("002", "9", None), ("003", "19", "16"), ("004", "14", "10")],
 )
-def test_amendments_and_expenses_of_the_seeds(prefix, amendments, expenses) -> None:
-    c = seed(prefix).clauses
+def test_amendments_and_expenses_of_the_seeds(seeds: dict[str, Treaty], prefix, amendments, expenses) -> None:
+    c = seeds[prefix].clauses
     assert (c.amendments.article, c.amendments.by_protocol) == (amendments, True)
     if expenses is None:
         assert c.expenses is None
@@ -75,22 +75,22 @@ def test_amendments_and_expenses_of_the_seeds(prefix, amendments, expenses) -> N
         assert (c.expenses.article, c.expenses.own_costs) == (expenses, True)
 
 
-def test_classification_levels_of_004_take_the_header_languages() -> None:
-    assert seed("004").clauses.classification_levels == (
+def test_classification_levels_of_004_take_the_header_languages(seeds: dict[str, Treaty]) -> None:
+    assert seeds["004"].clauses.classification_levels == (
         {"kk": "Аса маңызды", "tk": "Aýratyn ähmiýetli", "ru": "Особой важности"},
         {"kk": "Өте құпия", "tk": "Iňňän gizlin", "ru": "Совершенно секретно"},
         {"kk": "Құпия", "tk": "Gizlin", "ru": "Секретно"},
     )
 
 
-def test_classification_levels_of_003_come_from_the_per_party_annex_table() -> None:
+def test_classification_levels_of_003_come_from_the_per_party_annex_table(seeds: dict[str, Treaty]) -> None:
     # every party's levels are printed in Kazakh; the Centre's "Орталық 001" is no level name
-    assert seed("003").clauses.classification_levels == ({"kk": "Өте құпия"}, {"kk": "Құпия"})
+    assert seeds["003"].clauses.classification_levels == ({"kk": "Өте құпия"}, {"kk": "Құпия"})
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "002"])
-def test_no_classification_table_where_there_is_none(prefix: str) -> None:
-    assert seed(prefix).clauses.classification_levels == ()
+def test_no_classification_table_where_there_is_none(seeds: dict[str, Treaty], prefix: str) -> None:
+    assert seeds[prefix].clauses.classification_levels == ()
 
 
 # --- other wordings -------------------------------------------------------------------------

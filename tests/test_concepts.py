@@ -11,14 +11,12 @@ it: linked across treaties and kept apart.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest import parse_path
 from ingest.extract.concepts import (
     concept_id,
     glossary,
@@ -30,8 +28,6 @@ from ingest.extract.concepts import (
 from ingest.extract.glossary import ROWS
 from ingest.model import Definition, Treaty
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 SAME = [
@@ -223,11 +219,9 @@ KEPT_APART = [
 ]
 
 
-def test_registry_over_the_real_texts_links_and_separates() -> None:
-    paths = {p.name[:3]: p for p in sorted(CORPUS.glob("*.txt"))}
-    if len(paths) < 5:
-        pytest.skip("corpus not present")
-    treaties = {short: parse_path(p) for short, p in paths.items()}
+def test_registry_over_the_real_texts_links_and_separates(seeds: dict[str, Treaty]) -> None:
+    assert len(seeds) == 5
+    treaties = seeds
     concepts = registry(treaties.values())
     where: dict[tuple[str, str], str] = {}
     short_of = {t.id: short for short, t in treaties.items()}

@@ -1,7 +1,7 @@
 """The definitions extractor: every form the texts use, and nothing that is not one.
 
-Three tables. ``CORPUS_TERMS``: the five real texts, parsed whole, give exactly their
-defined terms. ``WORDINGS``: article texts written for these tests in the other
+Three tables. ``CORPUS_TERMS``: the five real texts (the ``seeds`` fixture), parsed
+whole, give exactly their defined terms. ``WORDINGS``: article texts written for these tests in the other
 wordings a definition article takes (other introducing sentences, «» quotes, a
 spaced hyphen, "а)" lists, dash items, a heading instead of an introduction, items
 run together, "дегеніміз", a legacy Russian-letter spelling, the displaced quoted
@@ -77,17 +77,10 @@ CORPUS_TERMS = {
 }
 
 
-def _corpus_file(prefix: str) -> Path:
-    found = sorted(CORPUS.glob(f"{prefix}_*.txt"))
-    if not found:
-        pytest.skip(f"corpus text {prefix} not present")
-    return found[0]
-
-
 @pytest.mark.parametrize("prefix", sorted(CORPUS_TERMS))
-def test_corpus_text_gives_exactly_its_defined_terms(prefix: str) -> None:
+def test_corpus_text_gives_exactly_its_defined_terms(seeds: dict[str, Treaty], prefix: str) -> None:
     article, want = CORPUS_TERMS[prefix]
-    treaty = parse_path(_corpus_file(prefix))
+    treaty = seeds[prefix]
     assert terms(treaty) == want
     assert {d.article for d in treaty.definitions} == {article}
     for d in treaty.definitions:
@@ -95,8 +88,8 @@ def test_corpus_text_gives_exactly_its_defined_terms(prefix: str) -> None:
         assert d.concept
 
 
-def test_corpus_definitions_are_whole_and_end_where_the_item_ends() -> None:
-    treaty = parse_path(_corpus_file("004"))
+def test_corpus_definitions_are_whole_and_end_where_the_item_ends(seeds: dict[str, Treaty]) -> None:
+    treaty = seeds["004"]
     first = treaty.definitions[0]
     assert first.definition.startswith("Қазақстан Республикасының мемлекеттік құпияларын")
     assert first.definition.endswith("нұқсан келтіруі мүмкін мәліметтер")
@@ -105,9 +98,9 @@ def test_corpus_definitions_are_whole_and_end_where_the_item_ends() -> None:
     assert last.point == "11" and last.definition.endswith("жеке немесе заңды тұлғалары")
 
 
-def test_displaced_terms_of_the_real_text_come_back_with_their_whole_definition() -> None:
+def test_displaced_terms_of_the_real_text_come_back_with_their_whole_definition(seeds: dict[str, Treaty]) -> None:
     # 000 art 2 prints each quoted term at the end of its definition's first line
-    treaty = parse_path(_corpus_file("000"))
+    treaty = seeds["000"]
     by_term = {d.term: d for d in treaty.definitions}
     d = by_term["ыдыратушылық ақпараттық ықпал ету"]
     assert d.definition.startswith("билік органдарының қызметін бұзу, ұлттық қауіпсіздікті")
@@ -115,16 +108,16 @@ def test_displaced_terms_of_the_real_text_come_back_with_their_whole_definition(
     assert by_term["ақпаратты қорғау"].definition.startswith("ақпараттың тұтастығын, құпиялылығын")
 
 
-def test_the_by_reference_sentences_of_the_real_texts_are_not_definitions() -> None:
+def test_the_by_reference_sentences_of_the_real_texts_are_not_definitions(seeds: dict[str, Treaty]) -> None:
     for prefix in ("001", "002"):
-        treaty = parse_path(_corpus_file(prefix))
+        treaty = seeds[prefix]
         for d in treaty.definitions:
             assert "мағынада қолданылады" not in d.definition
             assert "мәндерде пайдаланылады" not in d.definition
 
 
-def test_authorities_list_of_the_real_text_is_not_a_definition_list() -> None:
-    treaty = parse_path(_corpus_file("004"))
+def test_authorities_list_of_the_real_text_is_not_a_definition_list(seeds: dict[str, Treaty]) -> None:
+    treaty = seeds["004"]
     assert not [d for d in treaty.definitions if d.article == "3"]
     assert "Қазақстан Тарапынан" not in terms(treaty)
 
@@ -353,14 +346,15 @@ def test_a_reference_item_is_dropped_but_its_real_siblings_stay() -> None:
 # --- spans, places, concepts --------------------------------------------------------
 
 
-def _all_fixture_treaties() -> list[Treaty]:
-    out = [treaty_of(text) for text, _ in WORDINGS.values()]
-    out += [parse_path(p) for p in sorted(CORPUS.glob("*.txt"))]
-    return out
+@pytest.fixture(scope="module")
+def all_treaties(seeds: dict[str, Treaty]) -> list[Treaty]:
+    """The treaties of ``WORDINGS``, parsed, and the five seeds."""
+    assert len(seeds) == 5
+    return [treaty_of(text) for text, _ in WORDINGS.values()] + list(seeds.values())
 
 
-def test_spans_point_at_the_term_and_the_whole_item() -> None:
-    for t in _all_fixture_treaties():
+def test_spans_point_at_the_term_and_the_whole_item(all_treaties: list[Treaty]) -> None:
+    for t in all_treaties:
         for d in t.definitions:
             assert d.span is not None and d.term_span is not None
             assert t.text[d.term_span.start : d.term_span.end] == d.term
@@ -372,8 +366,8 @@ def test_spans_point_at_the_term_and_the_whole_item() -> None:
             assert article.span.start <= d.span.start and d.span.end <= article.span.end
 
 
-def test_every_definition_has_a_concept_id_that_is_a_slug() -> None:
-    for t in _all_fixture_treaties():
+def test_every_definition_has_a_concept_id_that_is_a_slug(all_treaties: list[Treaty]) -> None:
+    for t in all_treaties:
         for d in t.definitions:
             assert d.concept and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", d.concept), d
 
@@ -393,9 +387,9 @@ def test_find_definitions_is_a_pure_function_of_the_treaty() -> None:
 
 
 @pytest.mark.parametrize("prefix", ["000", "003", "004"])
-def test_renamed_source_with_another_title_gives_the_same_definitions(prefix: str, tmp_path: Path) -> None:
-    path = _corpus_file(prefix)
-    original = parse_path(path)
+def test_renamed_source_with_another_title_gives_the_same_definitions(seeds: dict[str, Treaty], prefix: str, tmp_path: Path) -> None:
+    original = seeds[prefix]
+    path = CORPUS / Path(original.source).name
     text = path.read_bytes().decode("utf-8")
     assert original.title_span is not None
     span = original.source_span(original.title_span)

@@ -1,25 +1,21 @@
 """The semantic and hybrid modes: language detection, treaty names, glossary expansion,
-clause-type cues, the fusion, and the modes end to end over a build with vectors."""
+clause-type cues, the fusion, and the modes end to end over a build with vectors
+(``vector_kb``, built once for the session in conftest.py)."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from ingest import parse_path, source_files
+from ingest.model import Treaty
 from kb.aliases import TreatyNames, detect_language
-from kb.build import build
+from kb.errors import QueryError
 from kb.expansion import clause_types_asked, kazakh_terms
 from kb.fusion import best_per_article, fuse, reciprocal_rank, scale
-from kb.query import QueryError
 from kb.search import search
-from kb.store import KnowledgeBase, open_current
-
-ROOT = Path(__file__).resolve().parent.parent
+from kb.store import KnowledgeBase
 
 
 @pytest.mark.parametrize(
@@ -31,8 +27,8 @@ def test_detect_language(query: str, language: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def names() -> TreatyNames:
-    return TreatyNames(parse_path(p) for p in source_files([ROOT / "corpus"]))
+def names(seeds: dict[str, Treaty]) -> TreatyNames:
+    return TreatyNames(seeds.values())
 
 
 @pytest.mark.parametrize(
@@ -46,11 +42,10 @@ def names() -> TreatyNames:
         ("ЦАРИКЦ", "003"),
     ],
 )
-def test_a_named_treaty_is_recognised(names: TreatyNames, query: str, source: str) -> None:
+def test_a_named_treaty_is_recognised(names: TreatyNames, seeds: dict[str, Treaty], query: str, source: str) -> None:
     found = names.mentioned(query)
     assert len(found) == 1 and next(iter(found)).startswith(("2017", "draft", "2011", "2023"))
-    treaty = next(parse_path(p) for p in source_files([ROOT / "corpus"]) if p.name.startswith(source))
-    assert found == {treaty.id}
+    assert found == {seeds[source].id}
 
 
 def test_kazakhstan_names_no_treaty(names: TreatyNames) -> None:
@@ -108,16 +103,6 @@ def test_scaling_and_the_rrf_baseline() -> None:
     assert scale(np.array([-np.inf, -np.inf]), min_max=True).tolist() == [0.0, 0.0]
     fused = reciprocal_rank([_hits([(0, 3.0)]), _hits([(0, 0.1), (1, 0.9)])], 2)
     assert np.argmax(fused) == 0 and fused[0] == pytest.approx(1 / 61 + 1 / 62)
-
-
-@pytest.fixture(scope="module")
-def vector_kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
-    root = tmp_path_factory.mktemp("vectors")
-    shutil.copytree(ROOT / "corpus", root / "corpus")
-    result = build(root / "corpus", root / "kb", progress=None, vectors=True)
-    assert (result.path / "vectors.faiss").exists()
-    with open_current(root / "kb") as kb:
-        yield kb
 
 
 def test_a_build_with_vectors_records_them(vector_kb: KnowledgeBase) -> None:

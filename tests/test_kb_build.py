@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from kb.schema import SCHEMA_VERSION
-
 from ingest.model import Treaty
 from kb.build import BuildResult, build
 from kb.errors import ArticleNotFound, BuildError, KbUnavailable, TreatyNotFound
 from kb.paths import KbPaths, is_version_name
+from kb.schema import SCHEMA_VERSION
 from kb.store import CurrentKnowledgeBase, open_current, read_current
 from tests.kb_samples import fake_parse, write_fake_corpus
 
@@ -358,19 +357,14 @@ def test_build_the_real_corpus(tmp_path: Path, kb_root: Path) -> None:
                 assert record.citation.endswith(f", {record.num}-бап")
 
 
-
-def test_the_real_corpus_stores_what_extraction_found(tmp_path: Path, kb_root: Path) -> None:
+def test_the_real_corpus_stores_what_extraction_found(real_kb_build: BuildResult) -> None:
     """Definitions, references, obligations, clause attributes and the concept registry
-    all land in their tables, and concepts are linked across treaties."""
-    import shutil
-    import sqlite3
-
-    corpus = tmp_path / "corpus"
-    shutil.copytree(REAL_CORPUS, corpus)
-    result = build(corpus, kb_root, progress=None)
+    all land in their tables, and concepts are linked across treaties. (The session's
+    build of corpus/, conftest.py: this test only reads it.)"""
+    result = real_kb_build
     for table in ("definitions", "refs", "obligations", "clauses", "concepts"):
         assert result.counts[table] > 0, table
-    db = sqlite3.connect(result.path / "kb.sqlite")
+    db = sqlite3.connect(f"{(result.path / 'kb.sqlite').as_uri()}?mode=ro", uri=True)
     treaties_of = dict(
         db.execute(
             "SELECT concept_id, COUNT(DISTINCT treaty_id) FROM definitions WHERE concept_id = 'classified-information' GROUP BY concept_id"
@@ -382,3 +376,4 @@ def test_the_real_corpus_stores_what_extraction_found(tmp_path: Path, kb_root: P
     kinds = {row[0] for row in db.execute("SELECT kind FROM clauses")}
     assert {"dispute_resolution", "withdrawal", "entry_into_force"} <= kinds
     assert db.execute("SELECT COUNT(*) FROM articles WHERE clause_types != '[]'").fetchone()[0] > 0
+    db.close()

@@ -1,15 +1,14 @@
 """The keyword index (``kb.lexical``) and the provision columns (``kb.provision_table``)
-held to their oracles: the token-by-token check of ``kb.query.matches`` over every
-provision, FTS5 with its phrase check, and the SQL of ``kb.query.compile_filters``."""
+held to their oracles: the token-by-token check of ``kb.matching.matches`` over every
+provision, FTS5 with its phrase check, and the SQL of ``compile_filters``
+(``tests/fts5_oracle.py``)."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import shutil
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,29 +16,21 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kb.build import build
 from kb.lexical import LexicalIndex, build_index
+from kb.matching import matches
 from kb.provision_table import ProvisionTable
-from kb.query import (
-    Filters,
-    YearRange,
-    compile_filters,
-    compile_match,
-    matches,
-    parse_query,
-)
-from kb.store import KnowledgeBase, open_current
+from kb.query import Filters, YearRange, parse_query
+from kb.store import KnowledgeBase
+from tests.fts5_oracle import compile_filters, compile_match, match_provisions, to_check
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
-    root = tmp_path_factory.mktemp("lexical")
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    build(root / "corpus", root / "kb", progress=None)
-    with open_current(root / "kb") as base:
-        yield base
+def kb(real_kb: KnowledgeBase) -> KnowledgeBase:
+    """The session's knowledge base of corpus/, built without vectors (conftest.py):
+    every test here only reads it."""
+    return real_kb
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +92,8 @@ def test_the_index_finds_exactly_what_the_token_check_accepts(
 )
 def test_the_index_and_fts5_agree_on_known_queries(kb: KnowledgeBase, rows: list[tuple[int, list[list[object]]]], text: str) -> None:
     query = parse_query(text)
-    fts = {m.rowid for m in kb.match_provisions(compile_match(query))}
-    check = query.to_check()
+    fts = {m.rowid for m in match_provisions(kb.path, compile_match(query))}
+    check = to_check(query)
     if check is not None:
         tokens = dict(rows)
         fts = {r for r in fts if matches(check, tokens[r])}

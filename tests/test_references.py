@@ -1,15 +1,14 @@
 """References: internal (to parts of the same treaty) and external (dated acts).
 
-Table tests on excerpts of the seeds and on fixtures written here in other wordings;
-the helpers at the top (``seed``, ``fixture``, ``built``) serve the clause-type and
-clause-attribute tests as well. Hypothesis: arbitrary text never raises.
+Table tests on excerpts of the seeds (the ``seeds`` fixture) and on fixtures written here
+in other wordings (``fixture`` parses one, ``built`` assembles one by hand: both in
+tests/extract_samples.py). Hypothesis: arbitrary text never raises.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import msgspec
@@ -17,70 +16,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest import parse_bytes, parse_path
 from ingest.extract.clause_types import assign_clause_types
 from ingest.extract.clauses import read_clauses
 from ingest.extract.references import find_references, head_nominative
-from ingest.model import Alinea, Annex, Approval, Article, Paragraph, Span, Table, Treaty
+from ingest.model import Treaty
+from tests.extract_samples import TEXT, built, fixture
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 EXTRACTORS = ROOT / "ingest" / "extract"
-
-
-# --- helpers (also used by test_clause_types.py and test_clauses.py) -------------------
-
-
-@lru_cache(maxsize=None)
-def seed(prefix: str) -> Treaty:
-    """The parsed seed whose file name starts with ``prefix`` ("000" … "004")."""
-    (path,) = [p for p in SEEDS if p.name.startswith(prefix)]
-    return parse_path(path)
-
-
-def fixture(body: str, title: str = "Тараптар арасындағы ынтымақтастық туралы КЕЛІСІМ", approval: str = "") -> Treaty:
-    """A treaty parsed from a fixture text: [an approving act,] a title, the parties'
-    line and ``body`` (articles "N-бап", annexes …)."""
-    text = (
-        (approval.strip() + "\n\n" if approval else "")
-        + f"{title}\n\n"
-        "Бұдан әрі Тараптар деп аталатын Бірінші мемлекеттің Үкіметі мен Екінші мемлекеттің Үкіметі,\n"
-        "төмендегілер туралы келісті:\n\n"
-        f"{body.strip()}\n"
-    )
-    return parse_bytes(text.encode("utf-8"), "fixture.txt")
-
-
-def built(
-    articles: list[tuple[str | None, str]],
-    approval: str | None = None,
-    preamble: tuple[str, ...] = (),
-    tables: tuple[tuple[tuple[str, ...], ...], ...] = (),
-    annex_text: str = "",
-) -> Treaty:
-    """A treaty assembled by hand from pieces of text, without the parser: (heading,
-    text) per article; its spans point nowhere, so nothing may rely on them."""
-    zero = Span(0, 0)
-    arts = tuple(
-        Article(
-            num=str(i + 1), heading=heading, implicit=False, text=text, span=zero, header_span=None,
-            heading_span=None,
-            paragraphs=(Paragraph(num=None, text=text, span=zero, alineas=(Alinea(text=text, span=zero),)),),
-        )
-        for i, (heading, text) in enumerate(articles)
-    )
-    annexes: tuple[Annex, ...] = ()
-    if tables or annex_text:
-        annexes = (Annex(num="1", title=None, text=annex_text, span=zero,
-                         tables=tuple(Table(rows=rows, span=zero) for rows in tables)),)
-    return Treaty(
-        id="built", sha256="0" * 64, source="built.txt", encoding="utf-8", title="built", draft=False,
-        approval=Approval(type="қаулы", number="1", date=None, issuer=None, signed_by=None, action="other",
-                          title=None, text=approval, span=zero) if approval is not None else None,
-        signed=None, entry_into_force_date=None, parties=(),
-        preamble=tuple(Alinea(text=p, span=zero) for p in preamble),
-        articles=arts, divisions=(), annexes=annexes, closing=None, signatures=(), front_matter=(), title_span=None,
-    )
 
 
 def internal(treaty: Treaty) -> set[tuple]:
@@ -116,21 +60,21 @@ def external(treaty: Treaty) -> dict[str, str]:
         ("002", set()),
     ],
 )
-def test_internal_references_of_the_seeds(prefix: str, expected: set) -> None:
-    assert internal(seed(prefix)) == expected
+def test_internal_references_of_the_seeds(seeds: dict[str, Treaty], prefix: str, expected: set) -> None:
+    assert internal(seeds[prefix]) == expected
 
 
-def test_internal_reference_records_where_it_stands_and_what_it_says() -> None:
-    (ref,) = [r for r in seed("004").references if r.kind == "internal" and r.source.article == "4"]
+def test_internal_reference_records_where_it_stands_and_what_it_says(seeds: dict[str, Treaty]) -> None:
+    (ref,) = [r for r in seeds["004"].references if r.kind == "internal" and r.source.article == "4"]
     assert ref.source.point == "3"
     assert ref.text == "осы Келісімнің 2-бабына"
-    treaty = seed("004")
+    treaty = seeds["004"]
     assert treaty.text[ref.span.start : ref.span.end] == ref.text
 
 
-def test_an_article_of_another_act_is_no_internal_reference() -> None:
+def test_an_article_of_another_act_is_no_internal_reference(seeds: dict[str, Treaty]) -> None:
     # 003's decree: "… 2005 жылғы 30 мамырдағы Қазақстан Республикасы Заңының 8-бабына сәйкес"
-    assert not any(r.to and r.to.article == "8" for r in seed("003").references if r.kind == "internal")
+    assert not any(r.to and r.to.article == "8" for r in seeds["003"].references if r.kind == "internal")
 
 
 # --- internal references: other wordings ------------------------------------------------
@@ -237,14 +181,14 @@ def test_the_article_of_a_capitalised_own_act_is_internal_and_of_another_kind_is
         ("003", "2005-05-30", "\"Қазақстан Республикасының халықаралық шарттары туралы\" Қазақстан Республикасы Заңы", None),
     ],
 )
-def test_external_references_of_the_seeds(prefix: str, date: str, title: str, article: str | None) -> None:
-    refs = [r for r in seed(prefix).references if r.kind == "external" and r.date == date]
+def test_external_references_of_the_seeds(seeds: dict[str, Treaty], prefix: str, date: str, title: str, article: str | None) -> None:
+    refs = [r for r in seeds[prefix].references if r.kind == "external" and r.date == date]
     assert refs, date
     assert any(r.title == title and r.source.article == article for r in refs), [(r.title, r.source) for r in refs]
     assert all(r.treaty is None for r in refs)
 
 
-def test_every_seed_date_cited_is_found() -> None:
+def test_every_seed_date_cited_is_found(seeds: dict[str, Treaty]) -> None:
     want = {
         "000": {"1992-05-15", "2002-10-07", "2016-10-14", "2004-06-18"},
         "001": {"1999-06-04", "2007-10-05", "2005-08-26", "1993-01-22", "2013-10-25"},
@@ -253,20 +197,20 @@ def test_every_seed_date_cited_is_found() -> None:
         "004": set(),
     }
     for prefix, dates in want.items():
-        assert set(external(seed(prefix))) == dates, prefix
+        assert set(external(seeds[prefix])) == dates, prefix
 
 
-def test_the_treaty_itself_and_its_approving_act_are_not_external_references() -> None:
+def test_the_treaty_itself_and_its_approving_act_are_not_external_references(seeds: dict[str, Treaty]) -> None:
     for prefix in ("001", "004"):
-        treaty = seed(prefix)
+        treaty = seeds[prefix]
         dates = set(external(treaty))
         assert treaty.approval.date not in dates          # "… 2018 жылғы 27 тамыздағы № 529 қаулысы"
         assert treaty.signed.date not in dates            # "Қоса беріліп отырған 2017 жылғы 3 қарашада … келісім"
         assert treaty.entry_into_force_date not in dates  # the note "(2017 жылғы 7 қыркүйекте күшіне енді …)"
 
 
-def test_the_signing_place_is_no_part_of_the_title() -> None:
-    (ref,) = [r for r in seed("003").references if r.date == "2006-07-24"]
+def test_the_signing_place_is_no_part_of_the_title(seeds: dict[str, Treaty]) -> None:
+    (ref,) = [r for r in seeds["003"].references if r.date == "2006-07-24"]
     assert ref.title.startswith("Әзербайжан Республикасы, Қазақстан Республикасы")
     assert ref.title.endswith("орталығын құру туралы келісім")
 
@@ -327,8 +271,8 @@ def test_dates_that_cite_no_act(text: str) -> None:
     assert external(built([(None, text)])) == {}
 
 
-def test_a_law_the_decree_cites_is_an_external_reference_of_no_article() -> None:
-    (ref,) = [r for r in seed("003").references if r.date == "2005-05-30"]
+def test_a_law_the_decree_cites_is_an_external_reference_of_no_article(seeds: dict[str, Treaty]) -> None:
+    (ref,) = [r for r in seeds["003"].references if r.date == "2005-05-30"]
     assert ref.source.article is None
     assert ref.text.startswith("\"Қазақстан Республикасының халықаралық шарттары туралы\" 2005 жылғы 30 мамырдағы")
 
@@ -354,9 +298,9 @@ def _results(treaty: Treaty):
     )
 
 
-@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name[:3])
-def test_results_do_not_depend_on_file_name_hash_id_or_title(path: Path) -> None:
-    treaty = parse_path(path)
+@pytest.mark.parametrize("prefix", [p.name[:3] for p in SEEDS])
+def test_results_do_not_depend_on_file_name_hash_id_or_title(seeds: dict[str, Treaty], prefix: str) -> None:
+    treaty = seeds[prefix]
     renamed = msgspec.structs.replace(
         treaty, id="other-id", sha256="f" * 64, source="somewhere/else.txt", title="Басқа бір келісім"
     )
@@ -379,13 +323,6 @@ def test_no_extractor_source_names_a_seed_file_or_hash() -> None:
 
 # --- never raises ---------------------------------------------------------------------------
 
-FRAGMENTS = st.sampled_from([
-    "осы Келісімнің ", "4-бабының ", "2-тармағында ", "осы баптың ", "1-қосымшаға ", "бірінші бабында ",
-    "2 және 3-баптарында ", "3) тармақшасы ", "2020 жылғы 1 қаңтардағы ", "туралы ", "келісімде ", "Заңының ",
-    "\"", "«", "»", "(", ")", "№ 5 ", "қаласында қол қойылған ", ".", ",", ";", ":", "\n", "-", "–", "0", "99-",
-    "шарт ", "хаттама ", "жылғы ", "қосымша ", "бап", "тармақ", "ұйымы ", "бекітілген ",
-])
-TEXT = st.one_of(st.text(max_size=200), st.lists(FRAGMENTS, max_size=40).map("".join))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

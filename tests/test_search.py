@@ -4,11 +4,9 @@ file, the API and the CLI, and the acceptance test over the gold lemma list."""
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 import re
-import shutil
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
@@ -20,31 +18,31 @@ from hypothesis import strategies as st
 from litestar.testing import TestClient
 
 from api import cli
-from api.app import create_app
 from ingest.decode import decode
 from ingest.kk.morphology import analyse
-from kb import search as search_module
-from kb.build import build
-from kb.query import QueryError, fold, matches, parse_query
-from kb.search import MODES, SearchResult, register_mode, search, snippet
-from kb.store import KnowledgeBase, open_current
-
-REPO = Path(__file__).resolve().parents[1]
-GOLD = Path("/work/shared/gold/lemmas.tsv")
-
-
-@pytest.fixture(scope="module")
-def kb_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("search")
-    corpus = Path(shutil.copytree(REPO / "corpus", root / "corpus"))
-    build(corpus, root / "kb", progress=None)
-    return root / "kb"
+from kb import modes as modes_module
+from kb.errors import QueryError
+from kb.keyword import keyword_scorer
+from kb.matching import matches
+from kb.modes import MODES, Found, SearchRequest, register_mode
+from kb.query import parse_query
+from kb.search import SearchResult, search, snippet
+from kb.store import KnowledgeBase
+from kb.tokens import fold
 
 
 @pytest.fixture(scope="module")
-def kb(kb_root: Path) -> Iterator[KnowledgeBase]:
-    with open_current(kb_root) as base:
-        yield base
+def kb_root(real_kb_root: Path) -> Path:
+    """The root of the session's knowledge base of corpus/, built without vectors
+    (conftest.py), for the CLI and the app, which open a knowledge base by its root."""
+    return real_kb_root
+
+
+@pytest.fixture(scope="module")
+def kb(real_kb: KnowledgeBase) -> KnowledgeBase:
+    """The session's knowledge base of corpus/, built without vectors (conftest.py):
+    every test here only reads it."""
+    return real_kb
 
 
 @pytest.fixture(scope="module")
@@ -269,13 +267,13 @@ def test_limit_and_mode_are_checked(kb: KnowledgeBase) -> None:
 def test_a_registered_scorer_gets_the_whole_pipeline(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
     """The other modes plug in as one scorer: filters, de-duplication, facets, pages and
     highlights come with it."""
-    monkeypatch.setattr(search_module, "SCORERS", dict(search_module.SCORERS))
+    monkeypatch.setattr(modes_module, "_SCORERS", dict(modes_module._SCORERS))
     seen = []
 
-    def reversed_keyword(kb: KnowledgeBase, request: search_module.SearchRequest) -> search_module.Found:
+    def reversed_keyword(kb: KnowledgeBase, request: SearchRequest) -> Found:
         seen.append(request)
-        docs, scores = search_module.keyword_scorer(kb, request)
-        return search_module.Found(docs, -scores)
+        docs, scores = keyword_scorer(kb, request)
+        return Found(docs, -scores)
 
     assert "semantic" in MODES
     register_mode("semantic", reversed_keyword)
@@ -328,9 +326,9 @@ def test_snippets_escape_html_and_cut_around_the_first_match() -> None:
 
 
 @pytest.fixture(scope="module")
-def client(kb_root: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(kb_root)) as c:
-        yield c
+def client(real_client: TestClient) -> TestClient:
+    """The session's app over ``kb_root`` (conftest.py)."""
+    return real_client
 
 
 def test_api_search(client: TestClient, kb: KnowledgeBase) -> None:
@@ -411,11 +409,10 @@ def test_cli_search_refusals(kb_root: Path, tmp_path: Path, capsys: pytest.Captu
 # -- acceptance: the gold lemma list ----------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not GOLD.is_file(), reason="the gold lemma list is not here")
-def test_every_gold_form_finds_the_articles_holding_its_lemma(kb: KnowledgeBase) -> None:
-    """Each form of the gold list, searched alone, finds every article some token of which
-    (spaCy's Kazakh tokenizer, on the article's text) has the gold lemma, or one of its
-    ``|`` alternatives, among its ``analyse`` candidates."""
+def test_every_gold_form_finds_the_articles_holding_its_lemma(kb: KnowledgeBase, gold_lemmas: list[dict[str, str]]) -> None:
+    """Each form of the gold list (tests/fixtures/gold/lemmas.tsv), searched alone, finds
+    every article some token of which (spaCy's Kazakh tokenizer, on the article's text)
+    has the gold lemma, or one of its ``|`` alternatives, among its ``analyse`` candidates."""
     from ingest.kk.pipeline import make_nlp
 
     nlp = make_nlp(lemmatizer=False)
@@ -427,8 +424,7 @@ def test_every_gold_form_finds_the_articles_holding_its_lemma(kb: KnowledgeBase)
             lemmas = articles.setdefault((treaty.id, art.num), set())
             for token in nlp.make_doc(text):
                 lemmas.update(analyse(token.text))
-    with GOLD.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    rows = gold_lemmas
     assert len(rows) > 100
     missed: dict[str, float] = {}
     checked = 0

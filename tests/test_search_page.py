@@ -1,8 +1,9 @@
 """The search web page: the form, hits linking into the reader, facets, pagination, the
 JSON twin, and what a refused or hostile query gets (a 400 page naming the parameter,
-never a 500, never markup of the reader's own). The knowledge bases are those of
-``test_api``, built without vectors, so the default mode is keyword: ``client`` over
-hand-built treaties (one titled with markup), ``real_client`` over the real corpus."""
+never a 500, never markup of the reader's own). The apps are the session's (conftest.py),
+over knowledge bases built without vectors, so the default mode is keyword:
+``sample_client`` over hand-built treaties (one titled with markup), ``real_client``
+over the real corpus."""
 
 from __future__ import annotations
 
@@ -13,10 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 from lxml import html as lxml_html
-
-from tests import test_api
-
-client, kb_root, real_client = test_api.client, test_api.kb_root, test_api.real_client  # its fixtures, shared
 
 QUERY = "құпия ақпаратқа"
 
@@ -124,8 +121,8 @@ def test_a_hit_in_a_numbered_paragraph_links_to_the_paragraph(real_client: TestC
     assert found and assert_links_land_on_their_provisions(real_client, found) >= 3
 
 
-def test_text_from_the_knowledge_base_is_escaped_but_the_snippet_markup_is_not(client: TestClient) -> None:
-    r = client.get("/search", params={"q": "мәтіні", "treaty": "xss"})
+def test_text_from_the_knowledge_base_is_escaped_but_the_snippet_markup_is_not(sample_client: TestClient) -> None:
+    r = sample_client.get("/search", params={"q": "мәтіні", "treaty": "xss"})
     assert r.status_code == 200
     assert "<script" not in r.text
     assert "&lt;script&gt;" in r.text  # the title, in citations, links and the treaty menu
@@ -133,7 +130,7 @@ def test_text_from_the_knowledge_base_is_escaped_but_the_snippet_markup_is_not(c
     doc = lxml_html.fromstring(r.text)
     for href, _, _ in hits(doc):
         path, _, anchor = href.partition("#")
-        assert get_page(client, path).xpath(f'//*[@id="{anchor}"]'), href
+        assert get_page(sample_client, path).xpath(f'//*[@id="{anchor}"]'), href
 
 
 def test_facet_links_add_their_filter(real_client: TestClient) -> None:

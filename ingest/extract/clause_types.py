@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.model import Article, Treaty
 from ingest.extract._text import lk_re
+from ingest.model import Article, Treaty
 
 CLOSE = 0.5
 FLOOR = 3.0
