@@ -153,6 +153,7 @@ _LIGHT_PARTNERS = _keys("жүзеге", "іске", "назарға", "есеп�
 _POSTPOSITIONS = _keys(
     "арасында", "арасындағы", "арасынан", "үшін", "тарапынан", "арқылы", "туралы", "бойынша",
     "сияқты", "ретінде", "атынан", "жағынан", "жанындағы", "жанында", "алдында", "сайын",
+    "шеңберінде", "шеңберіндегі", "аясында", "аясындағы", "барысында", "кезінде", "негізінде",
 )
 _COORD = _keys("және", "немесе", "мен", "бен", "пен")
 _CLOSED = _keys(
@@ -167,6 +168,10 @@ _MODIFIERS = _keys(
     "атқарушы", "жоғары", "мемлекеттік", "халықаралық", "бірлескен",
 )
 _PRONOUNS = _keys("ол", "олар")
+_REFLEXIVES = _keys("өзі", "өздері")
+_ASSIGNED = tuple(fold(stem) for stem in ("жүктел", "тапсырыл"))
+"""Passives of assigning a task ("жүктеледі", "тапсырылады"): the one it falls on
+stands in the dative ("… бақылау … құзыретті органдарына жүктеледі")."""
 _ACTOR_HEAD = re.compile(
     "^(?:" + "|".join(fold(p) for p in (
         r"тарап(?:тар)?(?:ы)?",
@@ -607,6 +612,7 @@ def _actor(clause: _Clause, toks: list[_Tok] | None = None, resolve: bool = True
     """The subject noun phrase, as printed, or None."""
     toks = clause.outside() if toks is None else toks
     pronoun = False
+    reflexive = False
     for i, t in enumerate(toks):
         if t.depth:
             continue
@@ -614,9 +620,16 @@ def _actor(clause: _Clause, toks: list[_Tok] | None = None, resolve: bool = True
             if _dependent(toks, i) is None:
                 pronoun = True
             continue
+        if t.key in _REFLEXIVES:
+            reflexive = reflexive or _dependent(toks, i) is None  # not "өзі басқаратын" (a relative)
+            continue
         if not _is_head(toks, i) or _dependent(toks, i) is not None:
             continue
         return _phrase(toks, i, clause)
+    if reflexive and resolve:
+        found = _antecedent(toks, clause)
+        if found:
+            return found
     if pronoun and resolve:
         # "Егер бір Тараптың уәкілетті органы … ниеттенсе, ол …": "ол" is that organ
         for s, e in clause.conditions:
@@ -625,6 +638,62 @@ def _actor(clause: _Clause, toks: list[_Tok] | None = None, resolve: bool = True
             if found:
                 return found
     return None
+
+
+def _nominative(toks: list[_Tok], i: int, clause: _Clause, case: re.Pattern[str]) -> str | None:
+    """The noun phrase whose head at ``i`` stands in ``case`` (genitive, dative), as it
+    reads in the nominative: "Тараптардың құзыретті органдарына" → "Тараптардың
+    құзыретті органдары". None unless the bare head is an actor's."""
+    t = toks[i]
+    m = case.search(t.key) if case is _DATIVE else case.search(t.low)
+    if m is None:
+        return None
+    bare = t.key[: len(t.key) - (m.end() - m.start())]
+    if not _ACTOR_HEAD.match(bare):
+        return None
+    phrase = _phrase(toks, i, clause)
+    if not phrase.endswith(t.text):
+        return None
+    return phrase[: len(phrase) - (m.end() - m.start())]
+
+
+def _assignee(clause: _Clause) -> str | None:
+    """Who a passive of assignment lays the task on: the dative noun phrase before the
+    verb ("… Тараптардың құзыретті органдарына жүктеледі"). None for other passives,
+    which name no actor."""
+    toks = clause.outside()
+    if not toks or not toks[-1].key.startswith(_ASSIGNED):
+        return None
+    for i in range(len(toks) - 2, max(-1, len(toks) - 5), -1):
+        if _DATIVE.search(toks[i].key):
+            return _nominative(toks, i, clause, _DATIVE)
+    return None
+
+
+def _antecedent(toks: list[_Tok], clause: _Clause) -> str | None:
+    """What a reflexive subject ("өздері тікелей жүзеге асырады") refers to when no
+    nominative names it: the clause's first participant, here a possessor in the
+    genitive ("Тараптардың уәкілетті органдарының … өзара іс-қимылын")."""
+    for i, t in enumerate(toks):
+        if t.key in _REFLEXIVES:
+            return None
+        if t.depth or not _GENITIVE.search(t.low) or _possessor_of_next(toks, i):
+            continue
+        found = _nominative(toks, i, clause, _GENITIVE)
+        if found:
+            return found
+    return None
+
+
+def _possessor_of_next(toks: list[_Tok], i: int) -> bool:
+    """Whether the genitive at ``i`` only modifies a genitive further on, the head of
+    the chain ("Тараптардың уәкілетті органдарының": the possessor of "органдарының")."""
+    for m in range(i + 1, min(len(toks), i + 4)):
+        if _breaks(toks[m]):
+            return False
+        if _GENITIVE.search(toks[m].low):
+            return True
+    return False
 
 
 def _bare_in_compound(t: _Tok, after: _Tok) -> bool:
@@ -800,7 +869,7 @@ def _read(clause: _Clause, pred: _Pred | None = None, context: list[_Tok] | None
         return None
     if _descriptive_context(context if context is not None else clause.outside(), pred):
         return None
-    actor = None if pred.passive else _actor(clause)
+    actor = _assignee(clause) if pred.passive else _actor(clause)
     return _Reading(pred.modality, pred.marker, actor, _condition_text(clause), _deadline(clause), pred.passive)
 
 
@@ -886,7 +955,25 @@ def _list_readings(intro: tuple[str, int] | None, points: list[_Prov]) -> tuple[
             own = _actor(clause) if clause is gov_clause else None
             actor = own if own is not None and (base_actor is None or _leads(clause, own)) else base_actor
         readings.append([_Reading(modality, marker, actor, _condition_text(clause) or base_condition, _deadline(clause) or base_deadline, governing.passive)])
+    if intro_reading is not None and intro_clause is not None and any(readings) and _only_leads_in(intro_clause, base_actor):
+        intro_reading = None  # its points carry the obligation
     return intro_reading, readings
+
+
+_CATAPHORA = ("мына", "төмендегі")
+"""Words that point forward to a list ("мыналар", "мынадай", "төмендегілер")."""
+
+
+def _only_leads_in(intro: _Clause, actor: str | None) -> bool:
+    """Whether a list's lead-in says nothing of its own beyond who acts or that a list
+    follows: its subject alone ("Тараптар:"), or a clause whose object is the list
+    itself ("… мынадай мәліметтерді қамтуға тиіс:", "… онда мыналар айқындалады:").
+    Such a lead-in is no obligation; each of its points is. A lead-in with more in it
+    ("… органы … 30 күннен кешіктірмей:", the predicate in the last point) is the
+    sentence's head and keeps its reading."""
+    if any(t.low.startswith(_CATAPHORA) for t in intro.outside()):
+        return True
+    return intro.pred is None and actor is not None and intro.text.strip() == actor
 
 
 def _leads(clause: _Clause, actor: str) -> bool:
