@@ -16,8 +16,12 @@ from ingest.model import Alinea, Article, Division, Paragraph, Point, Span, Warn
 from ingest.patterns import ARTICLE_HEADER, CHAPTER_HEADER, SECTION_HEADER, is_structural_header, kk_re
 
 PARAGRAPH_NUM = re.compile(r"^(?P<num>\d{1,3})\.(?!\d)\s*(?=\S)")
-NUMBER_POINT = re.compile(r"^(?P<num>\d{1,3})\)\s*")
-LETTER_POINT = kk_re(r"^(?P<num>[а-яәғқңөұүһі])\)\s*")
+NUMBER_POINT = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})?)\)\s*")
+"""A numbered point: "1)", or under paragraph 3 "3.1)" (the paragraph's number, then
+the point's)."""
+LETTER_POINT = kk_re(r"^(?P<num>[а-яәғқңөұүһіa-z])\)\s*")
+"""A lettered point, Cyrillic ("а)", "б)") or Latin ("a)", "b)": treaties drafted in
+English are often translated with their Latin point letters)."""
 DASH_POINT = re.compile(r"^[–—-]\s*(?=\S)")
 
 

@@ -120,9 +120,10 @@ CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 ROMAN = r"[IVXLCDM]+"
 
-# "1-бап", " 2-бап", "16-бап. Heading", "5-бап Heading", "Бап 5", "3 бап"
+# "1-бап", " 2-бап", "16-бап. Heading", "5-бап Heading", "Бап 5", "3 бап", and in
+# capitals with the heading on the line: "1-БАП ЖАЛПЫ ЕРЕЖЕЛЕР"
 ARTICLE_HEADER = kk_re(
-    r"^[ \t]*(?:(?P<num>\d+)(?:-|\s)?бап\b[.:]?|Бап\s+(?P<num2>\d+)\.?)(?:[ \t]+(?P<heading>\S.*?))?[ \t]*$"
+    r"^[ \t]*(?:(?P<num>\d+)(?:-|\s)?(?:бап|БАП)\b[.:]?|(?:Бап|БАП)\s+(?P<num2>\d+)\.?)(?:[ \t]+(?P<heading>\S.*?))?[ \t]*$"
 )
 # "I тарау", "1-тарау.", "ІІ ТАРАУ", "2-тарау Heading"
 CHAPTER_HEADER = kk_re(

@@ -267,6 +267,29 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "2": ('1. "Жібек жолы" – "Ойбек".', '3. "Қазығұрт" – "Гишткуприк".'),
         },
     },
+    # A ratification law whose treaty prints its title and its article headers in capitals
+    # with the heading on the header line ("1-БАП ЖАЛПЫ ЕРЕЖЕЛЕР"), points lettered in
+    # Latin ("a)", "b)") and numbered under their paragraph ("1.1)", "1.2)").
+    "capitals_latin_points.txt": {
+        "title": "ҚАЗАҚСТАН РЕСПУБЛИКАСЫ МЕН МОҢҒОЛИЯ АРАСЫНДАҒЫ АЗАМАТТЫҚ АВИАЦИЯ САЛАСЫНДАҒЫ ЫНТЫМАҚТАСТЫҚ ТУРАЛЫ КЕЛІСІМ",
+        "draft": False,
+        "approval": None,  # the law's requisite line (number, date) is not in the text
+        "signed": {"date": "2021-03-12", "place": "Алматы"},
+        "parties": ("Қазақстан Республикасы", "Моңғолия"),
+        "closing": {"date": "2021-03-12", "place": "Алматы", "originals": 2, "languages": ("kk", "mn", "en"), "prevailing": None},
+        "articles": ["1", "2", "3", "4"],
+        "headings": {"1": "ЖАЛПЫ ЕРЕЖЕЛЕР", "2": "ҚҰЗЫРЕТТІ ОРГАНДАР", "3": "ДАУЛАРДЫ ШЕШУ", "4": "ҚОРЫТЫНДЫ ЕРЕЖЕЛЕР"},
+        "implicit": [],
+        "paragraphs": {
+            "1": [("1", []), ("2", ["a", "b", "c"])],
+            "2": [("1", ["1.1", "1.2"]), ("2", [])],
+            "3": [(None, [])],
+            "4": [(None, [])],
+        },
+        "text_ends": {"3": "консультациялар арқылы шешіледі.", "4": "хабарламаны алған күннен бастап күшіне енеді."},
+        "annexes": [],
+        "warnings": {"absent": ["article-number-skip", "no-title", "implicit-article"]},
+    },
     # The text export of the treaty that html_page.html serves as a page; its annex is a table.
     "html_page.txt": {
         "title": "Қазақстан Республикасының Үкіметі мен Беларусь Республикасының Үкіметі арасындағы заңсыз "
