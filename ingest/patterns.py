@@ -164,9 +164,10 @@ MONTHS = {
 _MONTHS_FOLDED = {fold(name): number for name, number in MONTHS.items()}
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "2017 жылғы 18 сәуірде", "2013 жылғы 25 қазандағы", "2017 жылғы 3 қарашада",
-# also with the stem softened before a vowel ending: "наурызда", "ақпанда"
+# also with the stem softened before a vowel ending: "наурызда", "ақпанда", and the day
+# in quotes as a form filled in by hand prints it: "2024 жылғы «19» сәуірде"
 DATE = kk_re(
-    rf"(?P<year>\d{{4}})\s*ж(?:ылғы|\.)\s+(?P<day>\d{{1,2}})\s*[-–]?\s*(?P<month>{_MONTH_ALT})\w*",
+    rf"(?P<year>\d{{4}})\s*ж(?:ылғы|\.)\s+[«\"“]?(?P<day>\d{{1,2}})[»\"”]?\s*[-–]?\s*(?P<month>{_MONTH_ALT})\w*",
     re.IGNORECASE,
 )
 

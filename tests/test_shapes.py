@@ -818,3 +818,26 @@ def test_cli_reports_the_bad_file_and_prints_the_good_one(tmp_path: Path) -> Non
     assert treaty["source"].endswith("good.txt")
     assert treaty["title"] == EXPECTED["chapters_roman.txt"]["title"]
     assert [a["num"] for a in treaty["articles"]] == EXPECTED["chapters_roman.txt"]["articles"]
+
+
+# --- closing formulas as they are printed -------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("closing", "date", "place"),
+    [
+        ("2019 жылғы 3 қазанда Нұр-Сұлтан қаласында екі данада жасалды.", "2019-10-03", "Нұр-Сұлтан"),
+        # the verb in capitals, the place in the locative without "қаласында"
+        ("2017 жылғы 1 қарашада Астанада әрқайсысы қазақ және ағылшын тілдерінде екі данада ЖАСАЛДЫ.", "2017-11-01", "Астана"),
+        # the day in quotes, as a form filled in by hand prints it
+        ("2024 жылғы «19» сәуірде Астана қаласында екі данада жасалды.", "2024-04-19", "Астана"),
+        ('2024 жылғы "7" мамырда Бішкек қаласында екі данада жасалды.', "2024-05-07", "Бішкек"),
+    ],
+)
+def test_the_signing_date_and_place_of_a_closing_formula(closing: str, date: str, place: str) -> None:
+    text = (
+        "Қазақстан Республикасы мен Қырғыз Республикасы арасындағы ынтымақтастық туралы КЕЛІСІМ\n\n"
+        "      төмендегілер туралы келісті:\n\n1-бап\n\n      Тараптар ынтымақтасады.\n\n"
+        f"      {closing}\n\n      Қазақстан Республикасы үшін      Қырғыз Республикасы үшін\n"
+    )
+    treaty = parse_bytes(text.encode("utf-8"), "closing.txt")
+    assert treaty.signed is not None and (treaty.signed.date, treaty.signed.place) == (date, place)
