@@ -94,10 +94,16 @@ def paragraph_blocks(paragraph: Paragraph) -> list[Block]:
     return blocks
 
 
+BODY_ANCHOR = "body"
+"""The fragment id of the body of a text without articles (``Treaty.paragraphs``); its
+paragraphs are ``body-pN``. A search hit in it has the article number ""."""
+
+
 def article_anchor(num: str) -> str:
     """The fragment id of the (first) article numbered ``num`` on the reader page,
-    ``art-N`` with whitespace as "-": what a link from elsewhere (a search hit) targets."""
-    return "art-" + ("-".join(num.split()) or "x")
+    ``art-N`` with whitespace as "-": what a link from elsewhere (a search hit) targets.
+    No number is the body of a text without articles."""
+    return "art-" + "-".join(num.split()) if num.strip() else BODY_ANCHOR
 
 
 def paragraph_anchor(article_anchor: str, num: str) -> str:
@@ -106,13 +112,13 @@ def paragraph_anchor(article_anchor: str, num: str) -> str:
     return f"{article_anchor}-p" + ("-".join(bare(num).split()) or "x")
 
 
-def paragraph_anchors(article: Article, article_anchor: str) -> list[tuple[Paragraph, str | None]]:
-    """Each paragraph of an article with its fragment id; None for an unnumbered one,
-    and for a number seen before in the same article (a parser hiccup), so ids stay
-    unique and a link goes to the first."""
+def paragraph_anchors(article: Article | Iterable[Paragraph], article_anchor: str) -> list[tuple[Paragraph, str | None]]:
+    """Each paragraph of an article (or of the body of a text without articles) with
+    its fragment id; None for an unnumbered one, and for a number seen before in the
+    same article (a parser hiccup), so ids stay unique and a link goes to the first."""
     used: set[str] = set()
     out: list[tuple[Paragraph, str | None]] = []
-    for paragraph in article.paragraphs:
+    for paragraph in article.paragraphs if isinstance(article, Article) else article:
         anchor = paragraph_anchor(article_anchor, paragraph.num) if paragraph.num else None
         if anchor in used:
             anchor = None
@@ -215,6 +221,7 @@ def install(env: Environment) -> None:
         article_anchor=article_anchor,
         paragraph_anchor=paragraph_anchor,
         paragraph_anchors=paragraph_anchors,
+        body_anchor=BODY_ANCHOR,
         division_starts=division_starts,
         division_label=division_label,
         approval_line=approval_line,

@@ -292,8 +292,9 @@ def _conclusions(treaty: Treaty) -> etree._Element | None:
 def _body(treaty: Treaty, ids: _Ids) -> etree._Element:
     """Articles, wrapped in the section and chapter that list them. An article no division
     lists sits directly in the body; a division listing no article still shows its heading,
-    placed by its span. ``<body>`` may not be empty, so a treaty without articles gets an
-    empty ``<hcontainer name="noArticles">``."""
+    placed by its span. A text without articles (a letter agreement) has its paragraphs
+    directly in the body (``Treaty.paragraphs``). ``<body>`` may not be empty, so a
+    treaty with neither gets an empty ``<hcontainer name="noArticles">``."""
     body = E.body()
     section_of = _membership(treaty.divisions, "section")
     chapter_of = _membership(treaty.divisions, "chapter")
@@ -320,6 +321,8 @@ def _body(treaty: Treaty, ids: _Ids) -> etree._Element:
         if isinstance(item, Article):
             container = next((el for el in (chapter_el, section_el) if el is not None), body)
             container.append(_article(item, ids))
+    for paragraph in treaty.paragraphs:
+        body.append(_paragraph(paragraph, "", ids))
     if not len(body):
         body.append(E.hcontainer(E.content(E.p()), eId=ids.take("", "hcontainer", "1"), name="noArticles"))
     return body

@@ -13,6 +13,9 @@ from ingest.patterns import DATE, iso_date, kk_re
 AGREED = kk_re(r"(?:төмендегілер|мыналар)\s+туралы\s+(?:келісті|уағдаласты)\s*:?\s*$|^(?:келісті|уағдаласты)\s*:\s*$", re.I)
 _INSTRUMENT = r"(?:келісім|шарт|хаттама|конвенция|меморандум|протокол|келісімшарт)"
 TITLE = kk_re(rf"(?:^|\s){_INSTRUMENT}\w{{0,3}}\.?$", re.I)
+SUBJECT = kk_re(rf"(?:^|\s){_INSTRUMENT}\w{{0,6}}\s", re.I)
+"""A line about an instrument, wherever the word stands: a letter's subject line
+("… Қарыз туралы келісімге түзетуге қатысты")."""
 DRAFT_MARK = re.compile(r"^\s*(?:Жоба|ЖОБА|жоба)\s*\.?\s*$")
 EIF_NOTE = kk_re(r"^\(.*күшіне\s+енді.*\)?\.?$", re.S)
 
@@ -44,6 +47,16 @@ def find_title(lines: list[Line], limit: int) -> int | None:
         if TITLE.search(text) and ("туралы" in text.lower() or text.isupper() or len(text) < 40):
             found = line.index
     return found
+
+
+def find_subject(lines: list[Line], limit: int) -> int | None:
+    """A letter's subject line, its title: the nearest line above ``limit`` (the
+    salutation) that names an instrument, above the letterhead's date and addressee."""
+    for line in reversed(lines[:limit]):
+        text = line.text.strip()
+        if text and len(text) <= 600 and SUBJECT.search(text + " "):
+            return line.index
+    return None
 
 
 def is_draft(front: list[Line]) -> bool:

@@ -184,7 +184,8 @@ class Deadline(msgspec.Struct, frozen=True, kw_only=True):
 
 class Obligation(msgspec.Struct, frozen=True, kw_only=True):
     """A provision with a deontic modality: who must, may or must not do what, on what
-    condition and by when. ``text`` is the whole provision it comes from."""
+    condition and by when. ``text`` is the whole provision it comes from. ``article``
+    is "" in a text without articles (``Treaty.paragraphs``)."""
 
     article: str
     paragraph: str | None
@@ -300,6 +301,10 @@ class Treaty(msgspec.Struct, frozen=True, kw_only=True):
     parties: tuple[str, ...]
     preamble: tuple[Alinea, ...]
     articles: tuple[Article, ...]
+    paragraphs: tuple[Paragraph, ...] = ()
+    """The body of a text that has no articles (a letter agreement, an exchange of
+    notes): its numbered paragraphs, as an article's would be. Empty when the text has
+    articles: a body is one or the other, never both."""
     divisions: tuple[Division, ...]
     annexes: tuple[Annex, ...]
     closing: Closing | None

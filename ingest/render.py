@@ -41,6 +41,10 @@ def render_text(treaty: Treaty) -> str:
         out.append(header)
         for paragraph in article.paragraphs:
             out.extend(_paragraph(paragraph))
+    if treaty.paragraphs:  # a text without articles: its body is its paragraphs
+        out.append("")
+        for paragraph in treaty.paragraphs:
+            out.extend(_paragraph(paragraph))
     if treaty.closing:
         out.append("")
         out.append(treaty.closing.text)

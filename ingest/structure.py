@@ -13,6 +13,7 @@ becomes a warning and stays in the part before it, never dropped.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ingest import body as body_mod
 from ingest import closing as closing_mod
@@ -21,7 +22,7 @@ from ingest.errors import IngestError
 from ingest.kazakh import transliterate
 from ingest.lines import Line, content, split_lines
 from ingest.mapped import MappedText
-from ingest.model import Annex, Treaty, Warning
+from ingest.model import Annex, Approval, Signed, Treaty, Warning
 from ingest.patterns import is_structural_header, kk_re
 
 
@@ -37,7 +38,12 @@ def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Tre
     headers = body_mod.find_headers(lines, search_from, len(lines))
     articles_headers = [h for h in headers if h.kind == "article"]
     if not articles_headers and agreed is None:
-        raise IngestError(source, "no articles found (no \"N-бап\" header and no \"… келісті:\" line)")
+        salutation = _salutation(lines)
+        if salutation is None:
+            raise IngestError(
+                source, "no articles found (no \"N-бап\" header, no \"… келісті:\" line, and not a letter: no \"Құрметті …:\")"
+            )
+        return _letter(mt, lines, salutation, source=source, sha256=sha256, encoding=encoding)
 
     # the title is before the preamble's end (or the first header)
     limit = agreed if agreed is not None else (headers[0].line.index if headers else len(lines))
@@ -84,7 +90,46 @@ def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Tre
         from_act = front_mod.signed_from_act(approval)
         if from_act is not None:
             signed = from_act if signed is None else type(signed)(date=from_act.date, place=signed.place or from_act.place)
-    title_line = lines[title_index] if title_index is not None else None
+    return _assemble(
+        mt,
+        lines[title_index] if title_index is not None else None,
+        source=source,
+        sha256=sha256,
+        encoding=encoding,
+        draft=draft,
+        approval=approval,
+        signed=signed,
+        notes=notes,
+        warnings=warnings,
+        parties=front_mod.parties(list(preamble)),
+        preamble=preamble,
+        articles=tuple(articles),
+        divisions=tuple(divisions),
+        annexes=tuple(annexes),
+        closing=closing,
+        signatures=tuple(signatures),
+        front_matter=tuple(ln.alinea() for ln in content(front_rest)),
+        depositary=(closing.depositary if closing else None) or closing_mod.depositary_from_articles([a.text for a in articles]),
+        languages=closing.languages if closing else (),
+    )
+
+
+def _assemble(
+    mt: MappedText,
+    title_line: Line | None,
+    *,
+    source: str,
+    sha256: str,
+    encoding: str,
+    draft: bool,
+    approval: Approval | None,
+    signed: Signed | None,
+    notes: list[Line],
+    warnings: list[Warning],
+    **parts: Any,
+) -> Treaty:
+    """The treaty of its parts, with what every shape shares: the id from the title and
+    the dates, the title, the notes, the text and its source map."""
     title = title_line.text.strip() if title_line else ""
     return Treaty(
         id=treaty_id(title, signed.date if signed else None, approval.date if approval else None, draft),
@@ -96,21 +141,76 @@ def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Tre
         approval=approval,
         signed=signed,
         entry_into_force_date=front_mod.entry_into_force(notes),
-        parties=front_mod.parties(list(preamble)),
-        preamble=preamble,
-        articles=tuple(articles),
-        divisions=tuple(divisions),
-        annexes=tuple(annexes),
-        closing=closing,
-        signatures=tuple(signatures),
-        front_matter=tuple(ln.alinea() for ln in content(front_rest)),
         notes=tuple(ln.alinea() for ln in notes),
         title_span=title_line.span if title_line else None,
-        depositary=(closing.depositary if closing else None) or closing_mod.depositary_from_articles([a.text for a in articles]),
-        languages=closing.languages if closing else (),
         warnings=tuple(warnings),
-        text=text,
+        text=mt.text,
         source_map=mt.runs(),
+        **parts,
+    )
+
+
+_SALUTATION = kk_re(r"^\s*Құрметті\s+[^.;]{1,120}[:!,]\s*$", re.I)
+""""Құрметті Сұлтанов мырза:": a letter begins its text here."""
+_LETTER_CLOSE = kk_re(r"^\s*(?:(?:Шынайы\s+|Терең\s+)?құрметпен|Ізгі\s+ниетпен)\s*[,.]?\s*$|^\s*КЕЛІСІЛДІ\s*:?\s*$", re.I)
+""""Құрметпен," (yours faithfully) or the countersignature's "КЕЛІСІЛДІ:": the letter's
+text ends before it."""
+
+
+def _salutation(lines: list[Line]) -> int | None:
+    """The line a letter agreement opens its text with, if the text is one: a
+    salutation followed, further on, by numbered paragraphs."""
+    for line in lines:
+        if _SALUTATION.match(line.text):
+            after = lines[line.index + 1 :]
+            if any(body_mod.PARAGRAPH_NUM.match(ln.text.strip()) for ln in after):
+                return line.index
+            return None
+    return None
+
+
+def _letter(mt: MappedText, lines: list[Line], salutation: int, *, source: str, sha256: str, encoding: str) -> Treaty:
+    """A letter agreement, or any agreement made as a letter: no articles, no "…
+    келісті:". Its subject line (the last line before the salutation that names an
+    instrument) is the title, what stands above it the front matter (a ratification
+    law, the letterhead), the salutation the preamble, its numbered paragraphs the body
+    (``Treaty.paragraphs``; no article is invented), and from the complimentary close
+    or the countersignature on, the signatures."""
+    text = mt.text
+    warnings: list[Warning] = []
+    title_index = front_mod.find_subject(lines, salutation)
+    if title_index is None:
+        warnings.append(Warning(code="no-title", message="no line before the salutation names the agreement"))
+    front = lines[:title_index] if title_index is not None else lines[:salutation]
+    approval, front_rest = front_mod.parse_approval(text, front)
+    after_title = title_index + 1 if title_index is not None else salutation
+    notes, letterhead = front_mod.split_notes(content(lines[after_title:salutation]))
+    close = next((ln.index for ln in lines[salutation + 1 :] if _LETTER_CLOSE.match(ln.text)), len(lines))
+    annex_headers = closing_mod.find_annexes(lines, salutation + 1, len(lines))
+    annex_begin = closing_mod.annex_start(lines, annex_headers[0], salutation) if annex_headers else len(lines)
+    close = min(close, annex_begin)
+    paragraphs = body_mod.build_paragraphs(text, lines[salutation + 1 : close])
+    _, signatures = closing_mod.split_closing(text, lines[close:annex_begin], has_formula=False)
+    return _assemble(
+        mt,
+        lines[title_index] if title_index is not None else None,
+        source=source,
+        sha256=sha256,
+        encoding=encoding,
+        draft=front_mod.is_draft(front),
+        approval=approval,
+        signed=front_mod.signed_from_act(approval),
+        notes=notes,
+        warnings=warnings,
+        parties=(),
+        preamble=(lines[salutation].alinea(),),
+        articles=(),
+        paragraphs=tuple(paragraphs),
+        divisions=(),
+        annexes=tuple(_annexes(text, lines, annex_headers, salutation)),
+        closing=None,
+        signatures=tuple(signatures),
+        front_matter=tuple(ln.alinea() for ln in [*content(front_rest), *letterhead]),
     )
 
 

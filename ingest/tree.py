@@ -36,6 +36,11 @@ def leaves(treaty: Treaty) -> Iterator[tuple[str, Span]]:
                 yield "alinea", alinea.span
             for point in paragraph.points:
                 yield "point", point.span
+    for paragraph in treaty.paragraphs:
+        for alinea in paragraph.alineas:
+            yield "alinea", alinea.span
+        for point in paragraph.points:
+            yield "point", point.span
     if treaty.closing:
         yield "closing", treaty.closing.span
     for alinea in treaty.signatures:

@@ -26,11 +26,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import msgspec
 
-from ingest.model import Article, Concept, Span, Treaty
+from ingest.model import Article, Concept, Paragraph, Span, Treaty
 from kb.records import citation
 from kb.tokens import tokenize
 
 SCHEMA_VERSION = 5
+BODY_ORD = -1
+"""``article_ord`` of the paragraphs of a text without articles (``Treaty.paragraphs``),
+whose ``article_num`` is ""."""
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-'"
 """Letters of any script are token characters to ``unicode61``; ``tokenchars '-'`` keeps
@@ -235,16 +238,17 @@ def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int, export: b
         ),
     )
     articles, paragraphs, points = [], [], []
+    bodies = [(a_ord, art.num, art.paragraphs) for a_ord, art in enumerate(treaty.articles)]
+    bodies.append((BODY_ORD, "", treaty.paragraphs))  # a text without articles
     for a_ord, art in enumerate(treaty.articles):
         articles.append(
             (treaty.id, a_ord, art.num, art.heading, int(art.implicit), art.text, art.span.start, art.span.end, _json(list(art.clause_types)))
         )
-        for p_ord, para in enumerate(art.paragraphs):
-            paragraphs.append((treaty.id, a_ord, art.num, p_ord, para.num, para.text, para.span.start, para.span.end))
+    for a_ord, num, paras in bodies:
+        for p_ord, para in enumerate(paras):
+            paragraphs.append((treaty.id, a_ord, num, p_ord, para.num, para.text, para.span.start, para.span.end))
             for pt_ord, pt in enumerate(para.points):
-                points.append(
-                    (treaty.id, a_ord, art.num, p_ord, pt_ord, pt.num, pt.kind, pt.text, pt.span.start, pt.span.end)
-                )
+                points.append((treaty.id, a_ord, num, p_ord, pt_ord, pt.num, pt.kind, pt.text, pt.span.start, pt.span.end))
     annexes = [(treaty.id, n_ord, ax.num, ax.title, ax.text) for n_ord, ax in enumerate(treaty.annexes)]
     conn.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", articles)
     conn.executemany("INSERT INTO paragraphs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", paragraphs)
@@ -362,32 +366,38 @@ def provision_rows(treaty: Treaty) -> list[tuple[object, ...]]:
     year = treaty_year(treaty)
     rows: list[tuple[object, ...]] = []
 
-    def add(a_ord: int, art: Article, para_num: str | None, point_num: str | None, level: str, body: tuple[str, int, int], cite: str) -> None:
+    def add(a_ord: int, art: Article | None, para_num: str | None, point_num: str | None, level: str, body: tuple[str, int, int], cite: str) -> None:
         text, start, end = body
         tokens = tokenize(text)
         rows.append(
             (
-                treaty.id, a_ord, art.num, para_num, point_num, level, text, start, end, year,
-                _json(list(art.clause_types)), cite,
+                treaty.id, a_ord, art.num if art else "", para_num, point_num, level, text, start, end, year,
+                _json(list(art.clause_types) if art else []), cite,
                 msgspec.json.encode([[t.start, t.end, t.surface, list(t.lemmas)] for t in tokens]).decode("utf-8"),
                 " ".join(t.surface for t in tokens),
                 " ".join(lemma for t in tokens for lemma in t.lemmas),
             )
         )
 
-    for a_ord, art in enumerate(treaty.articles):
-        art_cite = citation(treaty.title, art.num)
-        add(a_ord, art, None, None, "article", _article_body(treaty, art), art_cite)
-        for para in art.paragraphs:
-            para_cite = f"{art_cite}, {para.num}-тармақ" if para.num else art_cite
+    def add_paragraphs(a_ord: int, art: Article | None, paragraphs: Sequence[Paragraph], cite: str) -> None:
+        for para in paragraphs:
+            para_cite = f"{cite}, {para.num}-тармақ" if para.num else cite
             if not para.alineas and not para.points:
                 add(a_ord, art, para.num, None, "paragraph", _slice(treaty, para.span, para.text), para_cite)
             for alinea in para.alineas:
                 add(a_ord, art, para.num, None, "paragraph", _slice(treaty, alinea.span, alinea.text), para_cite)
             for point in para.points:
                 sub = _point_citation(point.num)
-                cite = f"{para_cite}, {sub}" if sub else para_cite
-                add(a_ord, art, para.num, point.num, "point", _slice(treaty, point.span, point.text), cite)
+                point_cite = f"{para_cite}, {sub}" if sub else para_cite
+                add(a_ord, art, para.num, point.num, "point", _slice(treaty, point.span, point.text), point_cite)
+
+    for a_ord, art in enumerate(treaty.articles):
+        art_cite = citation(treaty.title, art.num)
+        add(a_ord, art, None, None, "article", _article_body(treaty, art), art_cite)
+        add_paragraphs(a_ord, art, art.paragraphs, art_cite)
+    # a text without articles: its paragraphs, under no article (``BODY_ORD``), cited
+    # by the treaty and the paragraph ("…, 2-тармақ")
+    add_paragraphs(BODY_ORD, None, treaty.paragraphs, " ".join(treaty.title.split()))
     return rows
 
 

@@ -590,3 +590,23 @@ def test_corpus_converts_to_valid_akn(seeds: dict[str, Treaty]) -> None:
         if len(eids) != len(set(eids)):
             failures.append(f"{prefix}: duplicate eIds")
     assert failures == []
+
+
+def test_shape_fixtures_convert_to_valid_akn() -> None:
+    """Every layout fixture (tests/fixtures/shapes), a letter agreement without articles
+    among them, gives strictly valid AKN; a letter's paragraphs stand in the body."""
+    from ingest import parse_path
+    from ingest.tree import coverage_gaps
+
+    shapes = ROOT / "tests" / "fixtures" / "shapes"
+    failures = []
+    for path in sorted(shapes.glob("*.txt")):
+        treaty = parse_path(path)
+        root = etree.fromstring(to_akn(treaty))
+        if not STRICT.validate(root):
+            failures.append(f"{path.name}: {STRICT.error_log.last_error}")
+        failures += [f"{path.name}: {gap}" for gap in coverage_gaps(treaty)]
+    assert failures == []
+    letter = etree.fromstring(to_akn(parse_path(shapes / "letter_agreement.txt")))
+    assert [el.get("eId") for el in xpath(letter, "//a:body/*")] == ["para_u1", "para_1", "para_2", "para_3"]
+    assert xpath(letter, "//a:body/a:paragraph[@eId='para_2']/a:list/a:point/@eId")

@@ -290,6 +290,26 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "annexes": [],
         "warnings": {"absent": ["article-number-skip", "no-title", "implicit-article"]},
     },
+    # A letter agreement amending a grant agreement, with its ratification law above the
+    # letterhead: no articles and no "… келісті:", a subject line for its title, a
+    # salutation, numbered paragraphs (one with "(a)" items), "Құрметпен," and a
+    # countersignature ("КЕЛІСІЛДІ:"). Its paragraphs are the body; no article is invented.
+    "letter_agreement.txt": {
+        "title": "Су шаруашылығын жаңғырту жобасы (Грант № 0815-KAZ) Гранттық келісімге түзетулерге қатысты",
+        "draft": False,
+        "approval": None,
+        "signed": None,
+        "articles": [],
+        "implicit": [],
+        "preamble_len": 1,
+        "body": [(None, []), ("1", []), ("2", [None, None]), ("3", [])],
+        "body_text": ["Біз 2019 жылғы 5 наурыздағы Қазақстан Республикасы (бұдан әрі - Алушы) мен Азия Даму Банкі "
+                      "(бұдан әрі - Банк) арасындағы Гранттық келісімге сілтеме жасаймыз. Банк Гранттық келісімге "
+                      "мынадай түзетулер енгізуді ұсынады:"],
+        "external_dates": ["2019-03-05"],
+        "annexes": [],
+        "warnings": {"absent": ["no-title"]},
+    },
     # The text export of the treaty that html_page.html serves as a page; its annex is a table.
     "html_page.txt": {
         "title": "Қазақстан Республикасының Үкіметі мен Беларусь Республикасының Үкіметі арасындағы заңсыз "
@@ -455,6 +475,12 @@ def check(t: Treaty, fact: str, want: Any) -> None:
         for num, paragraphs in want.items():
             got = [(p.num, [pt.num for pt in p.points]) for p in _article(t, num).paragraphs]
             assert got == paragraphs, f"article {num}"
+    elif fact == "body":  # the paragraphs of a text without articles
+        assert [(p.num, [pt.num for pt in p.points]) for p in t.paragraphs] == want
+    elif fact == "body_text":
+        assert [a.text for p in t.paragraphs for a in sorted(p.alineas, key=lambda a: a.span.start)][: len(want)] == want
+    elif fact == "external_dates":
+        assert [r.date for r in t.references if r.kind == "external"] == want
     elif fact == "paragraph_nums":
         for num, nums in want.items():
             assert [p.num for p in _article(t, num).paragraphs] == nums, f"article {num}"

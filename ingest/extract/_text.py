@@ -63,9 +63,18 @@ def article_units(treaty: Treaty, article: Article) -> Iterator[Unit]:
 
 
 def units(treaty: Treaty) -> Iterator[Unit]:
-    """Every alinea and point of every article."""
+    """Every alinea and point of every article, or of the body's paragraphs in a text
+    without articles (``Treaty.paragraphs``: their place names no article)."""
     for article in treaty.articles:
         yield from article_units(treaty, article)
+    for paragraph in treaty.paragraphs:
+        pieces = [(a.span.start, _unit(treaty, Place(article=None, paragraph=paragraph.num), a.text, a.span)) for a in paragraph.alineas]
+        pieces += [
+            (p.span.start, _unit(treaty, Place(article=None, paragraph=paragraph.num, point=p.num), p.text, p.span))
+            for p in paragraph.points
+        ]
+        for _, unit in sorted(pieces, key=lambda p: p[0]):
+            yield unit
 
 
 def _alternation(words) -> str:

@@ -99,7 +99,7 @@ from functools import lru_cache
 from ingest.extract.deadlines import find_deadline
 from ingest.kk.lexicon import load_lexicon
 from ingest.kk.morphology import FUNCTION_WORDS, IRREGULAR, analyses, normalise
-from ingest.model import Alinea, Article, Deadline, Obligation, Paragraph, Point, Span, Treaty
+from ingest.model import Alinea, Deadline, Obligation, Paragraph, Point, Span, Treaty
 from ingest.patterns import fold
 
 Modality = str  # "obligation" | "permission" | "prohibition"
@@ -996,7 +996,7 @@ def _merge(readings: list[_Reading]) -> list[_Reading]:
     return list(by.values())
 
 
-def _paragraph(article: Article, para: Paragraph, skip: list[Span]) -> list[Obligation]:
+def _paragraph(article_num: str, para: Paragraph, skip: list[Span]) -> list[Obligation]:
     provs = _provisions(para)
     found: list[tuple[_Prov, list[_Reading]]] = []
     i = 0
@@ -1033,7 +1033,7 @@ def _paragraph(article: Article, para: Paragraph, skip: list[Span]) -> list[Obli
         for r in _merge(readings):
             out.append(
                 Obligation(
-                    article=article.num,
+                    article=article_num,
                     paragraph=para.num,
                     point=prov.num if prov.kind == "point" else None,
                     modality=r.modality,  # type: ignore[arg-type]
@@ -1049,12 +1049,15 @@ def _paragraph(article: Article, para: Paragraph, skip: list[Span]) -> list[Obli
 
 
 def find_obligations(treaty: Treaty) -> tuple[Obligation, ...]:
-    """Every provision of the articles with a deontic modality, in text order."""
+    """Every provision of the articles with a deontic modality, in text order; in a
+    text without articles, of its paragraphs (their article number is "")."""
     skip = [d.term_span for d in treaty.definitions if d.term_span is not None]  # where defined terms stand
     out: list[Obligation] = []
     for article in treaty.articles:
         for para in article.paragraphs:
-            out.extend(_paragraph(article, para, skip))
+            out.extend(_paragraph(article.num, para, skip))
+    for para in treaty.paragraphs:
+        out.extend(_paragraph("", para, skip))
     return tuple(out)
 
 
