@@ -53,6 +53,7 @@ bench: setup
 	$(BIN)/python bench/nlp_speed.py
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/generalization.py
 
 scorecard: setup
 	mkdir -p var

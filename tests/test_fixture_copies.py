@@ -19,14 +19,16 @@ COPIES = {
     "tests/fixtures/gold/lemmas.tsv": "gold/lemmas.tsv",
     "tests/fixtures/gold/seeds.json": "gold/seeds.json",
     "tests/fixtures/docs/clause-types.md": "docs/clause-types.md",
+    "tests/fixtures/gold/dev-texts.json": "gold/dev-texts.json",
     **{f"corpus/{p.name}": f"corpus/{p.name}" for p in sorted((REPO / "corpus").glob("*.txt"))},
+    **{f"tests/fixtures/dev-texts/{p.name}": f"dev-texts/{p.name}" for p in sorted((REPO / "tests" / "fixtures" / "dev-texts").iterdir())},
 }
 
 
 def test_the_copies_are_byte_identical_to_their_originals() -> None:
     if not ORIGINALS.is_dir():
         pytest.skip(f"{ORIGINALS} is absent: the copies cannot be compared with their originals")
-    assert len(COPIES) == 8
+    assert len(COPIES) == 15
     differ = [
         copy for copy, original in COPIES.items()
         if not (ORIGINALS / original).is_file() or (REPO / copy).read_bytes() != (ORIGINALS / original).read_bytes()

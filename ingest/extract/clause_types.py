@@ -27,8 +27,10 @@ article gets definitions only. ``explain(treaty)`` gives the scores.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ingest.extract._text import lk_re
+from ingest.extract.clause_model import THRESHOLD, learned_types
 from ingest.model import Article, Treaty
 
 CLOSE = 0.5
@@ -311,6 +313,22 @@ def explain(treaty: Treaty) -> dict[str, dict[str, float]]:
     return {a.num: score_article(a, i, count) for i, a in enumerate(treaty.articles)}
 
 
+def combine(cues: tuple[str, ...], learned: Sequence[tuple[str, float]], threshold: float = THRESHOLD) -> tuple[str, ...]:
+    """An article's types: the cue scorer's (transparent, and exact on the wording it
+    knows), then the classifier's over ``threshold``, most probable first; when neither
+    gives one, the classifier's most probable type, so every article with words has a
+    type. A definitions article keeps definitions only."""
+    if cues and cues[0] in EXCLUSIVE_TYPES:
+        return cues
+    out = list(cues) + [t for t, p in learned if p >= threshold and t not in cues]
+    if not out and learned and learned[0][1] > 0:
+        out = [learned[0][0]]
+    return tuple(out)
+
+
 def assign_clause_types(treaty: Treaty) -> dict[str, tuple[str, ...]]:
-    """Article num → clause-type ids, most important first."""
-    return {num: choose(scores) for num, scores in explain(treaty).items()}
+    """Article num → clause-type ids, most important first: the cue scorer's and the
+    learned classifier's (``ingest.extract.clause_model``), ``combine``d."""
+    cues = {num: choose(scores) for num, scores in explain(treaty).items()}
+    learned = dict(zip((a.num for a in treaty.articles), learned_types(treaty.articles), strict=True))
+    return {num: combine(types, learned.get(num, ())) for num, types in cues.items()}

@@ -1,0 +1,82 @@
+"""Leave one treaty out: how clause typing does on a treaty it was not trained on.
+
+For each labelled treaty (the seeds in corpus/, the development texts in
+tests/fixtures/dev-texts/, their gold in tests/fixtures/gold/), the classifier of
+``ingest.extract.clause_model`` is trained on the other treaties and judged on this
+one, as the scorecard judges: "main" is the gold main type among the predicted types,
+"any" some gold type among them. Beside it, in the same run: the cue rules alone
+(``ingest.extract.clause_types``, written on the seeds, which is why they look perfect
+there), the classifier alone, and the two together (what a parse uses), with the mean
+number of types predicted per article (more types make the lines easier to meet).
+
+    python bench/generalization.py [--epochs 30] [--threshold 0.5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from ingest.extract.clause_model import Labelled, article_words, predict, train
+from ingest.extract.clause_types import TYPES, choose, combine, score_article
+from ingest.pipeline import parse_path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = (
+    (ROOT / "corpus", ROOT / "tests" / "fixtures" / "gold" / "seeds.json"),
+    (ROOT / "tests" / "fixtures" / "dev-texts", ROOT / "tests" / "fixtures" / "gold" / "dev-texts.json"),
+)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--threshold", type=float, default=0.5)
+    args = ap.parse_args()
+
+    rows: list[tuple[Labelled, tuple[str, ...]]] = []  # (example, cue types)
+    for folder, gold_file in SOURCES:
+        for entry in json.loads(gold_file.read_text(encoding="utf-8"))["treaties"]:
+            if not entry.get("clause_types"):
+                continue
+            treaty = parse_path(folder / entry["file"])
+            articles = [a for a in treaty.articles if a.num in entry["clause_types"]]
+            count = len(treaty.articles)
+            index = {a.num: i for i, a in enumerate(treaty.articles)}
+            for article, words in zip(articles, article_words(articles), strict=True):
+                cues = choose(score_article(article, index[article.num], count))
+                rows.append((Labelled(entry["file"], words, tuple(entry["clause_types"][article.num])), cues))
+    treaties = sorted({e.treaty for e, _ in rows})
+    tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))  # method → treaty → [main, any, types]
+    t0 = time.perf_counter()
+    for held in treaties:
+        model = train([e for e, _ in rows if e.treaty != held], TYPES, epochs=args.epochs)
+        test = [(e, c) for e, c in rows if e.treaty == held]
+        probs = predict(model, [e.words for e, _ in test])
+        for (example, cues), cats in zip(test, probs, strict=True):
+            learned = sorted(cats.items(), key=lambda kv: -kv[1])
+            alone = tuple(t for t, p in learned if p >= args.threshold) or (learned[0][0],)
+            for method, predicted in (("cue rules (baseline)", cues), ("classifier", alone), ("cue rules + classifier", combine(cues, learned, args.threshold))):
+                cell = tally[method][held]
+                cell[0] += example.labels[0] in predicted
+                cell[1] += bool(set(example.labels) & set(predicted))
+                cell[2] += len(predicted)
+    seconds = time.perf_counter() - t0
+    sizes = {t: sum(1 for e, _ in rows if e.treaty == t) for t in treaties}
+    total = sum(sizes.values())
+    print(f"{len(treaties)} labelled treaties, {total} articles; leave-one-treaty-out, {seconds:.1f} s\n")
+    print(f"{'clause type (main), held out':34s}" + "".join(f"{t[:3]:>7s}" for t in treaties) + "    all   any  types/art")
+    for method, by in tally.items():
+        main = sum(by[t][0] for t in treaties)
+        anyl = sum(by[t][1] for t in treaties)
+        types = sum(by[t][2] for t in treaties)
+        cells = "".join(f"{by[t][0] / sizes[t]:7.2f}" for t in treaties)
+        print(f"{method:34s}{cells}  {main / total:5.3f} {anyl / total:5.3f}  {types / total:5.2f}")
+    print("\ntarget (issue 10): clause type (main) >= 0.85 held out")
+
+
+if __name__ == "__main__":
+    main()
