@@ -59,6 +59,8 @@ scorecard: setup
 	mkdir -p var
 	$(BIN)/kelisim parse corpus --format json > var/parse.json
 	$(PYTHON) ../shared/tools/scorecard.py var/parse.json -v
+	$(BIN)/kelisim parse tests/fixtures/dev-texts --format json > var/dev-texts.json
+	$(PYTHON) ../shared/tools/scorecard.py var/dev-texts.json --gold ../shared/gold/dev-texts.json -v
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) var .pytest_cache .hypothesis
