@@ -411,3 +411,34 @@ def test_extractor_code_names_no_file_hash_or_title() -> None:
         assert not re.search(r"\b[0-9a-f]{16,}\b", code), name
         assert ".txt" not in code and "sha256" not in code and "corpus/" not in code, name
         assert "title" not in code, name
+
+
+# --- more layouts: a verb of meaning, a term announced with a colon, Latin items ---------
+
+@pytest.mark.parametrize(
+    ("article", "want"),
+    [
+        # a quoted term whose sentence ends in "білдіреді", under "… мақсатында:", items lettered in Latin
+        ('1-бап\n      Осы Келісімнің мақсатында:\n'
+         '      a) "сотталған адам" бас бостандығынан айырылған кез келген адамды білдіреді;\n'
+         '      b) "үкім" сот шығарған түпкілікті жазаны білдіреді.\n',
+         [("сотталған адам", "бас бостандығынан айырылған кез келген адамды білдіреді"),
+          ("үкім", "сот шығарған түпкілікті жазаны білдіреді")]),
+        # a term announced with "термині:", its definition on the next line; and one on the same line
+        ('1-бап\n      Осы Келісімнің мақсаттары үшін онда қолданылатын анықтамалар мыналарды білдіреді:\n'
+         '      1. "Тасымалдаушы" термині:\n'
+         '      ақы үшін жүк тасымалдауды жүзеге асыратын заңды немесе жеке тұлға.\n'
+         '      2. "Рұқсат" термині: автокөлік құралына жолға шығуға құқық беретін құжат.\n',
+         [("Тасымалдаушы", "ақы үшін жүк тасымалдауды жүзеге асыратын заңды немесе жеке тұлға"),
+          ("Рұқсат", "автокөлік құралына жолға шығуға құқық беретін құжат")]),
+    ],
+)
+def test_more_definition_layouts(article: str, want: list[tuple[str, str]]) -> None:
+    treaty = treaty_of(article)
+    assert [(d.term, d.definition.rstrip(".;")) for d in treaty.definitions] == want
+
+
+def test_a_quoted_phrase_ending_in_a_verb_of_meaning_is_not_a_definition_without_context() -> None:
+    """No introducing sentence and no defining heading: one such sentence is running text."""
+    treaty = treaty_of('1-бап\n      "Ақпарат" сөзі осы Келісімде кез келген мәліметті білдіреді.\n')
+    assert terms(treaty) == []

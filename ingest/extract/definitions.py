@@ -45,16 +45,21 @@ _CLOSE = "\"»”“'"
 _DASH = "–—‒−"  # en dash, em dash, figure dash, minus; the hyphen only when spaced
 
 # "1)", "1.", "(1)", "а)", "–": an item's list label
-_LABEL = kk_re(r"^[ \t]*(?:\(?\d{1,3}(?:\.\d{1,3})*[.)](?!\d)|\(?[а-яәғқңөұүһі]\)|[–—‒−-](?=[ \t]|[^\W\d_]|[\"«“„]))[ \t]*")
+_LABEL = kk_re(r"^[ \t]*(?:\(?\d{1,3}(?:\.\d{1,3})*[.)](?!\d)|\(?[а-яәғқңөұүһіa-z]\)|[–—‒−-](?=[ \t]|[^\W\d_]|[\"«“„]))[ \t]*")
 _DASH_LABEL = re.compile(rf"^[ \t]*[{_DASH}-]")
 # a word the treaty puts between the term and its dash: "… термині –", "… дегеніміз"
 _MARKER = r"(?:[ \t]+(?P<marker>термині|ұғымы|сөзі|сөз тіркесі|дегеніміз|деген ұғым|деген термин))?"
 _DEFINING_MARKER = kk_re(r"дегеніміз", re.IGNORECASE)  # defines with no dash after it
+# a quoted term whose sentence ends in a verb of meaning defines it with no dash:
+# '"үкім" … жазаны білдіреді;', '"Инвестор" … деп түсініледі.'
+_MEANS = kk_re(r"(?:білдіреді|деп\s+түсініледі|деп\s+ұғынылады)\s*[.;,]?\s*(?:және|немесе)?\s*$", re.IGNORECASE)
 # an aside between the term and its dash: "(бұдан әрі – ҚА)", "(ҰҚШҰ)"
 _ASIDE = r"(?:[ \t]*\([^()\n]{1,80}\))?"
 _SEP = rf"(?P<sep>[ \t]*[{_DASH}][ \t]*|[ \t]+-[ \t]*|-[ \t]+)"
+# after a quoted term a colon separates too: '"X" термині: …', '"X": …'
+_QUOTED_SEP = _SEP[:-1] + r"|[ \t]*:[ \t]*)"
 _QUOTED = kk_re(
-    rf"^[{_OPEN}](?P<term>[^{_OPEN}{_CLOSE}\n]{{1,200}}?)[{_CLOSE}]{_ASIDE}{_MARKER}(?:{_SEP}|[ \t]+)(?P<definition>\S.*)$",
+    rf"^[{_OPEN}](?P<term>[^{_OPEN}{_CLOSE}\n]{{1,200}}?)[{_CLOSE}]{_ASIDE}{_MARKER}(?:{_QUOTED_SEP}|[ \t]+)(?P<definition>\S.*)$",
     re.S,
 )
 # a bare term: no quotes, dashes (a hyphen only inside a word), colons or commas
@@ -62,13 +67,16 @@ _BARE = kk_re(
     rf"^(?P<term>[^\s{_OPEN}{_CLOSE}{_DASH}:;,()\-][^{_OPEN}{_CLOSE}{_DASH}:;,()\n]*?){_ASIDE}{_MARKER}{_SEP}(?P<definition>\S.*)$",
     re.S,
 )
+# a quoted term announced with a colon, its definition the next lines:
+# '1. "Тасымалдаушы" термині:' ↵ 'Тараптардың бірінің … кәсіпорын.'
+_ANNOUNCED = kk_re(rf"^[{_OPEN}](?P<term>[^{_OPEN}{_CLOSE}\n]{{1,200}}?)[{_CLOSE}]{_ASIDE}[ \t]+(?:термині|ұғымы|сөзі|сөз тіркесі)[ \t]*:[ \t]*$", re.S)
 # the quoted term moved into its definition: "– definition start, "term" rest"
 _DISPLACED = kk_re(rf"^(?P<before>[^{_OPEN}{_CLOSE}]*?)[ \t]*[{_OPEN}](?P<term>[^{_OPEN}{_CLOSE}\n]{{1,200}}?)[{_CLOSE}](?P<after>.*)$", re.S)
 
 # an introducing sentence: names terms and says what they mean or how they are used
 _TERM_WORD = kk_re(r"(?:термин|ұғым|анықтама|сөз тіркес)", re.IGNORECASE)
 _MEANING_WORD = kk_re(r"(?:білдір|мағына|мән(?:де|і|ін)|қолданыл|пайдаланыл|түсінікте|түсіні|ұғынылады|айқындалады)", re.IGNORECASE)
-_STRONG_INTRO = kk_re(r"(?:мақсаттары\s+үшін\s*$|мынадай\s+мағына|мынадай\s+мәнде|мынаны\s+білдір|мыналарды\s+білдір|мынадай\s+(?:ұғымдар|терминдер)|төмендегі(?:дей)?\s+(?:ұғымдар|терминдер))", re.IGNORECASE)
+_STRONG_INTRO = kk_re(r"(?:мақсаттары\s+үшін\s*$|мақсат(?:ын|тар)?ында\s*$|мынадай\s+мағына|мынадай\s+мәнде|мынаны\s+білдір|мыналарды\s+білдір|мынадай\s+(?:ұғымдар|терминдер)|төмендегі(?:дей)?\s+(?:ұғымдар|терминдер))", re.IGNORECASE)
 # a defining heading: "Ұғымдардың анықтамасы", "Терминдер", "Анықтамалар" (but an
 # "анықтама" alone is also a certificate: "Анықтамалар беру тәртібі" defines nothing)
 _HEADING = kk_re(r"(?:ұғым|термин|^\s*(?:негізгі\s+)?анықтамалар\s*\.?\s*$)", re.IGNORECASE)
@@ -210,14 +218,17 @@ def _definitions(article: Article, items: list[tuple[_Segment, _Item | None]], *
             return
     pending: tuple[_Segment, _Item, list[_Segment]] | None = None
     for segment, item in items:
+        if pending and not pending[1].definition and not pending[2]:
+            pending[2].append(segment)  # the definition of a term announced with a colon
+            continue
         if item is None:
             if pending and pending[1].definition.endswith(":"):
                 pending[2].append(segment)  # sub-points of a definition ending in ":"
             continue
-        if pending:
+        if pending and (pending[1].definition or pending[2]):
             yield _definition(article, *pending)
         pending = (segment, item, [])
-    if pending:
+    if pending and (pending[1].definition or pending[2]):
         yield _definition(article, *pending)
 
 
@@ -228,7 +239,7 @@ def _loose_ok(item: _Item) -> bool:
 
 
 def _definition(article: Article, segment: _Segment, item: _Item, tail: list[_Segment]) -> Definition:
-    text = " ".join([item.definition, *(s.text for s in tail)])
+    text = " ".join(t for t in [item.definition, *(s.text for s in tail)] if t)
     end = tail[-1] if tail else segment
     return Definition(
         term=item.term,
@@ -255,11 +266,22 @@ def _read_item(text: str) -> _Item | None:
         m = pattern.match(body)
         if not m:
             continue
-        if not (m.group("sep") or _DEFINING_MARKER.fullmatch(m.group("marker") or "")):
+        if not (
+            m.group("sep")
+            or _DEFINING_MARKER.fullmatch(m.group("marker") or "")
+            or (quoted and _MEANS.search(m.group("definition")))
+        ):
             continue  # a quoted phrase opening a sentence, not a term and its dash
         item = _item(m.group("term"), m.group("definition"), offset + m.start("term"), quoted)
         if item is not None:
             return item
+    m = _ANNOUNCED.match(body)
+    if m:
+        term = m.group("term").strip()
+        if term and _words(term) <= MAX_TERM_WORDS and not _NOT_A_TERM.search(term):
+            start = offset + m.start("term") + len(m.group("term")) - len(m.group("term").lstrip())
+            return _Item(term, "", start, start + len(term), True)  # its definition follows
+        return None
     if _DASH_LABEL.match(text):
         m = _DISPLACED.match(body)
         if m and m.group("before").strip():
