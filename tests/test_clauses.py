@@ -283,3 +283,22 @@ def test_words_that_are_no_quantity(text: str) -> None:
 def test_arbitrary_text_never_raises(articles, annex, rows) -> None:
     treaty = built(articles, tables=(tuple(rows),) if rows else (), annex_text=annex)
     assert isinstance(read_clauses(treaty), Clauses)
+
+
+def test_the_article_labelled_with_the_type_carries_the_clause_before_one_with_its_wording_only() -> None:
+    """Article 1 settles disputes about a sentence's enforcement in passing ("… даулар …
+    реттеледі"); article 2, labelled dispute resolution, says it with other words
+    ("консультациялар өткізеді"). The labelled one carries the clause."""
+    import msgspec
+
+    treaty = built([
+        ("Үкімді орындау", "Үкімді орындауға байланысты даулар орындаушы мемлекеттің заңнамасына сәйкес реттеледі."),
+        ("Дауларды реттеу", "Тараптар осы Келісімді түсіндіруге байланысты кез келген Тараптың өтініші бойынша консультациялар өткізеді."),
+    ])
+    labels = {"1": ("cooperation",), "2": ("dispute_resolution",)}
+    treaty = msgspec.structs.replace(
+        treaty, articles=tuple(msgspec.structs.replace(a, clause_types=labels[a.num]) for a in treaty.articles)
+    )
+    clauses = read_clauses(treaty)
+    assert clauses.dispute_resolution is not None and clauses.dispute_resolution.article == "2"
+    assert clauses.dispute_resolution.methods == ("consultations",)
