@@ -302,3 +302,57 @@ def test_the_article_labelled_with_the_type_carries_the_clause_before_one_with_i
     clauses = read_clauses(treaty)
     assert clauses.dispute_resolution is not None and clauses.dispute_resolution.article == "2"
     assert clauses.dispute_resolution.methods == ("consultations",)
+
+
+def _final_article(text: str, kinds: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """The clause attributes of a treaty whose one article, labelled ``kinds``, is ``text``."""
+    import msgspec
+
+    treaty = built([("Қорытынды ережелер", text)])
+    article = msgspec.structs.replace(treaty.articles[0], clause_types=kinds)
+    return read_clauses(msgspec.structs.replace(treaty, articles=(article,)))
+
+
+@pytest.mark.parametrize(
+    ("text", "delay", "notification"),
+    [
+        ("Осы Келісім соңғы жазбаша хабарлама алынған күннен бастап отыз (30) тәулік өткеннен кейін күшіне енеді.", 30, "last"),
+        ("Осы Шарт хабарлар алысқаннан кейін соңғы хабар алынған соң 30-күні күшіне енеді.", 30, "last"),
+        ("Осы Келісім екінші жазбаша хабарламаны алған күннен бастап күшіне енеді.", 0, 2),
+    ],
+)
+def test_entry_into_force_wordings(text: str, delay: int, notification: object) -> None:
+    c = _final_article(text, ("entry_into_force",)).entry_into_force
+    assert c is not None and (c.delay_days, c.notification) == (delay, notification)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Осы Келісім белгісіз мерзімге жасалады.",
+        "Бұл Шарттың мерзімі жоқ.",
+        "Осы Келісім белгіленбеген мерзімге жасалады.",
+    ],
+)
+def test_an_indefinite_term_in_other_words(text: str) -> None:
+    c = _final_article(text, ("duration",)).duration
+    assert c is not None and c.indefinite
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "survival"),
+    [
+        # the notice as the time the treaty stays in force after it
+        ("Тараптардың бірі екінші Тарапты қолданылуын тоқтату ниеті туралы жазбаша хабардар еткен күннен бастап "
+         "алты ай өткенге дейін Келісім күшінде қалады.", 6, False),
+        # what goes on once the treaty has ended: requests under way, investments made
+        ("Тараптардың бірі жазбаша хабарлама жіберген күннен бастап бір жүз сексен (180) тәулік өткеннен кейін "
+         "Келісім қолданылуын тоқтатады. Келісімнің қолданылуы тоқтатылған жағдайда, берілген сұрау салулар олар "
+         "толық орындалғанға дейін күшінде қалады.", 6, True),
+        ("Осы Келісімнің қолданысын тоқтату жүзеге асырылған инвестицияларға қатысты 10 (он) жыл ішінде "
+         "оның іске асырылуына әсер етпейді.", None, True),
+    ],
+)
+def test_withdrawal_notice_and_survival_in_other_words(text: str, months: int | None, survival: bool) -> None:
+    c = _final_article(text, ("withdrawal",)).withdrawal
+    assert c is not None and (c.notice_months, c.survival) == (months, survival)

@@ -86,20 +86,24 @@ ORDINAL_WORD = _alternation(ORDINALS)
 # "алты", "жиырма бес", "үшінші", "отызыншы"
 NUMBER_WORDS = rf"(?:(?:{CARDINAL_WORD})\s+){{0,3}}(?:{ORDINAL_WORD}|{CARDINAL_WORD})"
 
-UNITS = {"ай": "month", "күн": "day", "жыл": "year"}
+UNITS = {"ай": "month", "күн": "day", "тәулік": "day", "жыл": "year"}
+"""Units of time: "тәулік" is a day counted as twenty-four hours ("отыз (30) тәулік")."""
 _UNITS_FOLDED = {fold(word): name for word, name in UNITS.items()}
 # the unit with the endings a quantity takes: "ай", "айдан", "айға", "күн", "күннен",
 # "күні", "жылға", "жылдық" … and not "айқын", "күнделікті", "жылжымалы"
 def _unit_re(name: str) -> str:
     return (
-    rf"(?P<{name}>ай|күн|жыл)"
+    rf"(?P<{name}>ай|күн|тәулік|жыл)"
     r"(?:дан|ден|нан|нен|ға|ге|да|де|дың|дің|нің|ы|і|ын|ін|ынан|інен|ында|інде|лық|лік|дық|дік|ына|іне)?"
     r"(?![а-яәғқңөұүһіё])"
     )
-_UNIT_D, _UNIT_W = _unit_re("unit"), _unit_re("wunit")
+_UNIT_D, _UNIT_W, _UNIT_WD = _unit_re("unit"), _unit_re("wunit"), _unit_re("wdunit")
+# "6 (алты) ай", "алты ай", and the words first with the digits after them in
+# brackets: "отыз (30) тәулік", "бір жүз сексен (180) тәулік"
 QUANTITY = kk_re(
     rf"(?<![\w-])(?:"
-    rf"(?P<digits>\d+)\s*(?:\((?P<paren>[^()\n]{{0,40}}?)\s*(?P<punit>ай|күн|жыл)\w*\)|(?:\((?P<words2>[^()\n]{{0,40}})\)\s*)?{_UNIT_D})"
+    rf"(?P<digits>\d+)\s*(?:\((?P<paren>[^()\n]{{0,40}}?)\s*(?P<punit>ай|күн|тәулік|жыл)\w*\)|(?:\((?P<words2>[^()\n]{{0,40}})\)\s*)?{_UNIT_D})"
+    rf"|(?P<words3>{NUMBER_WORDS})\s*\(\s*(?P<digits3>\d+)\s*\)\s*{_UNIT_WD}"
     rf"|(?P<words>{NUMBER_WORDS})\s+{_UNIT_W}"
     rf")",
     re.IGNORECASE,
@@ -108,9 +112,9 @@ QUANTITY = kk_re(
 
 def quantity(match) -> tuple[int | None, str]:
     """(value, unit) of a ``QUANTITY`` match: digits first, else the words."""
-    unit_word = fold((match.group("unit") or match.group("punit") or match.group("wunit") or "").lower())
+    unit_word = fold((match.group("unit") or match.group("punit") or match.group("wunit") or match.group("wdunit") or "").lower())
     unit = _UNITS_FOLDED.get(unit_word, "")
-    digits = match.group("digits")
+    digits = match.group("digits") or match.group("digits3")
     if digits:
         return int(digits), unit
     return number_value(match.group("words") or ""), unit

@@ -189,8 +189,8 @@ def _dispute(article: Article) -> DisputeResolution:
 
 # --- withdrawal ---------------------------------------------------------------------
 
-_LEAVING = lk_re(r"шығ|тоқтат|денонсац|хабарлама")
-_NOTICE_AFTER = lk_re(r"^\s*(?:өткен\s+соң|өткеннен\s+кейін|бұрын|кешіктір|кейін|ішінде)")
+_LEAVING = lk_re(r"шығ|тоқтат|денонсац|хабарлама|хабардар")
+_NOTICE_AFTER = lk_re(r"^\s*(?:өткен\s+соң|өткеннен\s+кейін|өткенге\s+дейін|бұрын|кешіктір|кейін|ішінде)")
 _NOTICE_BEFORE = lk_re(r"(?:кемінде|кем\s+дегенде)\s*$")
 # a sentence that ends the treaty or a party's part in it …
 _ENDING = lk_re(r"тоқтат\w*|аяқтал\w*|шық(?:қан|са|қаннан)\w*|шығу\w*|шыға\s+алады|шығатын\w*|денонсац\w*")
@@ -213,10 +213,21 @@ def _notice_months(text: str) -> int | None:
     return min(found) if found else None
 
 
+_ENDED = lk_re(r"тоқтатыл\w*\s+(?:жағдайда|кезде|кезден|соң|кейін)|тоқтат\w*\s+(?:\S+\s+){0,12}?әсер\s+етпейді")
+"""Termination as the circumstance of the sentence, not its predicate: "… тоқтатылған
+жағдайда, … сұрау салулар … күшінде қалады", "… тоқтату … әсер етпейді"."""
+_UNAFFECTED = lk_re(r"күшінде\s+қалады|қолданыла\s+береді|әсер\s+етпейді|орындала\s+береді")
+
+
 def _survives(sentence: str) -> bool:
-    """Protection duties or obligations outlive the treaty or a party's withdrawal."""
-    return bool(_ENDING.search(sentence) and _GOES_ON.search(sentence) and _PROTECTION.search(sentence)
-                and not _IN_FORCE.search(sentence))
+    """Protection duties or obligations outlive the treaty or a party's withdrawal; or
+    something goes on once the treaty has ended (requests under way, investments made
+    while it was in force)."""
+    if _IN_FORCE.search(sentence):
+        return False
+    if _ENDING.search(sentence) and _GOES_ON.search(sentence) and _PROTECTION.search(sentence):
+        return True
+    return bool(_ENDED.search(sentence) and _UNAFFECTED.search(sentence))
 
 
 def _survival(treaty: Treaty) -> bool:
@@ -233,10 +244,11 @@ _NOT_THE_TREATY = lk_re(
 _ORDINAL_NOTIFICATION = lk_re(
     rf"(?P<ord>{NUMBER_WORDS}|\d+\s*-\s*(?:ші|шы|інші|ыншы|нші|ншы))\s+(?:\S+\s+){{0,2}}?хабарлама"
 )
-_LAST_NOTIFICATION = lk_re(r"соңғы\s+(?:\S+\s+){0,2}?хабарлама")
-_NOTIFICATION = lk_re(r"хабарлама|нота")
+_LAST_NOTIFICATION = lk_re(r"соңғы\s+(?:\S+\s+){0,2}?(?:хабарлама|хабар(?![\w]))")
+_NOTIFICATION = lk_re(r"хабарлама|хабарлар|нота")
 _FROM_THE_DAY = lk_re(r"күн(?:і|інен|нен|інде|і\s+)\s*(?:бастап|күшіне)|күнінен|күннен\s+бастап")
 _DELAY_AFTER = lk_re(r"^\s*(?:өткен\s+соң|өткеннен\s+кейін|кейін|күні|өткенде)")
+_NTH_DAY = lk_re(r"(?<![\w-])(?P<n>\d{1,3})\s*-\s*күні\s+күшіне")
 
 
 def _entry_sentence(text: str) -> str | None:
@@ -263,7 +275,10 @@ def _entry(article: Article) -> EntryIntoForce:
         elif _NOTIFICATION.search(sentence):
             notification = "all"
     delay = None
-    for q in QUANTITY.finditer(sentence):
+    ordinal = _NTH_DAY.search(sentence)  # "соңғы хабар алынған соң 30-күні күшіне енеді"
+    if ordinal:
+        delay = int(ordinal.group("n"))
+    for q in QUANTITY.finditer(sentence) if delay is None else ():
         value, unit = quantity(q)
         if unit == "day" and _DELAY_AFTER.match(sentence[q.end() :]):
             delay = value
@@ -277,7 +292,7 @@ def _entry(article: Article) -> EntryIntoForce:
 
 # --- duration -----------------------------------------------------------------------
 
-_INDEFINITE = lk_re(r"белгіленбеген\s+мерзім|мерзімсіз|шектеусіз\s+мерзім|мерзімі\s+шектелмеген")
+_INDEFINITE = lk_re(r"белгіленбеген\s+мерзім|белгісіз\s+мерзім|мерзімсіз|шектеусіз\s+мерзім|мерзімі\s+шектелмеген|мерзімі\s+жоқ")
 _TERM = lk_re(r"мерзім|қолданылады|жасалады|күшінде\s+болады")
 _RENEWAL = lk_re(r"ұзартыл|созыл")
 
