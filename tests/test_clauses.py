@@ -356,3 +356,8 @@ def test_an_indefinite_term_in_other_words(text: str) -> None:
 def test_withdrawal_notice_and_survival_in_other_words(text: str, months: int | None, survival: bool) -> None:
     c = _final_article(text, ("withdrawal",)).withdrawal
     assert c is not None and (c.notice_months, c.survival) == (months, survival)
+
+
+def test_a_quantity_of_calendar_days() -> None:
+    match = QUANTITY.search("хабарлама алынған күннен бастап 30 (отыз) күнтізбелік күн өткен соң")
+    assert match is not None and quantity(match) == (30, "day")

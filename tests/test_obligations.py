@@ -629,3 +629,15 @@ def test_an_introducing_undertaking_not_to_governs_its_points() -> None:
 )
 def test_actors_named_outside_the_subject_position(sentence: str, actor: str | None) -> None:
     assert single(sentence).actor == actor
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("екінші Тарапқа 30 (отыз) күнтізбелік күн ішінде хабарлануға тиіс", 30, "day"),  # calendar days
+        ("екінші Тарапқа 30 (отыз) күн ішінде хабарлануға тиіс", 30, "day"),
+    ],
+)
+def test_calendar_days_are_days(text: str, value: int, unit: str) -> None:
+    deadline = find_deadline(text)
+    assert deadline is not None and (deadline.value, deadline.unit) == (value, unit)

@@ -99,10 +99,11 @@ def _unit_re(name: str) -> str:
     )
 _UNIT_D, _UNIT_W, _UNIT_WD = _unit_re("unit"), _unit_re("wunit"), _unit_re("wdunit")
 # "6 (алты) ай", "алты ай", and the words first with the digits after them in
-# brackets: "отыз (30) тәулік", "бір жүз сексен (180) тәулік"
+# brackets: "отыз (30) тәулік", "бір жүз сексен (180) тәулік"; "30 (отыз) күнтізбелік
+# күн" (calendar days)
 QUANTITY = kk_re(
     rf"(?<![\w-])(?:"
-    rf"(?P<digits>\d+)\s*(?:\((?P<paren>[^()\n]{{0,40}}?)\s*(?P<punit>ай|күн|тәулік|жыл)\w*\)|(?:\((?P<words2>[^()\n]{{0,40}})\)\s*)?{_UNIT_D})"
+    rf"(?P<digits>\d+)\s*(?:\((?P<paren>[^()\n]{{0,40}}?)\s*(?P<punit>ай|күн|тәулік|жыл)\w*\)|(?:\((?P<words2>[^()\n]{{0,40}})\)\s*)?(?:күнтізбелік\s+)?{_UNIT_D})"
     rf"|(?P<words3>{NUMBER_WORDS})\s*\(\s*(?P<digits3>\d+)\s*\)\s*{_UNIT_WD}"
     rf"|(?P<words>{NUMBER_WORDS})\s+{_UNIT_W}"
     rf")",

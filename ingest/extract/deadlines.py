@@ -51,7 +51,7 @@ _CUE = (
 _PAREN = r"(?:\(\s*(?P<paren>[^()]{1,40}?)\s*\)\s*)?"
 
 DIGITS_DEADLINE = kk_re(
-    rf"(?<![\w.-])(?P<digits>\d{{1,4}})\s*{_PAREN}(?:{_UNIT}\s+)?(?:[^\W\d_]+\s+){{0,1}}?{_CUE}(?!\w)",
+    rf"(?<![\w.-])(?P<digits>\d{{1,4}})\s*{_PAREN}(?:(?:күнтізбелік\s+)?{_UNIT}\s+)?(?:[^\W\d_]+\s+){{0,1}}?{_CUE}(?!\w)",
     re.IGNORECASE,
 )
 WORDS_DEADLINE = kk_re(
