@@ -15,20 +15,15 @@ number of types predicted per article (more types make the lines easier to meet)
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from ingest.extract.clause_model import Labelled, article_words, predict, train
-from ingest.extract.clause_types import TYPES, choose, combine, score_article
-from ingest.pipeline import parse_path
+from ingest.extract.clause_model import predict, train
+from ingest.extract.clause_types import TYPES, assign_clause_types, choose, combine, score_article
+from ingest.extract.train_clause_model import LabelledTreaty, examples, labelled_treaties
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = (
-    (ROOT / "corpus", ROOT / "tests" / "fixtures" / "gold" / "seeds.json"),
-    (ROOT / "tests" / "fixtures" / "dev-texts", ROOT / "tests" / "fixtures" / "gold" / "dev-texts.json"),
-)
 
 
 def main() -> None:
@@ -37,24 +32,19 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=0.5)
     args = ap.parse_args()
 
-    rows: list[tuple[Labelled, tuple[str, ...]]] = []  # (example, cue types)
-    for folder, gold_file in SOURCES:
-        for entry in json.loads(gold_file.read_text(encoding="utf-8"))["treaties"]:
-            if not entry.get("clause_types"):
-                continue
-            treaty = parse_path(folder / entry["file"])
-            articles = [a for a in treaty.articles if a.num in entry["clause_types"]]
-            count = len(treaty.articles)
-            index = {a.num: i for i, a in enumerate(treaty.articles)}
-            for article, words in zip(articles, article_words(articles), strict=True):
-                cues = choose(score_article(article, index[article.num], count))
-                rows.append((Labelled(entry["file"], words, tuple(entry["clause_types"][article.num])), cues))
-    treaties = sorted({e.treaty for e, _ in rows})
+    labelled = labelled_treaties(ROOT)
+    rows = examples(labelled)
+    cue_types = []  # the cue rules' types of each row, in the same order
+    for entry in labelled:
+        index = {id(a): i for i, a in enumerate(entry.treaty.articles)}
+        count = len(entry.treaty.articles)
+        cue_types += [choose(score_article(a, index[id(a)], count)) for a in entry.articles()]
+    treaties = [entry.file for entry in labelled]
     tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))  # method → treaty → [main, any, types]
     t0 = time.perf_counter()
-    for held in treaties:
-        model = train([e for e, _ in rows if e.treaty != held], TYPES, epochs=args.epochs)
-        test = [(e, c) for e, c in rows if e.treaty == held]
+    models = {held: train([e for e in rows if e.treaty != held], TYPES, epochs=args.epochs) for held in treaties}
+    for held, model in models.items():
+        test = [(e, c) for e, c in zip(rows, cue_types, strict=True) if e.treaty == held]
         probs = predict(model, [e.words for e, _ in test])
         for (example, cues), cats in zip(test, probs, strict=True):
             learned = sorted(cats.items(), key=lambda kv: -kv[1])
@@ -65,7 +55,7 @@ def main() -> None:
                 cell[1] += bool(set(example.labels) & set(predicted))
                 cell[2] += len(predicted)
     seconds = time.perf_counter() - t0
-    sizes = {t: sum(1 for e, _ in rows if e.treaty == t) for t in treaties}
+    sizes = {t: sum(1 for e in rows if e.treaty == t) for t in treaties}
     total = sum(sizes.values())
     print(f"{len(treaties)} labelled treaties, {total} articles; leave-one-treaty-out, {seconds:.1f} s\n")
     print(f"{'clause type (main), held out':34s}" + "".join(f"{t[:3]:>7s}" for t in treaties) + "    all   any  types/art")
@@ -76,7 +66,7 @@ def main() -> None:
         cells = "".join(f"{by[t][0] / sizes[t]:7.2f}" for t in treaties)
         print(f"{method:34s}{cells}  {main / total:5.3f} {anyl / total:5.3f}  {types / total:5.2f}")
     print("\ntarget (issue 10): clause type (main) >= 0.85 held out")
-    attributes(rows, treaties, args.epochs)
+    attributes(labelled, models)
 
 
 def _field_ok(field: str, want: object, have: dict) -> bool:
@@ -93,26 +83,23 @@ def _field_ok(field: str, want: object, have: dict) -> bool:
     return have.get(field) == want
 
 
-def attributes(rows: list[tuple[Labelled, tuple[str, ...]]], treaties: list[str], epochs: int) -> None:
-    """The clause attributes of each treaty parsed with a classifier that never saw it
-    (the cue rules are in it as always): each gold field right or not, per clause kind."""
+def attributes(labelled: list[LabelledTreaty], models: dict[str, object]) -> None:
+    """The clause attributes of each treaty, its articles typed by the classifier that
+    never saw it (the cue rules are in it as always): each gold field right or not."""
     import msgspec
 
     from ingest.extract import clause_model
     from ingest.extract.clauses import read_clauses
 
-    gold = {e["file"]: (folder, e) for folder, gold_file in SOURCES for e in json.loads(gold_file.read_text(encoding="utf-8"))["treaties"]}
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     original = clause_model.load_model
     try:
-        for held in treaties:
-            folder, entry = gold[held]
-            if not entry.get("clauses"):
-                continue
-            model = train([e for e, _ in rows if e.treaty != held], TYPES, epochs=epochs)
-            clause_model.load_model = lambda model=model: model  # type: ignore[assignment]
-            have_all = msgspec.to_builtins(read_clauses(parse_path(folder / held)))
-            for kind, want in entry["clauses"].items():
+        for entry in labelled:
+            clause_model.load_model = lambda model=models[entry.file]: model  # type: ignore[assignment, misc]
+            types = assign_clause_types(entry.treaty)
+            articles = tuple(msgspec.structs.replace(a, clause_types=types.get(a.num, ())) for a in entry.treaty.articles)
+            have_all = msgspec.to_builtins(read_clauses(msgspec.structs.replace(entry.treaty, articles=articles)))
+            for kind, want in entry.gold.get("clauses", {}).items():
                 have = have_all.get(kind) or {}
                 for field, value in want.items():
                     tally[kind][0] += _field_ok(field, value, have)

@@ -26,8 +26,7 @@ from pathlib import Path
 
 import msgspec
 
-from ingest.corpus import Outcome, parse_corpus
-from ingest.model import Treaty
+from ingest.corpus import Outcome, Parse, parse_corpus
 from ingest.pipeline import source_files
 from kb.aliases import TreatyNames
 from kb.errors import BuildError
@@ -40,7 +39,6 @@ try:  # POSIX: serialise builds. Elsewhere builds are assumed not to overlap.
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-Parse = Callable[[Path], Treaty]
 Progress = Callable[[str], None]
 
 KEEP_VERSIONS = 3

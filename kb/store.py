@@ -263,7 +263,7 @@ class KnowledgeBase:
         self.provision_table()
         self.lexical_index()
         self.treaty_names()
-        self.memo("party_words", self._party_words)
+        self._parties()
         return self
 
     def memo(self, name: str, load: Callable[[], Any]) -> Any:
@@ -296,7 +296,7 @@ class KnowledgeBase:
         and lemmas were stored by the build (``treaties.party_words``)."""
         from kb.tokens import tokenize
 
-        parties = self.memo("party_words", self._party_words)
+        parties = self._parties()
         wanted = [(t.surface, set(t.lemmas)) for t in tokenize(words)]
         if not wanted:
             return frozenset()
@@ -308,6 +308,10 @@ class KnowledgeBase:
                 for name in names
             )
         )
+
+    def _parties(self) -> dict[str, tuple[tuple[tuple[str, frozenset[str]], ...], ...]]:
+        """Treaty id → each party's words as (folded form, lemmas), read once."""
+        return self.memo("party_words", self._party_words)  # type: ignore[no-any-return]
 
     def _party_words(self) -> dict[str, tuple[tuple[tuple[str, frozenset[str]], ...], ...]]:
         return {

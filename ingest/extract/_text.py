@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.kk.lex_attrs import CARDINALS, ORDINALS, number_value
-from ingest.model import Article, Place, Span, Treaty
+from ingest.model import Article, Paragraph, Place, Span, Treaty
 from ingest.patterns import KkMatch, fold, kk_re
 
 
@@ -48,18 +48,24 @@ def article_units(treaty: Treaty, article: Article) -> Iterator[Unit]:
         yield _unit(treaty, Place(article=article.num), article.text, None)
         return
     for paragraph in article.paragraphs:
-        pieces: list[tuple[int, Unit]] = []
-        for alinea in paragraph.alineas:
-            place = Place(article=article.num, paragraph=paragraph.num)
-            pieces.append((alinea.span.start, _unit(treaty, place, alinea.text, alinea.span)))
-        for point in paragraph.points:
-            place = Place(article=article.num, paragraph=paragraph.num, point=point.num)
-            pieces.append((point.span.start, _unit(treaty, place, point.text, point.span)))
-        if not pieces:
-            place = Place(article=article.num, paragraph=paragraph.num)
-            pieces.append((paragraph.span.start, _unit(treaty, place, paragraph.text, paragraph.span)))
-        for _, unit in sorted(pieces, key=lambda p: p[0]):
-            yield unit
+        yield from _paragraph_units(treaty, paragraph, article.num)
+
+
+def _paragraph_units(treaty: Treaty, paragraph: Paragraph, article: str | None) -> Iterator[Unit]:
+    """The alineas and points of one paragraph, in text order (the paragraph whole when
+    it has neither)."""
+    pieces: list[tuple[int, Unit]] = []
+    for alinea in paragraph.alineas:
+        place = Place(article=article, paragraph=paragraph.num)
+        pieces.append((alinea.span.start, _unit(treaty, place, alinea.text, alinea.span)))
+    for point in paragraph.points:
+        place = Place(article=article, paragraph=paragraph.num, point=point.num)
+        pieces.append((point.span.start, _unit(treaty, place, point.text, point.span)))
+    if not pieces:
+        place = Place(article=article, paragraph=paragraph.num)
+        pieces.append((paragraph.span.start, _unit(treaty, place, paragraph.text, paragraph.span)))
+    for _, unit in sorted(pieces, key=lambda p: p[0]):
+        yield unit
 
 
 def units(treaty: Treaty) -> Iterator[Unit]:
@@ -68,13 +74,7 @@ def units(treaty: Treaty) -> Iterator[Unit]:
     for article in treaty.articles:
         yield from article_units(treaty, article)
     for paragraph in treaty.paragraphs:
-        pieces = [(a.span.start, _unit(treaty, Place(article=None, paragraph=paragraph.num), a.text, a.span)) for a in paragraph.alineas]
-        pieces += [
-            (p.span.start, _unit(treaty, Place(article=None, paragraph=paragraph.num, point=p.num), p.text, p.span))
-            for p in paragraph.points
-        ]
-        for _, unit in sorted(pieces, key=lambda p: p[0]):
-            yield unit
+        yield from _paragraph_units(treaty, paragraph, None)
 
 
 def _alternation(words) -> str:

@@ -640,21 +640,18 @@ def _actor(clause: _Clause, toks: list[_Tok] | None = None, resolve: bool = True
     return None
 
 
-def _nominative(toks: list[_Tok], i: int, clause: _Clause, case: re.Pattern[str]) -> str | None:
-    """The noun phrase whose head at ``i`` stands in ``case`` (genitive, dative), as it
-    reads in the nominative: "Тараптардың құзыретті органдарына" → "Тараптардың
-    құзыретті органдары". None unless the bare head is an actor's."""
+def _nominative(toks: list[_Tok], i: int, clause: _Clause, ending: int) -> str | None:
+    """The noun phrase whose head at ``i`` ends in a case ending ``ending`` letters long
+    (genitive, dative), as it reads in the nominative: "Тараптардың құзыретті
+    органдарына" → "Тараптардың құзыретті органдары". None unless the bare head is an
+    actor's."""
     t = toks[i]
-    m = case.search(t.key) if case is _DATIVE else case.search(t.low)
-    if m is None:
-        return None
-    bare = t.key[: len(t.key) - (m.end() - m.start())]
-    if not _ACTOR_HEAD.match(bare):
+    if not _ACTOR_HEAD.match(t.key[: len(t.key) - ending]):
         return None
     phrase = _phrase(toks, i, clause)
     if not phrase.endswith(t.text):
         return None
-    return phrase[: len(phrase) - (m.end() - m.start())]
+    return phrase[: len(phrase) - ending]
 
 
 def _assignee(clause: _Clause) -> str | None:
@@ -665,8 +662,9 @@ def _assignee(clause: _Clause) -> str | None:
     if not toks or not toks[-1].key.startswith(_ASSIGNED):
         return None
     for i in range(len(toks) - 2, max(-1, len(toks) - 5), -1):
-        if _DATIVE.search(toks[i].key):
-            return _nominative(toks, i, clause, _DATIVE)
+        dative = _DATIVE.search(toks[i].key)
+        if dative:
+            return _nominative(toks, i, clause, dative.end() - dative.start())
     return None
 
 
@@ -677,9 +675,10 @@ def _antecedent(toks: list[_Tok], clause: _Clause) -> str | None:
     for i, t in enumerate(toks):
         if t.key in _REFLEXIVES:
             return None
-        if t.depth or not _GENITIVE.search(t.low) or _possessor_of_next(toks, i):
+        genitive = _GENITIVE.search(t.low)
+        if t.depth or not genitive or _possessor_of_next(toks, i):
             continue
-        found = _nominative(toks, i, clause, _GENITIVE)
+        found = _nominative(toks, i, clause, genitive.end() - genitive.start())
         if found:
             return found
     return None

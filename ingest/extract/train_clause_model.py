@@ -12,31 +12,59 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ingest.extract.clause_model import MODEL_DIR, Labelled, article_words, train
 from ingest.extract.clause_types import TYPES
+from ingest.model import Article, Treaty
 from ingest.pipeline import parse_path
 
 
-def labelled_articles(root: Path) -> list[Labelled]:
-    """The labelled articles of the repository: the seeds (``corpus/``) and the
-    development texts (``tests/fixtures/dev-texts/``), with their gold types."""
+@dataclass(frozen=True, slots=True)
+class LabelledTreaty:
+    """A treaty of the repository with hand-checked facts: its file name (the held-out
+    unit), the parse, and its gold entry (``clause_types``, ``clauses`` …)."""
+
+    file: str
+    treaty: Treaty
+    gold: dict[str, Any]
+
+    def articles(self) -> list[Article]:
+        """The articles the gold types, in treaty order."""
+        return [a for a in self.treaty.articles if a.num in self.gold["clause_types"]]
+
+
+def labelled_treaties(root: Path) -> list[LabelledTreaty]:
+    """The treaties with gold clause types: the seeds (``corpus/``) and the development
+    texts (``tests/fixtures/dev-texts/``), with their gold from ``tests/fixtures/gold/``."""
     sources = (
         (root / "corpus", root / "tests" / "fixtures" / "gold" / "seeds.json"),
         (root / "tests" / "fixtures" / "dev-texts", root / "tests" / "fixtures" / "gold" / "dev-texts.json"),
     )
-    out: list[Labelled] = []
+    out: list[LabelledTreaty] = []
     for folder, gold_file in sources:
-        gold = json.loads(gold_file.read_text(encoding="utf-8"))
-        for entry in gold["treaties"]:
-            if not entry.get("clause_types"):
-                continue
-            treaty = parse_path(folder / entry["file"])
-            articles = [a for a in treaty.articles if a.num in entry["clause_types"]]
-            for article, words in zip(articles, article_words(articles), strict=True):
-                out.append(Labelled(entry["file"], words, tuple(entry["clause_types"][article.num])))
+        for entry in json.loads(gold_file.read_text(encoding="utf-8"))["treaties"]:
+            if entry.get("clause_types"):
+                out.append(LabelledTreaty(entry["file"], parse_path(folder / entry["file"]), entry))
     return out
+
+
+def examples(treaties: Iterable[LabelledTreaty]) -> list[Labelled]:
+    """Every gold-typed article of ``treaties`` as the classifier reads it, in order."""
+    out: list[Labelled] = []
+    for labelled in treaties:
+        articles = labelled.articles()
+        for article, words in zip(articles, article_words(articles), strict=True):
+            out.append(Labelled(labelled.file, words, tuple(labelled.gold["clause_types"][article.num])))
+    return out
+
+
+def labelled_articles(root: Path) -> list[Labelled]:
+    """The labelled articles of the repository (``examples`` of ``labelled_treaties``)."""
+    return examples(labelled_treaties(root))
 
 
 def main(argv: list[str] | None = None) -> int:
