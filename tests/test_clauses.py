@@ -361,3 +361,43 @@ def test_withdrawal_notice_and_survival_in_other_words(text: str, months: int | 
 def test_a_quantity_of_calendar_days() -> None:
     match = QUANTITY.search("хабарлама алынған күннен бастап 30 (отыз) күнтізбелік күн өткен соң")
     assert match is not None and quantity(match) == (30, "day")
+
+
+def test_an_escalation_to_a_list_of_forums() -> None:
+    """"If not settled within six months, the investor may submit the dispute:" followed by
+    points naming forums: the points are where the dispute goes, not how it is settled,
+    and the tribunal's procedure after them names no method either."""
+    d = clauses(
+        "1. Тараптар дауды консультациялар және келіссөздер арқылы шешуге ұмтылады.\n"
+        "2. Егер дау алты ай ішінде шешілмесе, инвестор дауды:\n"
+        "2.1) дауласушы Тарап мемлекетінің соттарына;\n"
+        "2.2) Төрелік регламентке сәйкес құрылған төрелік сотқа ұсына алады.\n"
+        "3. Төрелік сот үш төрешіден тұрады."
+    ).dispute_resolution
+    assert d is not None and d.methods == ("negotiations", "consultations")
+    assert d.escalation is not None and d.escalation.after_months == 6 and d.escalation.forum == "соттары"
+
+
+def test_the_dispute_clause_is_where_disputes_are_settled_not_where_the_chapter_is_named() -> None:
+    """Neither article is labelled: the one that names the chapter "Дауларды реттеу" (a
+    verbal noun, no act) carries nothing; the one whose Parties settle (active voice) does."""
+    d = clauses(
+        "Осы Келісімнің 3-тарауы (Дауларды реттеу) инвестицияларға қолданылады.",
+        "Тараптар дауларды консультациялар арқылы шешеді.",
+    ).dispute_resolution
+    assert d is not None and (d.article, d.methods) == ("2", ("consultations",))
+
+
+def test_the_article_saying_it_most_often_carries_the_clause_among_equals() -> None:
+    """Both articles are labelled dispute resolution and have its wording: a definition
+    mentions once how disputes are settled, the dispute article says it twice."""
+    import msgspec
+
+    treaty = built([
+        ("Анықтамалар", "«Төреші» – дауларды төрелік сотта шешетін тұлға."),
+        ("Рәсім", "1. Даулы мәселелер келіссөздер арқылы шешіледі.\n2. Келіспеушіліктер консультациялар арқылы реттеледі."),
+    ])
+    treaty = msgspec.structs.replace(treaty, articles=tuple(
+        msgspec.structs.replace(a, clause_types=("dispute_resolution",)) for a in treaty.articles))
+    d = read_clauses(treaty).dispute_resolution
+    assert d is not None and d.article == "2"

@@ -12,7 +12,7 @@ training stands for all. Its figures come from leave-one-treaty-out
 What an article is to it: the lemmas of its heading, each marked ``h:`` (a heading names
 the clause more surely than its body does), then the lemmas of its text, as the ``kk``
 pipeline (``ingest.kk.pipeline.make_nlp``: tokenizer and ``kk_lemmatizer``) gives them
-for the lower-cased text (headings are often in capitals), each lemma once: whether a
+in the extraction's shared Docs, lower-cased (headings are often in capitals), each lemma once: whether a
 word is there, not how often, so a long article does not drown its own signal.
 
 The trained model is ``ingest/data/clause_model/`` (a spaCy pipeline folder, a few
@@ -50,23 +50,18 @@ class Labelled:
     labels: tuple[str, ...]
 
 
-@lru_cache(maxsize=1)
-def _nlp():  # type: ignore[no-untyped-def]
-    from ingest.kk.pipeline import make_nlp
-
-    return make_nlp()
-
-
 def article_words(articles: Sequence[Article]) -> list[tuple[str, ...]]:
     """What the classifier reads of each article: ``h:``-marked heading lemmas, then the
-    lemmas of its text (letters only, lower case)."""
-    nlp = _nlp()
-    headings = nlp.pipe((a.heading or "").lower() for a in articles)
-    texts = nlp.pipe(a.text.lower() for a in articles)
+    lemmas of its text (letters only, lower case). The Docs are the extraction's own
+    (``ingest.extract.docs``), so an article is analysed once for every extractor."""
+    from ingest.extract.docs import text_docs
+
+    headings = text_docs([a.heading or "" for a in articles])
+    texts = text_docs([a.text for a in articles])
     out = []
     for heading, text in zip(headings, texts, strict=True):
-        words = [f"h:{t.lemma_}" for t in heading if t.is_alpha]
-        words += [t.lemma_ for t in text if t.is_alpha]
+        words = [f"h:{t.lemma_.lower()}" for t in heading if t.is_alpha]
+        words += [t.lemma_.lower() for t in text if t.is_alpha]
         out.append(tuple(dict.fromkeys(words)))
     return out
 

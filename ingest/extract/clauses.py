@@ -46,6 +46,8 @@ from __future__ import annotations
 import re
 
 from ingest.extract._text import NUMBER_WORDS, QUANTITY, in_months, lk_re, quantity
+from ingest.extract.docs import text_doc, text_docs
+from ingest.extract.wording import wording_of
 from ingest.kk.lex_attrs import number_value
 from ingest.model import (
     Amendments,
@@ -61,26 +63,13 @@ from ingest.model import (
 )
 from ingest.patterns import fold
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
-
-
 def _sentences(text: str) -> list[str]:
-    """Sentences, with a paragraph number "1." kept with what follows it."""
-    text = re.sub(r"(?m)^(\s*\d+)\.(?=\s)", r"\1", text)
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    """The sentences of an article as the ``kk`` pipeline splits them (every line starts
+    one; "2.1)" and a paragraph's "1." do not end one), from the shared Doc."""
+    return [s.text.strip() for s in text_doc(text).sents if s.text.strip()]
 
 
 # --- which article ------------------------------------------------------------------
-
-OPERATIVE = {
-    "dispute_resolution": lk_re(r"(?:дау|келіспеушілік)\w*\s+(?:\S+\s+){0,15}?(?:шешіледі|реттеледі|шешілуге\s+тиіс)"),
-    "withdrawal": lk_re(r"(?:шыға\s+алады|шығуға\s+құқылы|тоқтата\s+алады|денонсациялау\w*|шығу\s+туралы\s+(?:жазбаша\s+)?хабарлама)"),
-    "entry_into_force": lk_re(r"күшіне\s+ен(?:еді|ді)"),
-    "duration": lk_re(rf"белгіленбеген\s+мерзімге|мерзімсіз|(?:\d+|{NUMBER_WORDS})\s*(?:\([^)]*\)\s*)?жыл(?:дық)?\s+мерзімге|қолданылу\s+мерзімі"),
-    "amendments": lk_re(r"өзгерістер\s+(?:мен\s+толықтырулар\s+)?(?:\S+\s+){0,3}?енгізіл"),
-    "expenses": lk_re(r"шығыс(?:тар|тары|тарды|тарын)\b"),
-}
-
 
 def _types(treaty: Treaty) -> dict[str, tuple[str, ...]]:
     types = {a.num: a.clause_types for a in treaty.articles}
@@ -98,20 +87,23 @@ _UNLABELLED = 1 << 10
 def _article(treaty: Treaty, types: dict[str, tuple[str, ...]], kind: str) -> Article | None:
     """The article that carries clause ``kind``: one labelled with the type before one
     that only has its operative wording ("… реттеледі" also closes articles about other
-    things); among those, operative wording first, then the label's rank, then order.
+    things); among those, operative wording first (``ingest.extract.wording``, by
+    lemma), then the label's rank, then the article saying it most often (a definition
+    that mentions how disputes are settled says it once), then order.
     Chosen leave-one-treaty-out (``bench/generalization.py``: 105 of 123 gold fields
     against 103 with the wording first)."""
-    operative = OPERATIVE[kind]
-    best: tuple[tuple[int, int, int, int], Article] | None = None
-    for i, article in enumerate(treaty.articles):
+    best: tuple[tuple[int, int, int, int, int], Article] | None = None
+    docs = text_docs([a.text for a in treaty.articles])
+    for i, (article, doc) in enumerate(zip(treaty.articles, docs, strict=True)):
         labels = types.get(article.num, ())
-        has_words = bool(operative.search(article.text))
+        matches = len(wording_of(doc, kind))
+        has_words = matches > 0
         if kind == "entry_into_force" and has_words:
             has_words = _entry_sentence(article.text) is not None
         if not has_words and kind not in labels:
             continue
         rank = labels.index(kind) if kind in labels else _UNLABELLED  # a labelled article first
-        key = (0 if kind in labels else 1, 0 if has_words else 1, rank, i)
+        key = (0 if kind in labels else 1, 0 if has_words else 1, rank, -matches, i)
         if best is None or key < best[0]:
             best = (key, article)
     return best[1] if best else None
@@ -158,23 +150,55 @@ def _forum_name(sentence: str, m) -> str:
 
 _ARBITRAL_BEFORE = lk_re(r"(?<![\w-])(?:төрелік|аралық)\s+$")
 _METHOD_ORDER = ("negotiations", "consultations", "court", "arbitration")
+_FORUMS = ("court", "arbitration")
+
+
+_POINT = re.compile(r"^\s*(?:\d+(?:\.\d+)*\)|\(?[а-яәіa-z]\)|\([ivx]+\))\s")
+_FORUM_WORD = lk_re(r"(?<![\w-])(?P<head>төрелік\s+сот|аралық\s+сот|төрелік|арбитраж|сот)(?P<ending>[а-яәғқңөұүһі]*)")
+
+
+def _escalation_lists(sentences: list[str]) -> dict[int, int]:
+    """Sentences that are the points of an escalation's list, each with the index of its
+    lead-in: "Егер дау … 6 (алты) ай ішінде шешілмесе, … инвестор дауды:" followed by
+    "2.1) … ұлттық соттарына;", "2.2) … Төрелік регламентіне сәйкес; …". The points are
+    the forums the dispute may go to, not the means of settling it."""
+    out: dict[int, int] = {}
+    for i, sentence in enumerate(sentences):
+        if not (sentence.rstrip().endswith(":") and _NOT_SETTLED.search(sentence)):
+            continue
+        for j in range(i + 1, len(sentences)):
+            if not _POINT.match(sentences[j]):
+                break
+            out[j] = i
+    return out
+
+
+def _months(sentence: str) -> int | None:
+    for q in QUANTITY.finditer(sentence):
+        return in_months(*quantity(q))
+    return None
 
 
 def _dispute(article: Article) -> DisputeResolution:
     escalation = None
     methods: set[str] = set()
     continues = False
-    for sentence in _sentences(article.text):
+    sentences = _sentences(article.text)
+    listed = _escalation_lists(sentences)
+    for index, sentence in enumerate(sentences):
+        if index in listed:  # a forum of an escalation's list
+            forum_word = _FORUM_WORD.search(sentence)
+            if escalation is None and forum_word:
+                escalation = Escalation(forum=_forum_name(sentence, forum_word), after_months=_months(sentences[listed[index]]))
+            continue
         forum = None
         if escalation is None and _NOT_SETTLED.search(sentence):
             forum = _FORUM.search(sentence)
             if forum:
-                months = None
-                for q in QUANTITY.finditer(sentence):
-                    months = in_months(*quantity(q))
-                    break
-                escalation = Escalation(forum=_forum_name(sentence, forum), after_months=months)
+                escalation = Escalation(forum=_forum_name(sentence, forum), after_months=_months(sentence))
         for name, pattern in _METHODS:
+            if escalation is not None and forum is None and name in _FORUMS:
+                continue  # once a dispute may go on to a forum, courts named later are that forum's procedure
             for m in pattern.finditer(sentence):
                 if forum is not None and forum.start("head") <= m.start() < forum.end("ending"):
                     continue  # the forum of the escalation is no method
