@@ -22,8 +22,13 @@ clause.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
+from spacy.attrs import IS_ALPHA, LEMMA, LOWER, NORM, ORTH, SENT_START, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, SpanGroup
@@ -56,8 +61,9 @@ def verb(*stems: str) -> list[str]:
 
 
 def lemma(*lemmas: str, op: str | None = None) -> dict[str, Any]:
-    """A token one of whose candidate lemmas is among ``lemmas``."""
-    token: dict[str, Any] = {"_": {"lemmas": {"INTERSECTS": list(lemmas)}}}
+    """A token one of whose candidate lemmas is among ``lemmas``: the component writes
+    the candidate the patterns know to the token's ``NORM`` (see ``ClauseWording``)."""
+    token: dict[str, Any] = {"NORM": {"IN": list(lemmas)}}
     if op:
         token["OP"] = op
     return token
@@ -66,6 +72,10 @@ def lemma(*lemmas: str, op: str | None = None) -> dict[str, Any]:
 _VERBAL_NOUN = r"(?:у|уы|уі|уын|уін|уға|уге|уды|уді|уда|уде|удан|уден|умен|уына|уіне)$"
 """The endings of the verbal noun in -у: "дауларды реттеу" names an act (a chapter's
 title, "… реттеуге қатысты қолданылады"), it does not settle anything."""
+
+VERBAL_NOUN_TAG = "VN"
+"""The ``TAG`` the component gives a verb's verbal noun (this pipeline has no tagger)."""
+_IS_VERBAL_NOUN = re.compile(_VERBAL_NOUN)
 
 MODALS = ("тиіс", "ұмтыл", "міндетті", "мүмкін", "құқылы", "қажет")
 """What makes a verbal noun operative: "шешілуге тиіс", "шешуге ұмтылады",
@@ -78,8 +88,8 @@ def acts(*stems: str) -> list[list[dict[str, Any]]]:
     solved" reads the same), or its verbal noun followed by a modal."""
     lemmas = verb(*stems)
     return [
-        [{"LEMMA": {"IN": lemmas}, "LOWER": {"REGEX": rf"^(?!.*{_VERBAL_NOUN})"}}],
-        [{"LEMMA": {"IN": lemmas}, "LOWER": {"REGEX": _VERBAL_NOUN}}, lemma(*MODALS)],
+        [{"LEMMA": {"IN": lemmas}, "TAG": {"NOT_IN": [VERBAL_NOUN_TAG]}}],
+        [{"LEMMA": {"IN": lemmas}, "TAG": VERBAL_NOUN_TAG}, lemma(*MODALS)],
     ]
 
 
@@ -136,7 +146,8 @@ def _anchor(pattern: Pattern) -> tuple[frozenset[str], str]:
     """What a doc must hold for ``pattern`` to match: the candidate lemmas of one of its
     tokens, or else the fixed start of a form ("денонсац")."""
     for token in pattern:
-        lemmas = token.get("_", {}).get("lemmas", {}).get("INTERSECTS")
+        norm = token.get("NORM")
+        lemmas = norm.get("IN") if isinstance(norm, dict) else None
         if lemmas:
             return frozenset(lemmas), ""
     for token in pattern:
@@ -146,46 +157,130 @@ def _anchor(pattern: Pattern) -> tuple[frozenset[str], str]:
     raise ValueError(f"a clause-wording pattern needs a lemma or a fixed form to anchor it: {pattern}")
 
 
+def _vocabulary(patterns: dict[str, list[Pattern]]) -> frozenset[str]:
+    """Every lemma a ``lemma`` token of the patterns names."""
+    out: set[str] = set()
+    for rule in patterns.values():
+        for pattern in rule:
+            for token in pattern:
+                norm = token.get("NORM")
+                if isinstance(norm, dict):
+                    out.update(norm.get("IN", ()))
+    return frozenset(out)
+
+
+VOCABULARY = _vocabulary(PATTERNS)
+VERBS = frozenset(
+    lemma for rule in PATTERNS.values() for pattern in rule for token in pattern
+    if "TAG" in token for lemma in token["LEMMA"]["IN"]
+)
+"""The verbs whose verbal noun the component marks."""
+
+
+@lru_cache(maxsize=200_000)
+def _known_candidate(form: str) -> str | None:
+    """The first candidate lemma of ``form`` that the patterns name, if any."""
+    from ingest.kk.morphology import analyse
+
+    return next((c for c in analyse(form) if c in VOCABULARY), None)
+
+
+_GAP = re.compile(r"^\{0,(\d+)\}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A pattern as the component runs it: the tokens before a gap of up to ``upto``
+    tokens (``any_tokens``), and those after it (``right`` is empty without a gap).
+    A wide wildcard multiplies the Matcher's live states on every token, so the two
+    sides are matched apart and joined here, within a sentence."""
+
+    kind: str
+    left: Pattern
+    upto: int
+    right: Pattern
+
+
+def _rule(kind: str, pattern: Pattern) -> Rule:
+    for i, token in enumerate(pattern):
+        gap = _GAP.match(str(token.get("OP", ""))) if set(token) == {"OP"} else None
+        if gap:
+            return Rule(kind, pattern[:i], int(gap.group(1)), pattern[i + 1 :])
+    return Rule(kind, pattern, 0, [])
+
+
 class ClauseWording:
     """Find the operative wording of each final clause and write it to
     ``doc.spans[SPANS_KEY]``, labelled with the clause id.
 
-    A Matcher predicate on an extension attribute runs in Python for every token and
-    every live state, so a clause's patterns are only run on a Doc that holds one of
-    their anchors (most articles hold no dispute noun at all): the same matches, a
-    fraction of the time."""
+    The patterns ask whether any candidate lemma of a word is one they name. A Matcher
+    predicate on the candidates (an extension attribute) runs in Python for every token
+    and live state, which made this component four times the cost of the whole
+    language pipeline; so the component first writes, per token, the candidate the
+    patterns know into the token's ``NORM`` (nothing else reads NORM in these Docs) and
+    the patterns test NORM natively. Verbs are tested on the best lemma (``LEMMA``) on
+    purpose: "шешімді" is a decision, though "I solved" reads the same; their verbal
+    nouns get the ``TAG`` ``VN`` (a regex predicate would run in Python again). A
+    clause's patterns run only on a Doc that holds one of their anchors."""
 
     def __init__(self, nlp: Language) -> None:
-        self.matchers: list[tuple[frozenset[str], tuple[str, ...], Matcher]] = []
-        for kind, patterns in PATTERNS.items():
-            for pattern in patterns:
-                lemmas, prefix = _anchor(pattern)
-                matcher = Matcher(nlp.vocab)
-                matcher.add(kind, [pattern])
-                self.matchers.append((lemmas, (prefix,) if prefix else (), matcher))
+        self.rules = [_rule(kind, pattern) for kind, patterns in PATTERNS.items() for pattern in patterns]
+        self.matcher = Matcher(nlp.vocab)
+        self.anchors: list[tuple[frozenset[str], str]] = []
+        for i, rule in enumerate(self.rules):
+            self.anchors.append(_anchor(rule.left + rule.right))
+            self.matcher.add(f"{i}L", [rule.left])
+            if rule.right:
+                self.matcher.add(f"{i}R", [rule.right])
 
     def __call__(self, doc: Doc) -> Doc:
+        # arrays, not Token objects: making a Token costs more than all the work done on it
+        columns = doc.to_array([ORTH, LOWER, IS_ALPHA, LEMMA, NORM, TAG, SENT_START]).astype(np.uint64)
+        strings = doc.vocab.strings
         present: set[str] = set()
-        for token in doc:
-            present.update(token._.lemmas)
-        lower = doc.text.lower()
-        spans: list[Span] = []
-        seen: set[tuple[str, int]] = set()
-        for lemmas, prefixes, matcher in self.matchers:
-            if not (lemmas & present or any(p in lower for p in prefixes)):
+        norms, tags = columns[:, 4].tolist(), columns[:, 5].tolist()
+        changed = False
+        for i, (orth, lower_form, alpha, lemma_id) in enumerate(columns[:, :4].tolist()):
+            if not alpha:
                 continue
-            for match_id, start, end in matcher(doc):
-                label = doc.vocab.strings[match_id]
-                if doc[start].sent.start != doc[end - 1].sent.start or (label, start) in seen:
-                    continue  # one sentence only; one span per start
-                seen.add((label, start))
-                spans.append(Span(doc, start, end, label=label))
-        spans.sort(key=lambda span: (span.start, span.end))
-        doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=spans)
+            known = _known_candidate(strings[orth])
+            if known is not None:
+                norms[i] = strings.add(known)
+                present.add(known)
+                changed = True
+            if strings[lemma_id] in VERBS and _IS_VERBAL_NOUN.search(strings[lower_form]):
+                tags[i] = strings.add(VERBAL_NOUN_TAG)
+                changed = True
+        if changed:
+            doc.from_array([NORM, TAG], np.array([norms, tags], dtype=np.uint64).T)
+        lower = doc.text.lower()
+        live = {i for i, (lemmas, prefix) in enumerate(self.anchors) if lemmas & present or (prefix and prefix in lower)}
+        if not live:
+            doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=[])
+            return doc
+        found: dict[str, list[tuple[int, int]]] = {}
+        for match_id, start, end in self.matcher(doc, allow_missing=True):  # TAG is ours, not a tagger's
+            key = strings[match_id]
+            if int(key[:-1]) in live:
+                found.setdefault(key, []).append((start, end))
+        sentence = np.cumsum(columns[:, 6].astype(np.int64) == 1)  # the sentence of each token
+        spans: dict[tuple[str, int], Span] = {}
+        for i in sorted(live):
+            rule = self.rules[i]
+            for start, end in found.get(f"{i}L", ()):
+                if rule.right:
+                    ends = [e for s, e in found.get(f"{i}R", ()) if end <= s <= end + rule.upto]
+                    if not ends:
+                        continue
+                    end = min(ends)
+                if sentence[start] == sentence[end - 1] and (rule.kind, start) not in spans:
+                    spans[(rule.kind, start)] = Span(doc, start, end, label=rule.kind)
+        ordered = sorted(spans.values(), key=lambda span: (span.start, span.end))
+        doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=ordered)
         return doc
 
 
-@Language.factory("kk_clause_wording", default_config={"version": 1}, requires=["token._.lemmas", "token.is_sent_start"])
+@Language.factory("kk_clause_wording", default_config={"version": 1}, requires=["token.lemma", "token.is_sent_start"], assigns=["token.norm", "doc.spans"])
 def make_clause_wording(nlp: Language, name: str, version: int) -> ClauseWording:
     """The factory behind ``nlp.add_pipe("kk_clause_wording")``; an unknown ``version``
     is refused rather than run with other patterns."""

@@ -18,10 +18,9 @@ def line_sentences(doc: Doc) -> Doc:
     """Sentences as a treaty lays them out: every line of the repaired text (a
     paragraph, a heading, a list item) starts a sentence, and the full stop of a
     paragraph number ("2. Осы Келісім …") does not end one."""
-    for i, token in enumerate(doc):
-        if i == 0:
-            continue
-        previous = doc[i - 1]
+    tokens = list(doc)  # one Token object each; doc[i] makes a new one per call
+    for i in range(1, len(tokens)):
+        token, previous = tokens[i], tokens[i - 1]
         if token.is_space:
             token.is_sent_start = False  # layout belongs to the sentence before it
         elif "\n" in previous.text or previous.text_with_ws.endswith("\n"):
@@ -29,12 +28,12 @@ def line_sentences(doc: Doc) -> Doc:
         elif (
             previous.text == "."
             and i >= 2
-            and doc[i - 2].like_num
-            and (i == 2 or "\n" in doc[i - 3].text_with_ws)
+            and tokens[i - 2].like_num
+            and (i == 2 or "\n" in tokens[i - 3].text_with_ws)
         ):
             token.is_sent_start = False
-            if not doc[i - 2].is_sent_start and i > 2:
-                doc[i - 2].is_sent_start = True
+            if not tokens[i - 2].is_sent_start and i > 2:
+                tokens[i - 2].is_sent_start = True
     return doc
 
 
