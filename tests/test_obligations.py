@@ -641,3 +641,29 @@ def test_actors_named_outside_the_subject_position(sentence: str, actor: str | N
 def test_calendar_days_are_days(text: str, value: int, unit: str) -> None:
     deadline = find_deadline(text)
     assert deadline is not None and (deadline.value, deadline.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    ("term", "definition", "sentence", "actor"),
+    [
+        # an agent noun the treaty defines is a person who acts
+        ("Жүк жөнелтуші", "жүкті тасымалдауға тапсыратын кәсіпорын",
+         "Жүк жөнелтуші жүкке ілеспе құжаттарды ресімдеуге міндетті.", "Жүк жөнелтуші"),
+        # a term defined as a person ("… жеке немесе заңды тұлға") acts too, in the plural
+        ("Салымшы", "Тарап мемлекетінің аумағында салым салатын кез келген жеке немесе заңды тұлға",
+         "Салымшылар салық төлеуге тиіс.", "Салымшылар"),
+        # a defined thing does not
+        ("Жүк", "тасымалданатын кез келген мүлік",
+         "Жүк тиісінше сақталуға тиіс.", None),
+    ],
+)
+def test_a_person_the_treaty_defines_is_an_actor(term: str, definition: str, sentence: str, actor: str | None) -> None:
+    import msgspec
+
+    from ingest.model import Definition
+
+    treaty = make_treaty([("1", [(None, [sentence])])])
+    treaty = msgspec.structs.replace(treaty, definitions=(Definition(term=term, definition=definition, article="2"),))
+    (found,) = find_obligations(treaty)
+    assert found.actor == actor
+    assert find_obligations(msgspec.structs.replace(treaty, definitions=()))[0].actor is None  # the list alone has neither

@@ -93,13 +93,14 @@ Nothing here depends on a file, a title or a treaty id: only the text is read.
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ingest.extract.deadlines import find_deadline
 from ingest.kk.lexicon import load_lexicon
 from ingest.kk.morphology import FUNCTION_WORDS, IRREGULAR, analyses, normalise
-from ingest.model import Alinea, Deadline, Obligation, Paragraph, Point, Span, Treaty
+from ingest.model import Alinea, Deadline, Definition, Obligation, Paragraph, Point, Span, Treaty
 from ingest.patterns import fold
 
 Modality = str  # "obligation" | "permission" | "prohibition"
@@ -212,6 +213,45 @@ _COMPLEMENTED = _keys("жауапты", "мүше", "қатысушы")  # adjec
 _ATTRIBUTIVE = re.compile(fold(r"(?:дағы|дегі|тағы|тегі|ндағы|ндегі)$"))
 _GENITIVE = re.compile(r"(?:ның|нің|дың|дің|тың|тің)$")  # on the unfolded word: folded, "-тің" is "-тін"
 _DATIVE = re.compile(fold(r"(?:ға|ге|қа|ке|на|не)$"))
+
+
+_DEFINED_ACTORS: ContextVar[frozenset[str]] = ContextVar("defined_actors", default=frozenset())
+"""The heads of the persons and bodies the treaty being read defines (``defined_actors``),
+set by ``find_obligations`` for the one treaty it reads."""
+_HEAD_ENDINGS = re.compile(fold(r"^(?:лар|лер|дар|дер|тар|тер)?(?:ы|і|сы|сі)?$"))
+_PERSON_WORDS = 12
+"""How far into a definition its genus stands ("… кез келген жеке немесе заңды тұлға")."""
+
+
+def defined_actors(definitions: tuple[Definition, ...]) -> frozenset[str]:
+    """The head words (folded) of the terms a treaty defines as someone who can act: an
+    agent noun ("Тасымалдаушы", one who carries; "Инвестор" when defined as "… жеке немесе
+    заңды тұлға") or a term whose definition names a person or body among its first
+    words. A treaty's own persons are its actors, whatever its subject: a transport
+    treaty's carrier, an investment treaty's investor."""
+    out: set[str] = set()
+    for d in definitions:
+        words = d.term.split()
+        if not words:
+            continue
+        head = fold(normalise(words[-1]))
+        genus = [fold(normalise(w.strip(".,;:«»\"()"))) for w in d.definition.split()[:_PERSON_WORDS]]
+        if _AGENT_NOUN.search(head) or any(_ACTOR_HEAD.match(w) for w in genus):
+            out.add(head)
+    return frozenset(out)
+
+
+def _actor_head(key: str) -> bool:
+    """A word that heads an actor: a listed head, or a head the treaty defines, bare or
+    with plural and possessive endings."""
+    if _ACTOR_HEAD.match(key):
+        return True
+    for head in _DEFINED_ACTORS.get():
+        if key.startswith(head) and _HEAD_ENDINGS.match(key[len(head):]):
+            return True
+    return False
+
+
 
 _WORD = re.compile(r"[^\W_]+(?:[-‑][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?]+[\"»”)]*\s+")
@@ -576,7 +616,7 @@ def _breaks(tok: _Tok) -> bool:
 
 def _is_head(toks: list[_Tok], i: int) -> bool:
     t = toks[i]
-    if not _ACTOR_HEAD.match(t.key):
+    if not _actor_head(t.key):
         return False
     if t.key == fold("келгені"):
         return i > 0 and toks[i - 1].key == fold("кез")
@@ -646,7 +686,7 @@ def _nominative(toks: list[_Tok], i: int, clause: _Clause, ending: int) -> str |
     органдарына" → "Тараптардың құзыретті органдары". None unless the bare head is an
     actor's."""
     t = toks[i]
-    if not _ACTOR_HEAD.match(t.key[: len(t.key) - ending]):
+    if not _actor_head(t.key[: len(t.key) - ending]):
         return None
     phrase = _phrase(toks, i, clause)
     if not phrase.endswith(t.text):
@@ -1052,11 +1092,15 @@ def find_obligations(treaty: Treaty) -> tuple[Obligation, ...]:
     text without articles, of its paragraphs (their article number is "")."""
     skip = [d.term_span for d in treaty.definitions if d.term_span is not None]  # where defined terms stand
     out: list[Obligation] = []
-    for article in treaty.articles:
-        for para in article.paragraphs:
-            out.extend(_paragraph(article.num, para, skip))
-    for para in treaty.paragraphs:
-        out.extend(_paragraph("", para, skip))
+    token = _DEFINED_ACTORS.set(defined_actors(treaty.definitions))
+    try:
+        for article in treaty.articles:
+            for para in article.paragraphs:
+                out.extend(_paragraph(article.num, para, skip))
+        for para in treaty.paragraphs:
+            out.extend(_paragraph("", para, skip))
+    finally:
+        _DEFINED_ACTORS.reset(token)
     return tuple(out)
 
 
