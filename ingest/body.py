@@ -17,12 +17,12 @@ from ingest.patterns import (
     ARTICLE_HEADER,
     CHAPTER_HEADER,
     SECTION_HEADER,
+    amendment_colon,
     article_number,
     article_order,
     is_structural_header,
     kk_re,
     quotation_length,
-    quoted_after_colon,
 )
 
 PARAGRAPH_NUM = re.compile(r"^(?P<num>\d{1,3})\.(?!\d)\s*(?=\S)")
@@ -55,10 +55,11 @@ def quoted_lines(lines: list[Line]) -> frozenset[int]:
     quoted: set[int] = set()
     i = 0
     while i < len(body):
-        after = quoted_after_colon(body[i].text)
-        if after is None:
+        colon = amendment_colon(body[i].text)
+        if colon is None:
             i += 1
             continue
+        after = body[i].text[colon + 1 :].strip()
         if after:  # the quotation opens on the item's own line
             n = quotation_length([after, *(ln.text for ln in body[i + 1 :])])
             covered = body[i + 1 : i + n]

@@ -265,14 +265,10 @@ def quotation_length(texts: list[str], limit: int = 400) -> int:
     return 0
 
 
-def quoted_after_colon(line: str) -> str | None:
-    """The text after the colon of an amendment item ("5-бап мынадай редакцияда
-    жазылсын: «5-бап. …"): "" when the line ends with the colon (the quotation follows on
-    the next lines), None when the line is no amendment item ending in a quotation."""
+def amendment_colon(line: str) -> int | None:
+    """Where the colon after an amendment item's verb stands ("5-бап мынадай редакцияда
+    жазылсын: «5-бап. …"): what follows it is the quotation (on the next lines when
+    nothing does). None when the line is no amendment item ending in a quotation."""
     verb = AMENDING_VERB.search(line)
-    if verb is None:
-        return None
-    colon = line.find(":", verb.end())
-    if colon < 0:
-        return None
-    return line[colon + 1 :].strip()
+    colon = line.find(":", verb.end()) if verb is not None else -1
+    return colon if colon >= 0 else None

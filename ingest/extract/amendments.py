@@ -26,7 +26,7 @@ import re
 from ingest.extract._text import Unit, units
 from ingest.extract.references import AmendedAct, cited_acts, head_nominative, part_chains
 from ingest.model import Amendment, AmendmentAction, Place, Reference, Span, Target, Treaty
-from ingest.patterns import AMENDING_VERB, KkPattern, fold, kk_re, quotation_length, quoted_after_colon
+from ingest.patterns import AMENDING_VERB, KkPattern, amendment_colon, fold, kk_re, quotation_length
 
 # the act amended, in the title: "… келісімге өзгерістер енгізу туралы", "… келісімге түзетуге
 # қатысты", "… Келісімді өзгерту туралы"
@@ -67,18 +67,19 @@ def read_amendments(treaty: Treaty, references: tuple[Reference, ...]) -> tuple[
     i = 0
     while i < len(pieces):
         unit = pieces[i]
-        after = quoted_after_colon(unit.text)
         if AMENDING_VERB.search(unit.text) is None:
             i += 1
             continue
+        colon = amendment_colon(unit.text)
+        after = unit.text[colon + 1 :].strip() if colon is not None else None
         rest = [u.text for u in pieces[i + 1 :]]
-        if after:
+        if after:  # the quotation opens on the item's own line
             run = pieces[i + 1 : i + quotation_length([after, *rest])]
         elif after == "":
             run = pieces[i + 1 : i + 1 + quotation_length(rest)]
         else:
             run = []
-        found.extend(_items(treaty, unit, run))
+        found.extend(_items(treaty, unit, colon, after, run))
         if unit.start is not None:
             items.add(unit.start)
         quoted.update(u.start for u in run if u.start is not None)
@@ -133,12 +134,11 @@ def _aliases(treaty: Treaty, cited: Reference, references: tuple[Reference, ...]
     return out
 
 
-def _items(treaty: Treaty, unit: Unit, run: list[Unit]) -> list[Amendment]:
-    """The amendments of one item (one per part it names) with the quoted ``run``."""
-    colon = unit.text.find(":", AMENDING_VERB.search(unit.text).end()) if ":" in unit.text else -1  # type: ignore[union-attr]
-    instruction = unit.text if colon < 0 else unit.text[: colon + 1]
-    quotation = "\n".join([unit.text[colon + 1 :].strip()] if colon >= 0 and unit.text[colon + 1 :].strip() else [])
-    quotation = "\n".join(filter(None, [quotation, *(u.text.strip() for u in run)]))
+def _items(treaty: Treaty, unit: Unit, colon: int | None, after: str | None, run: list[Unit]) -> list[Amendment]:
+    """The amendments of one item (one per part it names): its instruction up to the
+    ``colon``, the quotation ``after`` it and over the ``run`` of lines it quotes."""
+    instruction = unit.text if colon is None else unit.text[: colon + 1]
+    quotation = "\n".join(filter(None, [after, *(u.text.strip() for u in run)]))
     action = _action(instruction)
     old_text, new_text = _quoted_words(instruction)
     if quotation:

@@ -195,6 +195,8 @@ class AmendedAct:
         return head is not None and fold(head.lower()) in self.nouns
 
     def reference(self, unit: Unit, phrase: str, target: Target, start: int, end: int) -> Reference:
+        """The external reference of ``phrase`` (``[start, end)`` of ``unit``) to ``target``
+        of the amended act."""
         return Reference(kind="external", source=unit.place, text=phrase, to=target, date=self.cited.date,
                          title=self.cited.title, span=unit.span(start, end))
 
