@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from ingest.akn_inline import annotate, concept_elements
-from ingest.model import Alinea, Annex, Approval, Article, Division, Paragraph, Point, Table, Treaty
+from ingest.akn_inline import amended_href, annotate, concept_elements
+from ingest.model import Alinea, Amendment, Annex, Approval, Article, Division, Paragraph, Point, Table, Treaty
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 LANGUAGE = "kaz"
@@ -53,10 +53,14 @@ def to_akn_tree(treaty: Treaty) -> etree._Element:
     act = E.act(_meta(treaty, work), name="agreement", contains="originalVersion")
     _append_if(act, _preface(treaty))
     _append_if(act, _blocks_element("preamble", [a.text for a in treaty.preamble]))
-    act.append(_body(treaty, ids))
+    body = _body(treaty, ids)
+    act.append(body)
     _append_if(act, _conclusions(treaty))
     if treaty.annexes:
         act.append(E.attachments(*(_attachment(treaty, work, i, annex, ids) for i, annex in enumerate(treaty.annexes, 1))))
+    modifications = _mods(treaty, body, ids)
+    if modifications:
+        act[0].insert(1, _analysis(treaty, modifications))
     annotate(act, treaty, E)
     return E.akomaNtoso(act)
 
@@ -296,6 +300,7 @@ def _body(treaty: Treaty, ids: _Ids) -> etree._Element:
     directly in the body (``Treaty.paragraphs``). ``<body>`` may not be empty, so a
     treaty with neither gets an empty ``<hcontainer name="noArticles">``."""
     body = E.body()
+    quoted = _quoted_starts(treaty)
     section_of = _membership(treaty.divisions, "section")
     chapter_of = _membership(treaty.divisions, "chapter")
     section: Division | None = None
@@ -320,9 +325,9 @@ def _body(treaty: Treaty, ids: _Ids) -> etree._Element:
             _append_if(parent, chapter_el)
         if isinstance(item, Article):
             container = next((el for el in (chapter_el, section_el) if el is not None), body)
-            container.append(_article(item, ids))
+            container.append(_article(item, ids, quoted))
     for paragraph in treaty.paragraphs:
-        body.append(_paragraph(paragraph, "", ids))
+        body.append(_paragraph(paragraph, "", ids, quoted))
     if not len(body):
         body.append(E.hcontainer(E.content(E.p()), eId=ids.take("", "hcontainer", "1"), name="noArticles"))
     return body
@@ -360,7 +365,7 @@ def _division(division: Division, parent: str, ids: _Ids) -> etree._Element:
     return el
 
 
-def _article(article: Article, ids: _Ids) -> etree._Element:
+def _article(article: Article, ids: _Ids, quoted: frozenset[int] = frozenset()) -> etree._Element:
     """``<article eId="art_N"><num>N-бап</num>[<heading>]`` and its paragraphs; an
     article the parser found no paragraphs in gets its text as one unnumbered paragraph."""
     eid = ids.take("", "art", article.num)
@@ -373,11 +378,11 @@ def _article(article: Article, ids: _Ids) -> etree._Element:
     if not paragraphs and _clean(article.text).strip():
         paragraphs = (Paragraph(num=None, text=article.text, span=article.span),)
     for paragraph in paragraphs:
-        el.append(_paragraph(paragraph, eid, ids))
+        el.append(_paragraph(paragraph, eid, ids, quoted))
     return el
 
 
-def _paragraph(paragraph: Paragraph, article_eid: str, ids: _Ids) -> etree._Element:
+def _paragraph(paragraph: Paragraph, article_eid: str, ids: _Ids, quoted: frozenset[int] = frozenset()) -> etree._Element:
     """A paragraph holds either a ``<list>`` of its points or ``<content>`` with its lines."""
     eid = ids.take(article_eid, "para", paragraph.num)
     el = E.paragraph(eId=eid)
@@ -386,7 +391,7 @@ def _paragraph(paragraph: Paragraph, article_eid: str, ids: _Ids) -> etree._Elem
     if label:
         el.append(E.num(label))
     if paragraph.points:
-        el.append(_list(paragraph, label, eid, ids))
+        el.append(_list(paragraph, label, eid, ids, quoted))
     else:
         texts = [a.text for a in _ordered(paragraph.alineas)] or [paragraph.text]
         el.append(E.content(*_ps(_unlabel_first(texts, label))))
@@ -403,13 +408,21 @@ def _ordered(alineas: Iterable[Alinea]) -> list[Alinea]:
     return sorted(alineas, key=lambda a: a.span.start)
 
 
-def _list(paragraph: Paragraph, label: str, paragraph_eid: str, ids: _Ids) -> etree._Element:
+def _list(paragraph: Paragraph, label: str, paragraph_eid: str, ids: _Ids, quoted: frozenset[int] = frozenset()) -> etree._Element:
     """Alineas before the first point are the ``<intro>``, after the last the ``<wrapUp>``;
-    one between two points (rare) is kept as a further line of the point before it."""
+    one between two points (rare) is kept as a further line of the point before it, and
+    so is the text an amendment item quotes (``quoted``: alinea starts), also after the
+    last point: it is that item's."""
     eid = ids.take(paragraph_eid, "list", "1")
     points = sorted(paragraph.points, key=lambda p: p.span.start)
     alineas = _ordered(paragraph.alineas)
     first, last = points[0].span.start, points[-1].span.start
+    after_last = [a for a in alineas if a.span.start > last]
+    run = 0
+    while run < len(after_last) and after_last[run].span.start in quoted:
+        run += 1
+    if run:
+        last = after_last[run - 1].span.start
     el = E.list(eId=eid)
     intro = [a.text for a in alineas if a.span.start < first]
     if intro:
@@ -435,6 +448,125 @@ def _point(point: Point, list_eid: str, extra: list[str], ids: _Ids) -> etree._E
         text = _unlabel(text, label)
     el.append(E.content(*_ps([text, *extra])))
     return el
+
+
+# --- amendments -----------------------------------------------------------------
+
+_QUOTED_WORDS = re.compile(r"(?P<open>[«\"“])(?P<words>[^«»\"“”\n]{1,300})(?P<close>[»\"”])")
+_LABEL_ONLY = re.compile(r"\s*(?:\d{1,3}[.)]|[^\W\d_]\))?\s*")
+
+
+def _quoted_starts(treaty: Treaty) -> frozenset[int]:
+    """Starts of the lines an amendment item quotes (inside its span, after its own line)."""
+    starts: set[int] = set()
+    for amendment in treaty.amendments:
+        if amendment.span is None:
+            continue
+        first_end = treaty.text.find("\n", amendment.span.start, amendment.span.end)
+        if first_end < 0:
+            continue
+        pos = first_end + 1
+        while pos < amendment.span.end:
+            end = treaty.text.find("\n", pos, amendment.span.end)
+            end = amendment.span.end if end < 0 else end
+            line = treaty.text[pos:end]
+            if line.strip():
+                starts.add(pos + len(line) - len(line.lstrip()))
+                starts.add(pos)
+            pos = end + 1
+    return frozenset(starts)
+
+
+def _mods(treaty: Treaty, body: etree._Element, ids: _Ids) -> list[tuple[Amendment, str, str | None]]:
+    """Each amendment item of the body wrapped in ``<mod>``: its instruction, the text it
+    quotes over further lines as a ``<quotedStructure>`` (those lines' ``<p>``), or the
+    words it quotes on its own line as ``<quotedText>``. Returns (amendment, the mod's
+    eId, the eId of what it puts in) for ``activeModifications``; an item whose line
+    is not found as one ``<p>`` of its article stays plain text and unlisted."""
+    done: dict[tuple[int, int], tuple[str, str | None]] = {}
+    out: list[tuple[Amendment, str, str | None]] = []
+    for amendment in treaty.amendments:
+        if amendment.span is None:
+            continue
+        key = (amendment.span.start, amendment.span.end)
+        if key not in done:
+            marked = _mark_mod(body, amendment, ids, len(done) + 1)
+            if marked is None:
+                continue
+            done[key] = marked
+        out.append((amendment, *done[key]))
+    return out
+
+
+def _mark_mod(body: etree._Element, amendment: Amendment, ids: _Ids, index: int) -> tuple[str, str | None] | None:
+    lines = [" ".join(_clean(line).split()) for line in amendment.text.split("\n") if line.strip()]
+    if not lines:
+        return None
+    article = amendment.source.article
+    scope = body
+    if article:
+        scope = next((el for el in body.iter(f"{{{AKN_NS}}}article") if el.get("eId") == f"art_{_token(article)}"), None)
+        if scope is None:
+            return None
+    for p in scope.iter(f"{{{AKN_NS}}}p"):
+        text = " ".join((p.text or "").split())
+        if len(p) or not text or not lines[0].endswith(text) or not _LABEL_ONLY.fullmatch(lines[0][: len(lines[0]) - len(text)]):
+            continue
+        quoted: list[etree._Element] = []
+        sibling = p.getnext()
+        for line in lines[1:]:
+            if sibling is None or sibling.tag != f"{{{AKN_NS}}}p" or len(sibling) or " ".join((sibling.text or "").split()) != line:
+                break
+            quoted.append(sibling)
+            sibling = sibling.getnext()
+        mod_eid = ids.take("", "mod", str(index))
+        mod = etree.SubElement(p, f"{{{AKN_NS}}}mod", eId=mod_eid)
+        p.text = ""
+        new_eid: str | None = None
+        if quoted:
+            mod.text = text + " "
+            new_eid = ids.take(mod_eid, "qstr", "1")
+            structure = etree.SubElement(mod, f"{{{AKN_NS}}}quotedStructure", eId=new_eid)
+            for q in quoted:
+                structure.append(q)
+        else:
+            new_eid = _quoted_texts(mod, text, amendment, ids, mod_eid)
+        return mod_eid, new_eid
+    return None
+
+
+def _quoted_texts(mod: etree._Element, text: str, amendment: Amendment, ids: _Ids, mod_eid: str) -> str | None:
+    """The instruction's quoted words as ``<quotedText>``; the eId of the new ones."""
+    mod.text = text
+    new_eid = None
+    previous: etree._Element | None = None
+    pos = 0
+    for n, m in enumerate(_QUOTED_WORDS.finditer(text), 1):
+        eid = ids.take(mod_eid, "qtext", str(n))
+        el = etree.SubElement(mod, f"{{{AKN_NS}}}quotedText", eId=eid, startQuote=m.group("open"), endQuote=m.group("close"))
+        el.text = m.group("words")
+        if previous is None:
+            mod.text = text[pos : m.start()]
+        else:
+            previous.tail = text[pos : m.start()]
+        previous, pos = el, m.end()
+        if amendment.new_text is not None and m.group("words") == amendment.new_text.strip():
+            new_eid = eid
+    if previous is not None:
+        previous.tail = text[pos:]
+    return new_eid
+
+
+def _analysis(treaty: Treaty, modifications: list[tuple[Amendment, str, str | None]]) -> etree._Element:
+    """``<analysis>`` listing what each amendment item does to the amended act: its type,
+    the ``<mod>`` it is, the part of the amended act it acts on, the text it puts in."""
+    mods = []
+    for i, (amendment, mod_eid, new_eid) in enumerate(modifications, 1):
+        parts = [E.source(href=f"#{mod_eid}"), E.destination(href=amended_href(treaty.amends, amendment.target))]
+        if new_eid and amendment.action != "repeal":
+            parts.append(E.new(href=f"#{new_eid}"))
+        mods.append(E.textualMod(*parts, eId=f"amod_{i}", type=amendment.action))
+    return E.analysis(E.activeModifications(*mods), source=f"#{SOURCE}")
 
 
 # --- annexes ------------------------------------------------------------------

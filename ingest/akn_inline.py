@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from ingest.model import Reference, Treaty
+from ingest.model import Reference, Target, Treaty
 
 AKN = "{http://docs.oasis-open.org/legaldocml/ns/akn/3.0}"
 _YEAR_ID = re.compile(r"^(\d{4})-(.+)$")
@@ -38,24 +38,50 @@ def _concept_eid(concept: str) -> str:
 
 def href(ref: Reference) -> str:
     """Where a reference points: an eId of this document, another treaty's work URI,
-    or, for an act the knowledge base does not hold, its date."""
+    or, for an act the knowledge base does not hold, its date; with the part of that
+    act it names, when it names one ("…/~art_5": an amending instrument's items)."""
     if ref.kind == "internal" and ref.to is not None:
-        if ref.to.annex:
-            return f"#att_{_token(ref.to.annex)}"
-        if ref.to.article:
-            target = f"#art_{_token(ref.to.article)}"
-            if ref.to.paragraph:
-                target += f"__para_{_token(ref.to.paragraph)}"
-            return target
-    if ref.treaty:
-        match = _YEAR_ID.match(ref.treaty)
-        year, slug = (match.group(1), match.group(2)) if match else ("0000", ref.treaty)
-        return f"/akn/kz/act/agreement/{year}/{slug}"
-    return f"/akn/kz/act/{ref.date or 'unknown'}"
+        part = _part(ref.to)
+        if part:
+            return f"#{part}"
+    return _external(ref.treaty, ref.date, ref.to)
+
+
+def amended_href(amends: Reference | None, target: Target | None) -> str:
+    """The part of the amended act an amendment acts on (its act alone when no part is
+    named): a ``textualMod`` destination."""
+    return _external(amends.treaty if amends else None, amends.date if amends else None, target)
+
+
+def _external(treaty: str | None, date: str | None, to: Target | None) -> str:
+    """Another act's work URI (a treaty the knowledge base holds, else its date), and
+    the part named."""
+    if treaty:
+        match = _YEAR_ID.match(treaty)
+        year, slug = (match.group(1), match.group(2)) if match else ("0000", treaty)
+        work = f"/akn/kz/act/agreement/{year}/{slug}"
+    else:
+        work = f"/akn/kz/act/{date or 'unknown'}"
+    part = _part(to) if to is not None else ""
+    return f"{work}/~{part}" if part else work
+
+
+def _part(to: Target) -> str:
+    """The eId of a part (AKN naming convention): "att_1", "art_5__para_2"."""
+    if to.annex:
+        return f"att_{_token(to.annex)}"
+    if to.article:
+        target = f"art_{_token(to.article)}"
+        if to.paragraph:
+            target += f"__para_{_token(to.paragraph)}"
+        return target
+    return ""
 
 
 def _token(value: str) -> str:
-    return re.sub(r"[\W_]+", "", value) or "x"
+    """A number in an eId, as ``ingest.akn`` writes it: letters and digits, other runs as
+    "-" ("5-1" stays "5-1", so a reference reaches the inserted article's eId)."""
+    return re.sub(r"[\W_]+", "-", value).strip("-") or "x"
 
 
 def annotate(root: etree._Element, treaty: Treaty, maker: object) -> None:

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 
 from ingest.lines import Line, content, span_of, text_of
 from ingest.model import Alinea, Article, Division, Paragraph, Point, Span, Warning
-from ingest.patterns import ARTICLE_HEADER, CHAPTER_HEADER, SECTION_HEADER, is_structural_header, kk_re
+from ingest.patterns import (
+    ARTICLE_HEADER,
+    CHAPTER_HEADER,
+    SECTION_HEADER,
+    amendment_colon,
+    article_number,
+    article_order,
+    is_structural_header,
+    kk_re,
+    quotation_length,
+)
 
 PARAGRAPH_NUM = re.compile(r"^(?P<num>\d{1,3})\.(?!\d)\s*(?=\S)")
 NUMBER_POINT = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})?)\)\s*")
@@ -35,16 +45,44 @@ class Header:
     line: Line
 
 
-def find_headers(lines: list[Line], start: int, end: int) -> list[Header]:
+def quoted_lines(lines: list[Line]) -> frozenset[int]:
+    """Indexes of the lines that continue a quotation an amendment item opened: the
+    text an amending instrument puts into another act ("1) 5-бап мынадай редакцияда
+    жазылсын:" / "«5-бап. …" / "1. …" / "2. …».";"). That text belongs to the item
+    that quotes it: its "N-бап", "N." and "N)" are the amended act's, never headers,
+    paragraphs or points of the instrument. A quotation that never closes is none."""
+    body = content(lines)
+    quoted: set[int] = set()
+    i = 0
+    while i < len(body):
+        colon = amendment_colon(body[i].text)
+        if colon is None:
+            i += 1
+            continue
+        after = body[i].text[colon + 1 :].strip()
+        if after:  # the quotation opens on the item's own line
+            n = quotation_length([after, *(ln.text for ln in body[i + 1 :])])
+            covered = body[i + 1 : i + n]
+        else:
+            n = quotation_length([ln.text for ln in body[i + 1 :]])
+            covered = body[i + 1 : i + 1 + n]
+        quoted.update(ln.index for ln in covered)
+        i += 1 + len(covered)
+    return frozenset(quoted)
+
+
+def find_headers(lines: list[Line], start: int, end: int, quoted: frozenset[int] = frozenset()) -> list[Header]:
     headers: list[Header] = []
     for line in lines[start:end]:
         text = line.text.strip()
-        if not text or not is_structural_header(text):
+        if not text or line.index in quoted or not is_structural_header(text):
             continue
         for kind, pattern in (("article", ARTICLE_HEADER), ("chapter", CHAPTER_HEADER), ("section", SECTION_HEADER)):
             match = pattern.match(text)
             if match:
                 num = match.group("num") or (match.groupdict().get("num2") or "")
+                if kind == "article":
+                    num = article_number(num)
                 headers.append(Header(kind, num, _clean_heading(match.group("heading")), line))
                 break
     return headers
@@ -71,7 +109,7 @@ def _is_heading_line(line: Line, following: list[Line]) -> bool:
 
 
 def build_articles(
-    text: str, lines: list[Line], headers: list[Header], body_start: int, body_end: int
+    text: str, lines: list[Line], headers: list[Header], body_start: int, body_end: int, quoted: frozenset[int] = frozenset()
 ) -> tuple[list[Article], list[Division], list[Warning]]:
     """Articles and divisions from the body lines ``[body_start, body_end)``."""
     warnings: list[Warning] = []
@@ -88,7 +126,7 @@ def build_articles(
     if lead and article_headers:
         first_num = int(article_headers[0].num) if article_headers[0].num.isdigit() else 2
         num = str(max(first_num - 1, 1))
-        articles.append(_article(text, num, None, True, None, None, lead, None, None))
+        articles.append(_article(text, num, None, True, None, None, lead, None, None, quoted))
         if first_num > 2:
             warnings.append(Warning(code="implicit-article-number", message=f"text before article {first_num} taken as article {num}; its number is not in the text", span=span_of(lead)))
         else:
@@ -121,7 +159,7 @@ def build_articles(
             heading = body[0].text.strip()
             body = body[1:]
             # a heading wrapped onto a second line in a file that was not unwrapped
-        articles.append(_article(text, header.num, heading, False, header.line, heading_line, body, chapter, section))
+        articles.append(_article(text, header.num, heading, False, header.line, heading_line, body, chapter, section, quoted))
         for kind in ("chapter", "section"):
             if kind in open_divisions:
                 open_divisions[kind][1].append(header.num)
@@ -142,18 +180,28 @@ def _close(open_divisions: dict[str, tuple[Header, list[str], int]], divisions: 
 
 
 def _numbering_warnings(articles: list[Article]) -> list[Warning]:
+    """Numbers that skip or go back. An inserted article ("1-1", "1А") follows the
+    article it is numbered after, or another inserted one after it, and does not move
+    the count: "1, 1-1, 2" and "1, 1А, 1Б, 2" run on; "1, 3" skips; "2, 1-1" goes back."""
     warnings = []
-    previous: int | None = None
+    previous: tuple[int, int] | None = None
+    previous_num = ""
     for article in articles:
-        if not article.num.isdigit():
+        order = article_order(article.num)
+        if order is None:
             continue
-        num = int(article.num)
-        if previous is not None and num != previous + 1:
-            kind = "article-number-skip" if num > previous + 1 else "article-number-order"
-            warnings.append(
-                Warning(code=kind, message=f"article {num} follows article {previous}", span=article.header_span or article.span)
-            )
-        previous = num
+        num, inserted = order
+        if previous is not None:
+            if inserted:
+                ok = num == previous[0] and inserted > previous[1]
+            else:
+                ok = num == previous[0] + 1
+            if not ok:
+                kind = "article-number-skip" if order > previous else "article-number-order"
+                warnings.append(
+                    Warning(code=kind, message=f"article {article.num} follows article {previous_num}", span=article.header_span or article.span)
+                )
+        previous, previous_num = order, article.num
     return warnings
 
 
@@ -167,9 +215,10 @@ def _article(
     body: list[Line],
     chapter: str | None,
     section: str | None,
+    quoted: frozenset[int] = frozenset(),
 ) -> Article:
     body = content(body)
-    paragraphs = build_paragraphs(text, body)
+    paragraphs = build_paragraphs(text, body, quoted)
     span_start = header.start if header else (body[0].start if body else 0)
     span_end = body[-1].end if body else (heading_line.end if heading_line else (header.end if header else span_start))
     return Article(
@@ -197,13 +246,14 @@ def _point(line: Line) -> Point | None:
     return None
 
 
-def build_paragraphs(text: str, body: list[Line]) -> list[Paragraph]:
+def build_paragraphs(text: str, body: list[Line], quoted: frozenset[int] = frozenset()) -> list[Paragraph]:
     """Numbered paragraphs, and the unnumbered text before the first one, with their
-    alineas and points in order."""
+    alineas and points in order. A line of quoted text (``quoted_lines``) stays in the
+    paragraph that quotes it."""
     groups: list[tuple[str | None, list[Line]]] = []
     expected = 1
     for line in body:
-        match = PARAGRAPH_NUM.match(line.text.strip())
+        match = PARAGRAPH_NUM.match(line.text.strip()) if line.index not in quoted else None
         if match and int(match.group("num")) >= expected and (int(match.group("num")) == expected or groups):
             groups.append((match.group("num"), [line]))
             expected = int(match.group("num")) + 1
@@ -211,15 +261,17 @@ def build_paragraphs(text: str, body: list[Line]) -> list[Paragraph]:
             groups[-1][1].append(line)
         else:
             groups.append((None, [line]))
-    return [_paragraph(text, num, lines) for num, lines in groups if content(lines)]
+    return [_paragraph(text, num, lines, quoted) for num, lines in groups if content(lines)]
 
 
-def _paragraph(text: str, num: str | None, lines: list[Line]) -> Paragraph:
+def _paragraph(text: str, num: str | None, lines: list[Line], quoted: frozenset[int] = frozenset()) -> Paragraph:
     """Split a paragraph's lines into alineas and points.
 
     Marked points ("1)", "а)") are points wherever they stand; a dash item is one
     inside a list (after a line ending with ":" or ";"); an unmarked line is an item
-    of a list introduced by a colon until an item closes the list with a full stop.
+    of a list introduced by a colon until an item closes the list with a full stop. A
+    line of quoted text is an alinea whatever its marks: the amended act's points are
+    not the paragraph's.
     """
     alineas: list[Alinea] = []
     points: list[Point] = []
@@ -229,6 +281,10 @@ def _paragraph(text: str, num: str | None, lines: list[Line]) -> Paragraph:
     for line in content(lines):
         stripped = line.text.strip()
         if stripped == "\t":
+            continue
+        if line.index in quoted:
+            alineas.append(line.alinea())
+            in_list, list_marked, previous_end = False, False, ""  # the colon introduced the quotation
             continue
         point = _point(line)
         last = stripped[-1:]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from ingest.kazakh import LANGUAGE_WORD, language_code, read_number, strip_locative
+from ingest.kk.lex_attrs import CARDINALS, ORDINALS, number_value
 from ingest.lines import Line, content, span_of, text_of
 from ingest.model import Alinea, Annex, Closing, Signed, Span, Table
-from ingest.patterns import ANNEX_HEADER, DATE, iso_date, kk_re
+from ingest.patterns import ANNEX_HEADER, DATE, MONTH_ALT, iso_date, kk_re, month_number
 
 _CLOSING_VERB = kk_re(r"\b(?:жасалды|жасалған|қол\s+қойылды)\b|\bқаласында\b.*\bдана", re.I)
 _CLOSING_HINT = kk_re(r"дана|қаласында|жылғы|тілінде|тілдерінде|[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+?(?:да|де|та|те)\s")
@@ -18,6 +19,31 @@ _LANGUAGE_LIST = kk_re(r"(?P<langs>(?:[а-яәғқңөұүһі]+(?:,\s*|\s+жә�
 _KEPT_BY = kk_re(r"(?:данасы|дана)\s+(?P<where>.+?)\s+сақталады")
 _CAPTION_END = kk_re(r"(?:келісімге|шартқа|хаттамаға|конвенцияға|меморандумға|Келісімге|Шартқа|Хаттамаға|Конвенцияға)\s*$")
 _SIGNATURE = kk_re(r"үшін\b|_{3,}|^\s*(?:[А-ЯӘҒҚҢӨҰҮҺІ][\w-]*\s*){1,4}$")
+
+
+_CARDINAL = "|".join(sorted(CARDINALS, key=len, reverse=True))
+_ORDINAL = "|".join(sorted(ORDINALS, key=len, reverse=True))
+_NUMBER_IN_WORDS = rf"(?:(?:{_CARDINAL})\s+){{0,5}}(?:{_ORDINAL})"
+DATE_IN_WORDS = kk_re(
+    rf"(?<![\w-])(?P<year>\d{{4}}|{_NUMBER_IN_WORDS})\s+жылғы\s+[«\"“]?(?P<day>\d{{1,2}}|{_NUMBER_IN_WORDS})[»\"”]?\s+(?P<month>{MONTH_ALT})\w*",
+    re.IGNORECASE,
+)
+"""A date written in words, as a solemn closing formula writes it: "екі мың он
+сегізінші жылғы он бесінші наурызда" (the two thousand and eighteenth year, the
+fifteenth of March); also with the year or the day in digits."""
+
+
+def closing_date(text: str) -> str | None:
+    """The ISO date of a closing formula: the first date, in digits ("2018 жылғы 15
+    наурызда") or in words ("екі мың он сегізінші жылғы он бесінші наурызда")."""
+    found = [(m.start(), iso_date(m)) for m in DATE.finditer(text)]
+    for m in DATE_IN_WORDS.finditer(text):
+        year, day = number_value(m.group("year").lower()), number_value(m.group("day").lower())
+        month = month_number(m.group("month"))
+        if year and day and month and 1800 <= year <= 2200 and 1 <= day <= 31:
+            found.append((m.start(), f"{year:04d}-{month:02d}-{day:02d}"))
+    dated = sorted((start, iso) for start, iso in found if iso)
+    return dated[0][1] if dated else None
 
 
 def find_closing(lines: list[Line], start: int, end: int) -> int | None:
@@ -55,7 +81,6 @@ def split_closing(text: str, lines: list[Line], has_formula: bool = True) -> tup
 
 
 def _read_closing(text: str, span: Span) -> Closing:
-    date = DATE.search(text)
     place = None
     match = _PLACE.search(text)
     if match:
@@ -84,7 +109,7 @@ def _read_closing(text: str, span: Span) -> Closing:
     return Closing(
         text=text,
         span=span,
-        date=iso_date(date) if date else None,
+        date=closing_date(text),
         place=place,
         originals=originals,
         languages=tuple(languages),

@@ -208,7 +208,8 @@ class Place(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Target(msgspec.Struct, frozen=True, kw_only=True):
-    """What an internal reference points at."""
+    """The part a reference points at: of this treaty (internal), or of the act an
+    external reference cites ("Келісімнің 5-бабы" in a protocol amending it)."""
 
     article: str | None = None
     paragraph: str | None = None
@@ -218,7 +219,9 @@ class Target(msgspec.Struct, frozen=True, kw_only=True):
 
 class Reference(msgspec.Struct, frozen=True, kw_only=True):
     """A reference to a part of the same treaty (internal) or to another act (external:
-    dated and titled; ``treaty`` is its id when the knowledge base holds it)."""
+    dated and titled; ``treaty`` is its id when the knowledge base holds it). An
+    external reference has ``to`` when it names a part of that act: in an amending
+    instrument, "Келісімнің 5-бабы" is article 5 of the act amended."""
 
     kind: Literal["internal", "external"]
     source: Place = msgspec.field(name="from")
@@ -228,6 +231,32 @@ class Reference(msgspec.Struct, frozen=True, kw_only=True):
     title: str | None = None
     treaty: str | None = None
     span: Span | None = None
+
+
+AmendmentAction = Literal["replacement", "insertion", "substitution", "repeal"]
+
+
+class Amendment(msgspec.Struct, frozen=True, kw_only=True):
+    """One item of an amending instrument: what it does to which part of the act it
+    amends (``Treaty.amends``).
+
+    ``action``: "replacement" (the part "мынадай редакцияда жазылсын": restated),
+    "insertion" (a new part or words "… толықтырылсын", "қосылады"), "substitution"
+    (words "… деген сөздермен ауыстырылсын"), "repeal" ("алып тасталсын", "күші жойылды
+    деп танылсын"); the names are Akoma Ntoso's ``textualMod`` types. ``target`` is the
+    part of the amended act (an inserted article is the new one, "5-1"); None when the
+    item names none the parser reads. ``text`` is the item, its quoted text included
+    (the quoted text stays in the instrument's article: it is the amended act's text,
+    never an article of the instrument); ``new_text`` the quoted text put in,
+    ``old_text`` the quoted words taken out."""
+
+    action: AmendmentAction
+    source: Place = msgspec.field(name="from")
+    target: Target | None
+    text: str
+    span: Span | None = None
+    new_text: str | None = None
+    old_text: str | None = None
 
 
 class Escalation(msgspec.Struct, frozen=True, kw_only=True):
@@ -316,6 +345,10 @@ class Treaty(msgspec.Struct, frozen=True, kw_only=True):
     notes: tuple[Alinea, ...] = ()
     definitions: tuple[Definition, ...] = ()
     references: tuple[Reference, ...] = ()
+    amends: Reference | None = None
+    """The act this instrument amends (a protocol "… келісімге өзгерістер енгізу туралы",
+    a letter "… келісімге түзетуге қатысты"), as it cites it: an external reference."""
+    amendments: tuple[Amendment, ...] = ()
     obligations: tuple[Obligation, ...] = ()
     clauses: Clauses = Clauses()
     warnings: tuple[Warning, ...] = ()

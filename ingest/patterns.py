@@ -120,11 +120,50 @@ CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 ROMAN = r"[IVXLCDM]+"
 
+ARTICLE_NUM = r"\d+(?:-\d+(?=[-‑ \t])|[ \t]?[А-ЯӘҒҚҢӨҰҮҺІA-Zа-яәғқңөұүһіa-z](?=[-‑ \t]))?"
+"""An article number as drafting prints it: "5"; an article inserted after article 1
+numbered with a hyphen, "1-1" (Kazakh drafting's own form: "1-1-бап"); or with a
+letter, "1А", "1 А" (the form of texts drafted in Russian, "статья 1А": "1А-бап",
+"1 А бабы"). The suffix is only a suffix when the article noun follows it."""
+
 # "1-бап", " 2-бап", "16-бап. Heading", "5-бап Heading", "Бап 5", "3 бап", and in
-# capitals with the heading on the line: "1-БАП ЖАЛПЫ ЕРЕЖЕЛЕР"
+# capitals with the heading on the line: "1-БАП ЖАЛПЫ ЕРЕЖЕЛЕР"; inserted articles
+# "1-1-бап", "1А-бап", "1 А бабы" (the possessive "бабы": "article 1A")
 ARTICLE_HEADER = kk_re(
-    r"^[ \t]*(?:(?P<num>\d+)(?:-|\s)?(?:бап|БАП)\b[.:]?|(?:Бап|БАП)\s+(?P<num2>\d+)\.?)(?:[ \t]+(?P<heading>\S.*?))?[ \t]*$"
+    rf"^[ \t]*(?:(?P<num>{ARTICLE_NUM})(?:[-‑]|\s)?(?:бабы|БАБЫ|бап|БАП)\b[.:]?|(?:Бап|БАП)\s+(?P<num2>\d+)\.?)"
+    r"(?:[ \t]+(?P<heading>\S.*?))?[ \t]*$"
 )
+
+# Latin capitals that look like Cyrillic ones: a letter-numbered article typed with
+# the Latin "A" is the same article as the Cyrillic "А" of its references
+_LATIN_TWINS = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
+# the order of the letters that number inserted articles: the Kazakh alphabet
+_LETTER_ORDER = "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯ"
+
+
+def article_number(raw: str) -> str:
+    """An article number as printed, normalised to one spelling per article: no spaces
+    ("1 А" → "1А"), the letter in Cyrillic capitals ("1a", "1A" → "1А"), the hyphen
+    form kept ("1-1"). "1А" and "1-1" stay apart: they are two numbering systems, and
+    a text cites its inserted article in its own one ("1-1-бабына", "1А-бабына"), so
+    the citation, the AKN eId and the page anchor must say what the text says."""
+    compact = re.sub(r"\s+", "", raw).replace("‑", "-")
+    return compact.upper().translate(_LATIN_TWINS)
+
+
+def article_order(num: str) -> tuple[int, int] | None:
+    """Where an article number stands in the sequence: "1" → (1, 0), "1-1" and "1А" →
+    (1, 1), "1-2" and "1Ә" → (1, 2), "2" → (2, 0): an inserted article sorts after the
+    article it follows and before the next. None for a number of no known form."""
+    m = re.fullmatch(r"(\d+)(?:-(\d+)|([^\W\d_]))?", article_number(num))
+    if not m:
+        return None
+    if m.group(2):
+        return int(m.group(1)), int(m.group(2))
+    if m.group(3):
+        at = _LETTER_ORDER.find(m.group(3))
+        return (int(m.group(1)), at + 1) if at >= 0 else None
+    return int(m.group(1)), 0
 # "I тарау", "1-тарау.", "ІІ ТАРАУ", "2-тарау Heading"
 CHAPTER_HEADER = kk_re(
     rf"^[ \t]*(?P<num>\d+|{ROMAN}|[ІI]+)(?:-|\s)?(?:тарау|ТАРАУ)\b[.:]?(?:[ \t]+(?P<heading>\S.*?))?[ \t]*$"
@@ -162,14 +201,20 @@ MONTHS = {
     "шілде": 7, "тамыз": 8, "қыркүйек": 9, "қазан": 10, "қараша": 11, "желтоқсан": 12,
 }
 _MONTHS_FOLDED = {fold(name): number for name, number in MONTHS.items()}
-_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "2017 жылғы 18 сәуірде", "2013 жылғы 25 қазандағы", "2017 жылғы 3 қарашада",
 # also with the stem softened before a vowel ending: "наурызда", "ақпанда", and the day
 # in quotes as a form filled in by hand prints it: "2024 жылғы «19» сәуірде"
 DATE = kk_re(
-    rf"(?P<year>\d{{4}})\s*ж(?:ылғы|\.)\s+[«\"“]?(?P<day>\d{{1,2}})[»\"”]?\s*[-–]?\s*(?P<month>{_MONTH_ALT})\w*",
+    rf"(?P<year>\d{{4}})\s*ж(?:ылғы|\.)\s+[«\"“]?(?P<day>\d{{1,2}})[»\"”]?\s*[-–]?\s*(?P<month>{MONTH_ALT})\w*",
     re.IGNORECASE,
 )
+
+
+def month_number(word: str) -> int | None:
+    """The month a month name starts ("наурызда" → 3), in either spelling; else None."""
+    folded = fold(word.lower())
+    return next((n for name, n in _MONTHS_FOLDED.items() if folded.startswith(name)), None)
 
 
 def iso_date(match: KkMatch) -> str | None:
@@ -182,3 +227,48 @@ def iso_date(match: KkMatch) -> str | None:
 
 
 TERMINAL = ".:;!?"
+
+
+# --- amending instruments ------------------------------------------------------------
+
+AMENDING_VERB = kk_re(
+    r"(?<![\w-])(?:редакцияда|мазмұндағы|толықтырыл(?:сын|ады|ып|а\s+отырып|уға)|ауыстырыл(?:сын|ады|уға)"
+    r"|(?:алып|алынып)\s+тасталсын|баяндалсын|жазылсын|қосылсын|қосылады|күші\s+жойылды\s+деп\s+танылсын)",
+    re.IGNORECASE,
+)
+"""The verbs of an amendment item, as Kazakh drafting words them: a part "мынадай
+редакцияда жазылсын" / "баяндалсын" (is restated), "мынадай мазмұндағы … толықтырылсын"
+(is supplemented), words "… ауыстырылсын" (are replaced), "алып тасталсын" (is deleted),
+"күші жойылды деп танылсын" (is repealed); letters of amendment say "қосылады"."""
+
+_OPENING_QUOTES = "«“„"
+_CLOSING_QUOTES = "»”"
+_QUOTE_END = re.compile(r"[»\"”][.;,]*\s*$")
+
+
+def quotation_length(texts: list[str], limit: int = 400) -> int:
+    """How many of ``texts`` (lines, the first opening with a quotation mark) the
+    quotation opened at the start of the first one runs over: until its quotation
+    marks balance, or until a line ends with a closing mark and its punctuation
+    ("….";", "…».") as an amendment's quoted text ends. 0 when the first line opens no
+    quotation or the quotation never closes (then it is not one: no text is swallowed)."""
+    first = texts[0].strip() if texts else ""
+    if not first or first[0] not in _OPENING_QUOTES + '"':
+        return 0
+    depth, straight = 0, False
+    for i, text in enumerate(texts[:limit]):
+        line = text.strip()
+        depth += sum(line.count(q) for q in _OPENING_QUOTES) - sum(line.count(q) for q in _CLOSING_QUOTES)
+        straight ^= line.count('"') % 2 == 1
+        if (depth <= 0 and not straight) or _QUOTE_END.search(line):
+            return i + 1
+    return 0
+
+
+def amendment_colon(line: str) -> int | None:
+    """Where the colon after an amendment item's verb stands ("5-бап мынадай редакцияда
+    жазылсын: «5-бап. …"): what follows it is the quotation (on the next lines when
+    nothing does). None when the line is no amendment item ending in a quotation."""
+    verb = AMENDING_VERB.search(line)
+    colon = line.find(":", verb.end()) if verb is not None else -1
+    return colon if colon >= 0 else None

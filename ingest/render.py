@@ -6,7 +6,7 @@ export. Every part is labelled so a reader sees where the parser put it.
 
 from __future__ import annotations
 
-from ingest.model import Paragraph, Treaty
+from ingest.model import Paragraph, Span, Treaty
 
 
 def render_text(treaty: Treaty) -> str:
@@ -22,12 +22,15 @@ def render_text(treaty: Treaty) -> str:
         out.append(f"in force: {treaty.entry_into_force_date}")
     if treaty.parties:
         out.append("parties: " + "; ".join(treaty.parties))
+    if treaty.amends:
+        out.append(f"amends: {treaty.amends.title or treaty.amends.text} of {treaty.amends.date or '?'}")
     for warning in treaty.warnings:
         out.append(f"warning: {warning.message}")
     out.append("")
     for alinea in treaty.preamble:
         out.append(alinea.text)
     chapter = None
+    quoted = [a.span for a in treaty.amendments if a.span is not None]
     for article in treaty.articles:
         if article.chapter and article.chapter != chapter:
             chapter = article.chapter
@@ -40,11 +43,11 @@ def render_text(treaty: Treaty) -> str:
             header += "  [header missing in the source]"
         out.append(header)
         for paragraph in article.paragraphs:
-            out.extend(_paragraph(paragraph))
+            out.extend(_paragraph(paragraph, quoted))
     if treaty.paragraphs:  # a text without articles: its body is its paragraphs
         out.append("")
         for paragraph in treaty.paragraphs:
-            out.extend(_paragraph(paragraph))
+            out.extend(_paragraph(paragraph, quoted))
     if treaty.closing:
         out.append("")
         out.append(treaty.closing.text)
@@ -59,6 +62,12 @@ def render_text(treaty: Treaty) -> str:
     return "\n".join(out) + "\n"
 
 
-def _paragraph(paragraph: Paragraph) -> list[str]:
-    items = sorted([(a.span.start, "", a.text) for a in paragraph.alineas] + [(p.span.start, "    ", p.text) for p in paragraph.points])
-    return [indent + text for _, indent, text in items]
+def _paragraph(paragraph: Paragraph, quoted: list[Span]) -> list[str]:
+    """Alineas flush, points indented, and the text an amendment item quotes (a line
+    inside an item's span, after its first) indented under the item."""
+
+    def indent(start: int) -> str:
+        return "        " if any(q.start < start < q.end for q in quoted) else ""
+
+    items = sorted([(a.span.start, indent(a.span.start), a.text) for a in paragraph.alineas] + [(p.span.start, "    ", p.text) for p in paragraph.points])
+    return [pad + text for _, pad, text in items]

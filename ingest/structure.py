@@ -23,7 +23,7 @@ from ingest.kazakh import transliterate
 from ingest.lines import Line, content, split_lines
 from ingest.mapped import MappedText
 from ingest.model import Annex, Approval, Signed, Treaty, Warning
-from ingest.patterns import is_structural_header, kk_re
+from ingest.patterns import MONTH_ALT, is_structural_header, kk_re
 
 
 def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Treaty:
@@ -35,7 +35,8 @@ def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Tre
 
     agreed = next((ln.index for ln in lines if front_mod.AGREED.search(ln.text.strip())), None)
     search_from = agreed + 1 if agreed is not None else 0
-    headers = body_mod.find_headers(lines, search_from, len(lines))
+    quoted = body_mod.quoted_lines(lines)
+    headers = body_mod.find_headers(lines, search_from, len(lines), quoted)
     articles_headers = [h for h in headers if h.kind == "article"]
     if not articles_headers and agreed is None:
         salutation = _salutation(lines)
@@ -43,7 +44,7 @@ def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Tre
             raise IngestError(
                 source, "no articles found (no \"N-бап\" header, no \"… келісті:\" line, and not a letter: no \"Құрметті …:\")"
             )
-        return _letter(mt, lines, salutation, source=source, sha256=sha256, encoding=encoding)
+        return _letter(mt, lines, salutation, quoted, source=source, sha256=sha256, encoding=encoding)
 
     # the title is before the preamble's end (or the first header)
     limit = agreed if agreed is not None else (headers[0].line.index if headers else len(lines))
@@ -72,17 +73,19 @@ def structure(mt: MappedText, *, source: str, sha256: str, encoding: str) -> Tre
     annex_floor = annex_headers[0] if annex_headers else len(lines)
     closing_index = closing_mod.find_closing(lines, last_header + 1, annex_floor)
     annex_begin = closing_mod.annex_start(lines, annex_headers[0], last_header) if annex_headers else len(lines)
-    body_end = closing_index if closing_index is not None else annex_begin
-    if closing_index is None:
-        body_end = _signature_start(lines, last_header + 1, annex_begin)
+    # the signature table ends the body, also when the closing formula comes after it
+    body_end = _signature_start(lines, last_header + 1, closing_index if closing_index is not None else annex_begin)
 
     body_start = agreed + 1 if agreed is not None else (headers[0].line.index if headers else limit)
-    articles, divisions, body_warnings = body_mod.build_articles(text, lines, headers, body_start, body_end)
+    articles, divisions, body_warnings = body_mod.build_articles(text, lines, headers, body_start, body_end, quoted)
     warnings.extend(body_warnings)
     if not articles:
         raise IngestError(source, "no articles found after the preamble")
 
-    closing, signatures = closing_mod.split_closing(text, lines[body_end:annex_begin], has_formula=closing_index is not None)
+    signed_first = closing_index if closing_index is not None and closing_index > body_end else body_end
+    _, signatures_first = closing_mod.split_closing(text, lines[body_end:signed_first], has_formula=False)
+    closing, signatures = closing_mod.split_closing(text, lines[signed_first:annex_begin], has_formula=closing_index is not None)
+    signatures = [*signatures_first, *signatures]
     annexes = _annexes(text, lines, annex_headers, last_header)
 
     signed = closing_mod.signed(closing)
@@ -169,7 +172,9 @@ def _salutation(lines: list[Line]) -> int | None:
     return None
 
 
-def _letter(mt: MappedText, lines: list[Line], salutation: int, *, source: str, sha256: str, encoding: str) -> Treaty:
+def _letter(
+    mt: MappedText, lines: list[Line], salutation: int, quoted: frozenset[int], *, source: str, sha256: str, encoding: str
+) -> Treaty:
     """A letter agreement, or any agreement made as a letter: no articles, no "…
     келісті:". Its subject line (the last line before the salutation that names an
     instrument) is the title, what stands above it the front matter (a ratification
@@ -189,7 +194,7 @@ def _letter(mt: MappedText, lines: list[Line], salutation: int, *, source: str, 
     annex_headers = closing_mod.find_annexes(lines, salutation + 1, len(lines))
     annex_begin = closing_mod.annex_start(lines, annex_headers[0], salutation) if annex_headers else len(lines)
     close = min(close, annex_begin)
-    paragraphs = body_mod.build_paragraphs(text, lines[salutation + 1 : close])
+    paragraphs = body_mod.build_paragraphs(text, lines[salutation + 1 : close], quoted)
     _, signatures = closing_mod.split_closing(text, lines[close:annex_begin], has_formula=False)
     return _assemble(
         mt,
@@ -246,6 +251,9 @@ def _annexes(text: str, lines: list[Line], headers: list[int], floor: int) -> li
     return annexes
 
 
+_DATE_WORD = kk_re(rf"^(?:жылғы|(?:{MONTH_ALT})\w*)$", re.IGNORECASE)
+"""The words of a date ("2015 жылғы 12 маусымдағы келісімге"): an amending instrument's
+title dates the act it amends, and a date is no subject."""
 _TOPIC_STOP = {"туралы", "келісім", "келісімі", "шарт", "хаттама", "конвенция", "және", "мен", "бен", "пен", "арасындағы", "kelisim"}
 
 
@@ -258,7 +266,7 @@ def treaty_id(title: str, signed: str | None, approved: str | None, draft: bool)
     for marker in (" арасындағы ", " шеңберінде ", " саласында "):
         if marker in subject:
             subject = subject.rsplit(marker, 1)[1]
-    words = [w for w in re.findall(r"[^\W\d_]+", subject.lower()) if w not in _TOPIC_STOP]
+    words = [w for w in re.findall(r"[^\W\d_]+", subject.lower()) if w not in _TOPIC_STOP and not _DATE_WORD.match(w)]
     slug = "-".join(transliterate(w) for w in words[-6:])
     slug = re.sub(r"[^a-z0-9-]+", "", slug).strip("-") or "agreement"
     return f"{year}-{slug}"

@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ingest.patterns import article_number
 from kb.errors import QueryError
 from kb.tokens import WORD_RE, clean, fold, lemmas_of
 
@@ -123,7 +124,9 @@ _CLOSE_QUOTES = '"»”“'
 _FILTER_RE = re.compile(r"([A-Za-z_]+):(.*)\Z", re.S)
 _YEAR_RE = re.compile(r"(\d{4})(?:\s*(?:-|–|\.\.)\s*(\d{4}))?\Z")
 _TYPE_RE = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
-_ARTICLE_RE = re.compile(r"(\d{1,4}(?:[.-]\d{1,3})?)(?:-?бап)?\Z", re.I)
+_ARTICLE_RE = re.compile(r"(\d{1,4}(?:[.-]\d{1,3}|\s?[^\W\d_])?)(?:-?бап|\s+бабы)?\Z", re.I)
+"""An article number, with its noun or without: "4", "4-бап", an inserted article "5-1",
+"1А", "1 А бабы" (read as the parse numbers it, ``article_number``)."""
 _UNWANTED = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufff0-\uffff]")
 """Control characters, lone surrogates (which a percent-decoded URL can produce and
 SQLite cannot bind), BOMs and specials: read as spaces."""
@@ -262,7 +265,7 @@ def _filter_value(key: str, raw: str, param: str) -> object:
         m = _ARTICLE_RE.match(value)
         if not m:
             raise QueryError(f"{label} wants an article number such as 4, not {value[:40]!r}", param)
-        return m.group(1)
+        return article_number(m.group(1))
     if key == "party":
         if not WORD_RE.search(value):
             raise QueryError(f"{label} wants a word of a party's name, not {value[:40]!r}", param)

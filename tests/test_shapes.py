@@ -306,9 +306,66 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "body_text": ["Біз 2019 жылғы 5 наурыздағы Қазақстан Республикасы (бұдан әрі - Алушы) мен Азия Даму Банкі "
                       "(бұдан әрі - Банк) арасындағы Гранттық келісімге сілтеме жасаймыз. Банк Гранттық келісімге "
                       "мынадай түзетулер енгізуді ұсынады:"],
-        "external_dates": ["2019-03-05"],
+        # the Grant Agreement, cited; then its article 2, its annex 1 and that annex's
+        # paragraph 3, named by the amendment items: parts of the amended act, not the letter's
+        "external_dates": ["2019-03-05", "2019-03-05", "2019-03-05", "2019-03-05"],
         "annexes": [],
         "warnings": {"absent": ["no-title"]},
+    },
+    # A protocol amending an agreement: numbered amendment items that restate article 3,
+    # insert articles 5-1 and 5-2, substitute words in article 7 and delete article 9, each
+    # quoting the new text over several lines ("5-2-бап. …", "1. …" inside the quotation
+    # are the amended agreement's, not the protocol's); the closing date in words.
+    "amending_protocol.txt": {
+        "title": "Қазақстан Республикасының Үкіметі мен Қырғыз Республикасының Үкіметі арасындағы ветеринария "
+        "саласындағы ынтымақтастық туралы 2015 жылғы 12 маусымдағы келісімге өзгерістер мен толықтырулар "
+        "енгізу туралы хаттама",
+        "draft": False,
+        "approval": {"type": "қаулы", "number": "211", "date": "2022-04-14", "action": "approves", "signed_by": "Ә. Смайылов"},
+        "signed": {"date": "2021-11-25", "place": "Бішкек"},
+        "parties": (KZ_GOV, "Қырғыз Республикасының Үкіметі"),
+        "closing": {"date": "2021-11-25", "place": "Бішкек", "originals": 2, "languages": ("kk", "ky", "ru")},
+        "articles": ["1", "2", "3"],
+        "headings": {"1": None, "2": None, "3": None},
+        "implicit": [],
+        "paragraphs": {"1": [(None, ["1", "2", "3", "4"])], "2": [(None, [])], "3": [(None, [])]},
+        "text_ends": {"1": "4) 9-бап алып тасталсын.", "3": "алған күнінен бастап күшіне енеді."},
+        "amends": ("Қазақстан Республикасының Үкіметі мен Қырғыз Республикасының Үкіметі арасындағы ветеринария "
+                   "саласындағы ынтымақтастық туралы келісім", "2015-06-12"),
+        "amendments": [
+            ("1", "1", "replacement", "3", "3-бап. Құзыретті органдар"),
+            ("1", "2", "insertion", "5-1", "5-1-бап. Ветеринариялық ақпарат алмасу"),
+            ("1", "2", "insertion", "5-2", "5-1-бап. Ветеринариялық ақпарат алмасу"),
+            ("1", "3", "substitution", "7.2", "үш ай"),
+            ("1", "4", "repeal", "9", None),
+            ("2", None, "repeal", "annex 1", None),
+        ],
+        "internal_refs": [],
+        "divisions": [],
+        "annexes": [],
+        "signatures": 2,
+        "warnings": {"absent": ["article-number-skip", "article-number-order", "no-title"]},
+    },
+    # A consolidated convention with an article inserted after article 2 under the lettered
+    # number of a text drafted in Russian ("2 А бабы", cited "2 А бабында"), and its closing
+    # formula, the date in words, after the signature table.
+    "inserted_articles.txt": {
+        "title": "Тәуелсіз Мемлекеттер Достастығына қатысушы мемлекеттердің шекара маңындағы аумақтарында "
+        "төтенше жағдайлардың алдын алу саласындағы өзара іс-қимыл туралы КЕЛІСІМ",
+        "draft": False,
+        "approval": None,
+        "signed": {"date": "2018-03-15", "place": "Минск"},
+        "closing": {"date": "2018-03-15", "place": "Минск", "originals": 1, "languages": ("ru",),
+                    "depositary": "Тәуелсіз Мемлекеттер Достастығының Атқарушы комитеті"},
+        "articles": ["1", "2", "2А", "3", "4"],
+        "headings": {"1": None, "2": None, "2А": None, "3": None, "4": None},
+        "implicit": [],
+        "paragraphs": {"2": [(None, ["1", "2", "3"])], "2А": [("1", []), ("2", [])]},
+        "text_ends": {"4": "30 күн өткен соң күшіне енеді."},
+        "internal_refs": [("2", "2А", None), ("3", "2А", "2")],
+        "signatures": 2,
+        "annexes": [],
+        "warnings": {"absent": ["article-number-skip", "article-number-order", "implicit-article"]},
     },
     # The text export of the treaty that html_page.html serves as a page; its annex is a table.
     "html_page.txt": {
@@ -430,6 +487,15 @@ def _article(t: Treaty, num: str) -> Any:
     return found[0]
 
 
+def _target(target: Any) -> str | None:
+    """"7.2" for article 7 paragraph 2, "annex 1", "5-1": a target as the table writes it."""
+    if target is None:
+        return None
+    if target.annex:
+        return f"annex {target.annex}"
+    return ".".join(x for x in (target.article, target.paragraph, target.point) if x)
+
+
 def check(t: Treaty, fact: str, want: Any) -> None:
     if fact == "title":
         assert t.title == want
@@ -510,6 +576,14 @@ def check(t: Treaty, fact: str, want: Any) -> None:
             annex = [x for x in t.annexes if x.num == num]
             assert annex, f"no annex {num}"
             assert [[tuple(row) for row in table.rows] for table in annex[0].tables] == tables
+    elif fact == "amends":
+        assert t.amends is not None and (t.amends.title, t.amends.date) == want
+    elif fact == "amendments":  # (article, point, action, target, new text's first line)
+        got = [(a.source.article, a.source.point, a.action, _target(a.target), a.new_text.split("\n")[0] if a.new_text else None)
+               for a in t.amendments]
+        assert got == want
+    elif fact == "internal_refs":
+        assert [(r.source.article, r.to.article, r.to.paragraph) for r in t.references if r.kind == "internal" and r.to] == want
     elif fact == "signatures":
         assert len(t.signatures) == want, [s.text for s in t.signatures]
     elif fact == "warnings":

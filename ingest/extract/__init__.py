@@ -6,6 +6,7 @@ Each extractor is a pure function of a ``Treaty`` (one module per idea):
 - ``concepts.concept_id`` / ``concepts.registry`` — one concept per idea across treaties;
 - ``obligations.find_obligations`` — who must, may or must not do what, by when;
 - ``references.find_references`` — internal and external references;
+- ``amendments.read_amendments`` — the act an amending instrument amends, and its items;
 - ``clause_types.assign_clause_types`` — what kind of clause each article is;
 - ``clauses.read_clauses`` — the attributes negotiators compare.
 
@@ -26,15 +27,22 @@ def extract(treaty: Treaty) -> Treaty:
     from ingest.extract.clauses import read_clauses
     from ingest.extract.definitions import find_definitions
     from ingest.extract.obligations import find_obligations
+    from ingest.extract.amendments import read_amendments
     from ingest.extract.references import find_references
 
     definitions = find_definitions(treaty)
     types = assign_clause_types(treaty)
     articles = tuple(msgspec.structs.replace(a, clause_types=types.get(a.num, ())) for a in treaty.articles)
     treaty = msgspec.structs.replace(treaty, articles=articles, definitions=definitions)
+    references = find_references(treaty)
+    amended, amendments = read_amendments(treaty, references)
+    if amended is not None:  # the parts its items name are the amended act's
+        references = find_references(treaty, amended)
     return msgspec.structs.replace(
         treaty,
-        references=find_references(treaty),
+        references=references,
+        amends=amended.cited if amended else None,
+        amendments=amendments,
         obligations=find_obligations(treaty),
         clauses=read_clauses(treaty),
     )

@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ingest.extract._text import ORDINAL_WORD, Unit, units
 from ingest.kk.lex_attrs import number_value
 from ingest.model import Place, Reference, Target, Treaty
-from ingest.patterns import DATE, fold, iso_date, kk_re
+from ingest.patterns import DATE, article_number, fold, iso_date, kk_re
 
 # --- internal ----------------------------------------------------------------------
 
@@ -52,11 +53,15 @@ _LEVEL = {"article": 0, "paragraph": 1, "point": 2, "annex": 0}
 
 _NUM = r"\d+"
 _NUM_LIST = rf"{_NUM}(?:\s*(?:,|және|мен|немесе|[-–—])\s*{_NUM})*"
+# an inserted article, singular: "5-1-бабы", "1А-бабына", "1 А бабының" (plural "2-5-баптары"
+# is a range, read by ``nums``)
+_INSERTED = r"\d+(?:-\d+(?=\s*[-‑]\s*ба[пб](?!т[ае]р))|\s?[А-ЯӘA-Z](?![^\W\d_]))"
 # one numbered part: "16-бабында", "2 және 3-баптарында", "бірінші бабы", "3) тармақшасы",
-# "а) тармақшасында", "1-қосымшаға"
+# "а) тармақшасында", "1-қосымшаға", "5-1-бабы"
 PART = kk_re(
     rf"(?<![\w-])(?:"
-    rf"(?P<nums>{_NUM_LIST})\s*[-‑]\s*(?P<kind>тармақша|қосымша|ба[пб]|тарма[қғ])"
+    rf"(?P<anum>{_INSERTED})(?:\s*[-‑]\s*|\s+)(?P<akind>ба[пб])"
+    rf"|(?P<nums>{_NUM_LIST})\s*[-‑]\s*(?P<kind>тармақша|қосымша|ба[пб]|тарма[қғ])"
     rf"|(?P<pnums>(?:\d+|[а-яәі])\)(?:\s*(?:,|және|мен)\s*(?:\d+|[а-яәі])\))*)\s*(?P<pkind>тармақша)"
     rf"|(?P<ord>{ORDINAL_WORD})\s+(?P<okind>тармақша|ба[пб]|тарма[қғ])"
     rf")(?P<ending>[а-яәғқңөұүһі]*)",
@@ -106,6 +111,10 @@ def _numbers(text: str) -> list[str]:
                 out.extend(str(n) for n in range(lo, hi + 1))
                 i += 3
                 continue
+            if hi <= lo:  # "5-1 және 5-2-баптар": inserted articles, not a range
+                out.append(f"{lo}-{hi}")
+                i += 3
+                continue
         out.append(tok)
         i += 1
     return list(dict.fromkeys(out))
@@ -113,6 +122,8 @@ def _numbers(text: str) -> list[str]:
 
 def _part(m) -> tuple[str, list[str]]:
     """(kind, numbers) of a ``PART`` match."""
+    if m.group("anum"):
+        return "article", [article_number(m.group("anum"))]
     if m.group("nums"):
         kind = _KINDS_FOLDED[fold(m.group("kind").lower())]
         return kind, _numbers(m.group("nums"))
@@ -141,6 +152,15 @@ def _chains(text: str) -> Iterator[list]:
         yield chain
 
 
+def part_chains(text: str) -> Iterator[tuple[int, int, tuple[Target, ...], str]]:
+    """Each chain of numbered parts in ``text`` read on its own, with no anchor:
+    (start, end, the parts it names, the case ending of its last part: "пен" of
+    "5-1-баппен")."""
+    for chain in _chains(text):
+        targets = tuple(_expand(Target(), [_part(m) for m in chain]))
+        yield chain[0].start(), chain[-1].end(), targets, chain[-1].group("ending") or ""
+
+
 # "Келісімге мынадай өзгерістер енгізілсін: 1) 1-бапта …": a protocol amending another act
 _AMENDS = kk_re(
     rf"(?<![\w-])(?P<kind>{'|'.join(_OWN_KINDS)})\w*(?:ге|ға|ке|қа)\s+(?:\S+\s+){{0,3}}?(?:өзгеріс|толықтыру)",
@@ -156,17 +176,50 @@ def _amended_elsewhere(text: str, own_kind: str | None) -> bool:
                for m in _AMENDS.finditer(text))
 
 
-def _internal(unit: Unit, own_kind: str | None, amending: bool = False) -> Iterator[Reference]:
+@dataclass(frozen=True, slots=True)
+class AmendedAct:
+    """What an amending instrument's items refer to: the act it amends (``cited``, the
+    external reference by which the instrument names it), the head nouns it goes by
+    (folded, lower case: "келісім" of its title and of its short name "(бұдан әрі –
+    Келісім)"), and the units that amend it (``Unit.start`` of the items, and of the
+    quoted text they put in, whose "осы Келісім" is the amended act itself)."""
+
+    cited: Reference
+    nouns: frozenset[str]
+    items: frozenset[int]
+    quoted: frozenset[int]
+
+    def names(self, word: str) -> bool:
+        """``word`` is a form of a noun the amended act goes by ("Келісімнің", "келісімге")."""
+        head = head_nominative(word)
+        return head is not None and fold(head.lower()) in self.nouns
+
+    def reference(self, unit: Unit, phrase: str, target: Target, start: int, end: int) -> Reference:
+        """The external reference of ``phrase`` (``[start, end)`` of ``unit``) to ``target``
+        of the amended act."""
+        return Reference(kind="external", source=unit.place, text=phrase, to=target, date=self.cited.date,
+                         title=self.cited.title, span=unit.span(start, end))
+
+
+def _internal(unit: Unit, own_kind: str | None, amending: bool = False, amended: AmendedAct | None = None) -> Iterator[Reference]:
     text = unit.text
+    in_item = amended is not None and unit.start is not None and unit.start in amended.items
+    in_quote = amended is not None and unit.start is not None and unit.start in amended.quoted
     for chain in _chains(text):
         first = chain[0]
         kinds = [_part(m) for m in chain]
         start = first.start()
-        scope: str | None = None  # "own", "article", "paragraph", or None (no anchor)
+        scope: str | None = None  # "own", "article", "paragraph", "amended", or None (no anchor)
         before = _BEFORE.search(text[max(0, start - 60) : start])
         if before:
             word = before.group("word")
-            if before.group("this"):
+            anchored = start - (len(text[max(0, start - 60) : start]) - before.start("word"))
+            if amended is not None and (in_item or in_quote) and amended.names(word) and (in_quote or not before.group("this")):
+                scope = "amended"  # "Келісімнің 5-бабы", "Қарыз туралы келісімге 1-қосымшада"
+                start = start - (len(text[max(0, start - 60) : start]) - before.start()) if before.group("this") else anchored
+            elif in_quote and (before.group("this") or _ACT_GENITIVE.match(word)):
+                continue  # the amended act's own "осы баптың", or another act it cites
+            elif before.group("this"):
                 if _THIS_ARTICLE.match(word):
                     scope = "article"
                 elif _THIS_PARAGRAPH.match(word):
@@ -176,9 +229,17 @@ def _internal(unit: Unit, own_kind: str | None, amending: bool = False) -> Itera
                 start = start - (len(text[max(0, start - 60) : start]) - before.start())
             elif own_kind and word[:1].isupper() and _ACT_GENITIVE.match(word) and fold(word.lower()).startswith(own_kind):
                 scope = "own"  # "Келісімнің 5-бабы" in an agreement
-                start = start - (len(text[max(0, start - 60) : start]) - before.start("word"))
+                start = anchored
             elif _ACT_GENITIVE.match(word):
                 continue  # "… Заңының 8-бабына": a part of another act
+        if scope is None and amended is not None and (in_item or in_quote):
+            scope = "amended"  # "1) 5-бап мынадай редакцияда жазылсын": the amended act's article
+        if scope == "amended":
+            assert amended is not None
+            end = chain[-1].end()
+            for target in _expand(Target(), kinds):
+                yield amended.reference(unit, text[start:end], target, start, end)
+            continue
         if scope is None and amending:
             continue  # "1) 1-бапта … толықтырылсын": an article of the act amended
         article = unit.place.article
@@ -349,12 +410,16 @@ def _more_title_follows(tokens) -> bool:
 
 def cited_act_spans(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of every dated act cited in ``text``: date through head noun."""
-    out = []
+    return [(start, end) for _, _, start, end in cited_acts(text)]
+
+
+def cited_acts(text: str) -> Iterator[tuple[str | None, str, int, int]]:
+    """(ISO date, or None for an impossible one; title, start, end) of every dated act
+    cited in ``text``."""
     for m in DATE.finditer(text):
         found = _act_after(text, m)
         if found is not None:
-            out.append((found[1], found[2]))
-    return out
+            yield iso_date(m), found[0], found[1], found[2]
 
 
 def _act_after(text: str, m) -> tuple[str, int, int, str | None] | None:
@@ -460,9 +525,11 @@ def _text_units(treaty: Treaty) -> Iterator[tuple[Unit, bool]]:
         yield Unit(Place(article=None), annex.text, annex.span.start if ok else None), False
 
 
-def find_references(treaty: Treaty) -> tuple[Reference, ...]:
+def find_references(treaty: Treaty, amended: AmendedAct | None = None) -> tuple[Reference, ...]:
     """Internal and external references, in text order (approving act, preamble,
-    articles, annexes)."""
+    articles, annexes). In an amending instrument (``amended``, from
+    ``ingest.extract.amendments``) the parts its items and their quoted text name are
+    the amended act's: external references with the part in ``to``."""
     annexes = tuple(a.num for a in treaty.annexes)
     own_kind = _own_kind(treaty)
     out: list[Reference] = []
@@ -470,8 +537,9 @@ def find_references(treaty: Treaty) -> tuple[Reference, ...]:
         out.extend(_external(unit, treaty, in_approval, own_kind))
     amending = {a.num for a in treaty.articles if _amended_elsewhere(a.text, own_kind)}
     for unit in units(treaty):
-        out.extend(_internal(unit, own_kind, unit.place.article in amending))
-        out.extend(_bare_annex(unit, annexes))
+        out.extend(_internal(unit, own_kind, unit.place.article in amending, amended))
+        if amended is None or unit.start not in amended.quoted:
+            out.extend(_bare_annex(unit, annexes))
     order = {id(r): i for i, r in enumerate(out)}
     out.sort(key=lambda r: (r.span.start if r.span else 1 << 60, order[id(r)]))
     return tuple(out)
