@@ -327,3 +327,12 @@ def test_inserted_articles_are_stored_in_order_cited_and_anchored(tmp_path: Path
         assert client.get(f"/api/v1/treaties/{treaty}/articles/2А").json()["num"] == "2А"
         protocol = next(t["id"] for t in client.get("/api/v1/treaties").json() if "хаттама" in t["title"])
         assert "Өзгерістер енгізілетін акт" in client.get(f"/treaties/{protocol}").text
+
+
+def test_an_amendment_instruction_is_no_obligation_but_the_text_it_puts_in_keeps_its_own() -> None:
+    """"3-бап мынадай редакцияда жазылсын:" rewrites a text and binds no one; the article it
+    quotes ("Тараптар … тағайындайды") is the amended act's and keeps its obligations."""
+    treaty = parse_path(SHAPES / "amending_protocol.txt")
+    texts = [o.text for o in treaty.obligations]
+    assert not any("жазылсын" in t or "толықтырылсын" in t or "алып тасталсын" in t or "ауыстырылсын" in t for t in texts)
+    assert any(t.startswith("1. Тараптар осы Келісімді іске асыруға жауапты") for t in texts)

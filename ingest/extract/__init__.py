@@ -38,11 +38,7 @@ def extract(treaty: Treaty) -> Treaty:
     amended, amendments = read_amendments(treaty, references)
     if amended is not None:  # the parts its items name are the amended act's
         references = find_references(treaty, amended)
-    return msgspec.structs.replace(
-        treaty,
-        references=references,
-        amends=amended.cited if amended else None,
-        amendments=amendments,
-        obligations=find_obligations(treaty),
-        clauses=read_clauses(treaty),
+    treaty = msgspec.structs.replace(
+        treaty, references=references, amends=amended.cited if amended else None, amendments=amendments,
     )
+    return msgspec.structs.replace(treaty, obligations=find_obligations(treaty), clauses=read_clauses(treaty))

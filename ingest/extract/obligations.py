@@ -1089,8 +1089,10 @@ def _paragraph(article_num: str, para: Paragraph, skip: list[Span]) -> list[Obli
 
 def find_obligations(treaty: Treaty) -> tuple[Obligation, ...]:
     """Every provision of the articles with a deontic modality, in text order; in a
-    text without articles, of its paragraphs (their article number is "")."""
+    text without articles, of its paragraphs (their article number is ""). The
+    instructions of an amending instrument's items are none (``_instructions``)."""
     skip = [d.term_span for d in treaty.definitions if d.term_span is not None]  # where defined terms stand
+    instructions = _instructions(treaty)
     out: list[Obligation] = []
     token = _DEFINED_ACTORS.set(defined_actors(treaty.definitions))
     try:
@@ -1101,7 +1103,20 @@ def find_obligations(treaty: Treaty) -> tuple[Obligation, ...]:
             out.extend(_paragraph("", para, skip))
     finally:
         _DEFINED_ACTORS.reset(token)
-    return tuple(out)
+    return tuple(o for o in out if o.span is None or not any(s <= o.span.start < e for s, e in instructions))
+
+
+def _instructions(treaty: Treaty) -> list[tuple[int, int]]:
+    """Where the items of an amending instrument give their instruction ("3-бап мынадай
+    редакцияда жазылсын:", "9-бап алып тасталсын"): the item's first line. A jussive
+    that rewrites a text binds no one to act; the text it quotes is the amended act's
+    and keeps its obligations."""
+    out = []
+    for amendment in treaty.amendments:
+        if amendment.span is not None:
+            line = amendment.text.split("\n", 1)[0]
+            out.append((amendment.span.start, amendment.span.start + len(line)))
+    return out
 
 
 __all__ = ["find_obligations"]
