@@ -20,7 +20,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from ingest.extract.clause_model import predict, train
-from ingest.extract.clause_types import TYPES, assign_clause_types, choose, combine, score_article
+from ingest.extract.clause_types import TYPES, assign_clause_types, combine
+from ingest.extract.clause_types import cue_types as cues_of
 from ingest.extract.train_clause_model import LabelledTreaty, examples, labelled_treaties
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,9 +37,8 @@ def main() -> None:
     rows = examples(labelled)
     cue_types = []  # the cue rules' types of each row, in the same order
     for entry in labelled:
-        index = {id(a): i for i, a in enumerate(entry.treaty.articles)}
-        count = len(entry.treaty.articles)
-        cue_types += [choose(score_article(a, index[id(a)], count)) for a in entry.articles()]
+        chosen = cues_of(entry.treaty)
+        cue_types += [chosen[a.num] for a in entry.articles()]
     treaties = [entry.file for entry in labelled]
     tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))  # method → treaty → [main, any, types]
     t0 = time.perf_counter()

@@ -181,3 +181,43 @@ def test_arbitrary_text_never_raises(articles) -> None:
     types = assign_clause_types(built(articles))
     assert set(types) == {str(i + 1) for i in range(len(articles))}
     assert all(t in CUES for ts in types.values() for t in ts)
+
+
+def test_an_article_where_terms_are_defined_is_a_definitions_article() -> None:
+    """No cue says so ("Осы Хаттамада:" and bare terms), but the definitions extractor
+    found two terms defined in it."""
+    import msgspec
+
+    from ingest.extract.clause_types import cue_types
+    from ingest.model import Definition
+
+    treaty = built([(None, "Осы Хаттамада:\nтасымалдаушы – жүк тасымалдайтын тұлға;\nрұқсат – тасымалдауға берілген құжат.")])
+    assert cue_types(treaty)["1"] != ("definitions",)
+    defined = tuple(Definition(term=t, definition="…", article="1") for t in ("тасымалдаушы", "рұқсат"))
+    assert cue_types(msgspec.structs.replace(treaty, definitions=defined))["1"] == ("definitions",)
+
+
+def test_protection_of_something_else_than_information_is_not_information_protection() -> None:
+    """"қорғау" is a cue of information protection in a treaty on information; in one on
+    investments it protects investments."""
+    investments = explain(built([("Инвестицияларды көтермелеу және қорғау",
+                                  "Әр Тарап екінші Тарап инвесторларының инвестицияларын толық қорғауды қамтамасыз етеді.")]))["1"]
+    information = explain(built([("Ақпаратты қорғау",
+                                  "Әр Тарап алынған құпия ақпаратты толық қорғауды қамтамасыз етеді.")]))["1"]
+    assert "information_protection" not in investments
+    assert max(information, key=information.get) == "information_protection"
+
+
+def test_a_heading_that_lists_clauses_names_each_as_a_head() -> None:
+    """"Күшіне енуі, қолданылу мерзімі және қолданысын тоқтату": a member coordinated by a
+    comma is a head like one coordinated by "және", and its cue counts as a head's."""
+    text = "Осы Келісім соңғы хабарлама алынған күні күшіне енеді."
+    listed = explain(built([("Күшіне енуі, қолданылу мерзімі және қолданысын тоқтату", text)]))["1"]
+    run_on = explain(built([("Күшіне енуі туралы қолданылу мерзімі және қолданысын тоқтату", text)]))["1"]
+    assert listed["entry_into_force"] > run_on["entry_into_force"]
+    assert listed["duration"] == run_on["duration"]
+
+
+def test_a_carve_out_is_scope() -> None:
+    scores = explain(built([("Жалпы ерекшеліктер", "Осы Келісімнің ережелері салық салу шараларына қолданылмайды.")]))["1"]
+    assert max(scores, key=scores.get) == "scope"

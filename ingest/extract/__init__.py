@@ -30,10 +30,10 @@ def extract(treaty: Treaty) -> Treaty:
     from ingest.extract.amendments import read_amendments
     from ingest.extract.references import find_references
 
-    definitions = find_definitions(treaty)
-    types = assign_clause_types(treaty)
+    treaty = msgspec.structs.replace(treaty, definitions=find_definitions(treaty))
+    types = assign_clause_types(treaty)  # reads the definitions
     articles = tuple(msgspec.structs.replace(a, clause_types=types.get(a.num, ())) for a in treaty.articles)
-    treaty = msgspec.structs.replace(treaty, articles=articles, definitions=definitions)
+    treaty = msgspec.structs.replace(treaty, articles=articles)
     references = find_references(treaty)
     amended, amendments = read_amendments(treaty, references)
     if amended is not None:  # the parts its items name are the amended act's

@@ -27,6 +27,7 @@ article gets definitions only. ``explain(treaty)`` gives the scores.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from ingest.extract._text import lk_re
@@ -67,6 +68,10 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
         (r"(?:қатер|қауіп)\w*\s+ретінде", 3),
         (r"ретінде\s+қарастыр", 3),
         (r"қарастырады", 1.5),
+        # carve-outs ("… ерекшеліктер", "осы Келісім … қолданылмайды"): scope, by the
+        # labelling conventions of docs/clause-types.md
+        (r"ерекшелік", 2),
+        (r"қолданылмайды", 2),
     ),
     "cooperation": (
         (r"ынтымақтаст\w*(?![\w])(?!\s+(?:процес|барыс|шеңбер))", 1.5),
@@ -226,11 +231,22 @@ EARLY_TYPES = frozenset({"definitions", "purpose"})
 EXCLUSIVE_TYPES = frozenset({"definitions"})  # its terms name every other topic in passing
 
 _COMPILED = {t: tuple((lk_re(p), w) for p, w in cues) for t, cues in CUES.items()}
+SUBJECT_GATES = {
+    "information_protection": lk_re(r"ақпарат|мәлімет|құпия"),
+    "information_exchange": lk_re(r"ақпарат|мәлімет|хабар|құжат"),
+    "information_systems": lk_re(r"ақпарат|деректер"),
+}
+"""Types about information score only in an article that speaks of information: their
+generic cues ("қорғау", "рұқсат", "алмасады") mean other things in a treaty on
+investments ("инвестицияларды қорғау") or transport ("рұқсат" is a permit)."""
+DEFINITIONS_ARTICLE = 2
+"""An article in which the treaty defines this many terms or more is a definitions
+article, whatever its words (the definitions extractor has found them)."""
 _ENTRY_IN_FORCE = lk_re(r"күшіне\s+ен(?:еді|ді)")
 _ACCESSION_WORD = lk_re(r"қосыл(?:у|уы|уға|ған|атын|уына)(?![\w])")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _DEPOSITARY_FIRST = lk_re(r"^\s*депозитарий\b")
-_COORDINATED = lk_re(r"^\s*(?:және|мен|бен|пен|немесе)\s")
+_COORDINATED = lk_re(r"^\s*(?:,|және\s|мен\s|бен\s|пен\s|немесе\s)")
 
 
 def _count_score(pattern, weight: float, text: str) -> float:
@@ -279,6 +295,9 @@ def score_article(article: Article, index: int = 0, count: int = 1) -> dict[str,
     scores: dict[str, float] = {}
     for type_, cues in _COMPILED.items():
         body = entry_text if type_ == "entry_into_force" else text
+        gate = SUBJECT_GATES.get(type_)
+        if gate is not None and not gate.search(text) and not gate.search(article.heading or ""):
+            continue
         total = sum(_count_score(pattern, weight, body) for pattern, weight in cues)
         if article.heading:
             total += _heading_score(cues, article.heading)
@@ -326,9 +345,21 @@ def combine(cues: tuple[str, ...], learned: Sequence[tuple[str, float]], thresho
     return tuple(out)
 
 
+def cue_types(treaty: Treaty) -> dict[str, tuple[str, ...]]:
+    """Article num → the types the cue scorer chooses; an article where the treaty defines
+    ``DEFINITIONS_ARTICLE`` terms is a definitions article (read ``treaty.definitions``:
+    ``extract`` finds them first)."""
+    cues = {num: choose(scores) for num, scores in explain(treaty).items()}
+    defined = Counter(d.article for d in treaty.definitions)
+    for num, count in defined.items():
+        if count >= DEFINITIONS_ARTICLE and num in cues:
+            cues[num] = ("definitions",)
+    return cues
+
+
 def assign_clause_types(treaty: Treaty) -> dict[str, tuple[str, ...]]:
     """Article num → clause-type ids, most important first: the cue scorer's and the
     learned classifier's (``ingest.extract.clause_model``), ``combine``d."""
-    cues = {num: choose(scores) for num, scores in explain(treaty).items()}
+    cues = cue_types(treaty)
     learned = dict(zip((a.num for a in treaty.articles), learned_types(treaty.articles), strict=True))
     return {num: combine(types, learned.get(num, ())) for num, types in cues.items()}
