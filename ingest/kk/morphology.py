@@ -306,15 +306,19 @@ def _paradigm(stem: str, words: Collection[str]) -> int:
     the corpus) also inflects does."""
     if len(stem) < 2:
         return 0
-    count = 0
-    for surface, finals in _PARADIGM_SHAPES:
-        if not _fits(stem, finals) or _harmony_miss(stem, surface):
-            continue
-        base = stem
-        if surface[0] in VOWELS and stem[-1] in _VOICE:
-            base = stem[:-1] + _VOICE[stem[-1]]
-        count += base + surface in words
-    return count
+    voiced = stem[:-1] + _VOICE[stem[-1]] if stem[-1] in _VOICE else stem
+    return sum((voiced if surface[0] in VOWELS else stem) + surface in words for surface in _fitting(_PARADIGM_SHAPES, _final(stem), _harmony(stem)))
+
+
+@lru_cache(maxsize=256)
+def _fitting(shapes: tuple[tuple[str, str], ...], final: str, harmony: str | None) -> tuple[str, ...]:
+    """The surfaces of some shapes that a stem with this last sound and harmony takes
+    (``_fits`` and ``_harmony_miss`` for a whole class of stems at once)."""
+    return tuple(
+        surface for surface, finals in shapes
+        if (finals == "*" or final in finals)
+        and (surface in _NO_HARMONY or harmony is None or _harmony(surface) in (None, harmony))
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -330,7 +334,7 @@ def _verb_attested(stem: str, words: Mapping[str, int]) -> bool:
     participle, which is written as a plural)."""
     if stem in words or stem + "у" in words:
         return True
-    return any(stem + surface in words for surface, finals in _VERB_SHAPES if _fits(stem, finals) and not _harmony_miss(stem, surface))
+    return any(stem + surface in words for surface in _fitting(_VERB_SHAPES, _final(stem), _harmony(stem)))
 
 
 _KAZAKH_LETTERS = set("әғқңөұүһі")
@@ -346,6 +350,7 @@ def _native_devoicing(written: str, restored: str) -> bool:
 def _walk(word: str) -> Iterator[tuple[str, str, tuple[str, ...], tuple[str, ...], int]]:
     """Every segmentation the grammar allows: (stem, kind, tags, shapes, harmony misses)."""
     out: list[tuple[str, str, tuple[str, ...], tuple[str, ...], int]] = []
+    merged = "я" in word or "ю" in word
 
     def strip(rest: str, allowed: tuple[str, ...], tags: tuple[str, ...], shapes: tuple[str, ...], misses: int) -> None:
         for kind in ("N", "V"):
@@ -362,7 +367,7 @@ def _walk(word: str) -> Iterator[tuple[str, str, tuple[str, ...], tuple[str, ...
                     continue
                 miss = misses + _harmony_miss(left, surface)
                 strip(left, ending.after, (tag,) + tags, (surface,) + shapes, miss)
-            for written, surface, finals in _Y_SHAPES_BY_LAST.get((tag, last), ()):
+            for written, surface, finals in _Y_SHAPES_BY_LAST.get((tag, last), ()) if merged else ():
                 if not rest.endswith(written):
                     continue
                 left = rest[: -len(written)]
