@@ -70,6 +70,7 @@ CLASSES = [
     ("әрпі", "әріп", "vowel drop"),
     ("орнын", "орын", "vowel drop, px3 + accusative"),
     ("ішкі", "ішкі", "no drop after ш: not ішік + і"),
+    ("орын", "орын", "a noun the dictionary inflects is not cut into a two-letter stem (ор + ы + н)"),
     ("жарты", "жарты", "no drop into a word the dictionary does not inflect as a noun"),
     ("еркін", "еркін", "a dictionary word ('free') before a vowel-drop reading"),
     # voicing: the dictionary's voiced stem spelling is not a lemma

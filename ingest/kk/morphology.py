@@ -443,6 +443,8 @@ def _score(stem: str, kind: str, tags: tuple[str, ...], shapes: tuple[str, ...],
         evidence -= _DROP_DOUBT  # vowel drop against a dictionary word: "айқын" (clear) before "айық-ы-н", both kept
     if kind == "N" and not restored and _dropped_possessive(stem, lexicon):
         evidence -= _DROP_DOUBT  # and the dictionary's own entry "халқы", "орны" is халық, орын + px3
+    if kind == "N" and tags and len(stem) < 3 and whole_is_lemma:
+        evidence -= 2.0  # "орын" is a word the dictionary inflects, not "ор-ы-н": two letters are too little a stem for it
     if len(tags) == 1 and len(stem) < 4 and chance and shapes[-1] not in _FINITE_SHAPES | {"ып", "іп"} and not (tags == ("VN",) and len(stem) > 2):
         evidence -= 2.0  # "тұлға", "аумақ" are words, not "тұл-ға", "ау-мақ": a short stem needs more than one ending
     if "NEG" in tags and _inflected(stem + "".join(shapes[: tags.index("NEG") + 1]), lexicon.nominal) >= 2:
