@@ -68,6 +68,17 @@ def gold_lemmas() -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
+def dev_lemmas() -> list[dict[str, str]]:
+    """The hand-checked lemma list of forms from the dev texts
+    (tests/fixtures/gold/dev-lemmas.tsv, this repository's own, not a copy): the
+    columns of ``gold_lemmas``, after comment lines starting with "#"."""
+    with (FIXTURES / "gold" / "dev-lemmas.tsv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"))
+    assert len(rows) > 150, "the dev lemma list is truncated"
+    return rows
+
+
+@pytest.fixture(scope="session")
 def gold_seeds() -> dict[str, Any]:
     """The hand-checked facts of the five seeds (tests/fixtures/gold/seeds.json), the
     scorecard's format: ``{"treaties": [{"file": …, "clause_types": {article: [ids]}, …}]}``."""

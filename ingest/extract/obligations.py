@@ -157,6 +157,7 @@ _POSTPOSITIONS = _keys(
     "шеңберінде", "шеңберіндегі", "аясында", "аясындағы", "барысында", "кезінде", "негізінде",
 )
 _COORD = _keys("және", "немесе", "мен", "бен", "пен")
+_IN_PHRASE = _keys("туралы", "қарсы")  # function words that end a modifier inside an actor's phrase ("терроризмге қарсы орталық")
 _CLOSED = _keys(
     "осы", "бұл", "сол", "ол", "олар", "мұндай", "осындай", "сондай", "барлық", "әрбір", "өз", "егер",
     "онда", "ал", "кемінде", "көбінде", "әсіресе", "алдымен", "бірінші", "ішінде",
@@ -778,7 +779,7 @@ def _phrase(toks: list[_Tok], head: int, clause: _Clause) -> str:
             break
         k = t.key
         take = False
-        if t.low in FUNCTION_WORDS and k not in _COORD and k != fold("туралы"):
+        if t.low in FUNCTION_WORDS and k not in _COORD and k not in _IN_PHRASE:
             break
         if k in _MODIFIERS or _GENITIVE.search(t.low) or (_is_head(toks, i) and not _case_marked(t.low)):
             take = True

@@ -44,7 +44,10 @@ class Lexicon:
 
 def verb_stem(dictionary_form: str) -> str:
     """"асыру" → "асыр", "табу" → "тап", "шығу" → "шық": the stem of a verb given in
-    its -у form; a stem-final п/қ/к is written б/ғ/г before the vowel of -у."""
+    its -у form; a stem-final п/қ/к is written б/ғ/г before the vowel of -у. "ю" writes
+    й + у: "қою" → "қой", "сүю" → "сүй"; after и (ій) the й is that of и: "тию" → "ти"."""
+    if dictionary_form.endswith("ю") and len(dictionary_form) > 2:
+        return dictionary_form[:-1] + ("" if dictionary_form[-2] == "и" else "й")
     stem = dictionary_form[:-1] if dictionary_form.endswith("у") else dictionary_form
     if stem and stem[-1] in "бғг" and len(stem) > 2:
         stem = stem[:-1] + stem[-1].translate(_DEVOICE)

@@ -10,21 +10,52 @@ phonology that picks an ending's shape:
 - consonant assimilation: the ending's first consonant follows the stem's last
   sound (ақпарат-тың, келісім-нің, олар-дың; ақпарат-пен, келісім-мен);
 - voicing: a stem-final к/қ/п is written г/ғ/б before a vowel (құқық → құқығы,
-  бап → бабы, тап → табылады), so such stems are restored.
+  бап → бабы, тап → табылады), so such stems are restored;
+- vowel drop: a high ы/і after a sonorant (р, л, й, у) drops from a noun's last
+  syllable before a vowel-initial possessive (орын → орны, ауыз → аузы, халық →
+  халқы, мүлік → мүлкі), so it is put back when the dictionary inflects that noun;
+- merged letters: "и" writes ы/і + й, so a verb stem in -ы/-і takes -йды, -йтын, -й
+  as "қамтиды", "оқитын", "қамти"; "я" and "ю" write й + а, й + у ("қояды", "қою" of
+  қой-). The dictionary names such verbs by their -у form ("қамту", "қою"), and so
+  does the analyser ("қамт", "қой").
+
+The grammar covers the noun's plural, possessive (all persons) and case stacks, also on
+vowel-final nouns (заңнама-сы-н, мекеме-сі-нен); the verb's voice (passive -л/-ыл/-н,
+reflexive -н/-ын, reciprocal -с/-ыс), negation (also inside participles: -маған,
+-майтын), aorist, past, conditional, imperative, the personal endings (-мын/-мін,
+-мыз/-міз, -ңыз), the participles (-ған, -атын/-йтын, -ар, -мақ, and -ғанша
+"until"), converbs (-ып/-п, -а/-е/-й) and the verbal noun -у.
 
 Every analysis whose stem the lexicon confirms (``ingest.kk.lexicon``) is a
-candidate; readings that explain more of the word by inflection come first. A word the lexicon cannot
-confirm goes to the guesser, which prefers the analysis that explains the most of
-the word by endings, and never raises. Derivational suffixes (-лық/-лік, -шы/-ші,
--тық/-тік, causatives) are not stripped: such words are dictionary words of their
-own ("ақпараттық", "қатысушы"). Verbs are lemmatised to their bare stem
-("асырылады" → "асыр"), the stem a dictionary gives in the -у form ("асыру").
+candidate; readings that explain more of the word by inflection come first. The
+hunspell list holds inflected forms as entries of their own ("алады", "бере", "орны",
+"есеб"), so an entry alone does not make a word a lemma: one the dictionary also
+inflects does ("сала": саланы, саласы…), and an entry that is a converb the
+dictionary also lists the present on ("ала": алады, алатын), a vowel-dropped
+possessive ("халқы") or a voiced stem ("есеб") gives way to the lemma it is a form
+of. Where the word alone cannot decide (a converb "ала" or the adjective, "еркін"
+free or ерік + і + н), both readings stay candidates, so search finds either.
+
+A word the lexicon cannot confirm goes to the guesser, which prefers the analysis
+that explains the most of the word by endings, backed where the corpus uses the
+stem (alone, in two case forms, or a verb with a verb's ending), and never raises.
+Derivational suffixes (-лық/-лік, -шы/-ші, -тық/-тік, -ма/-ме, causatives) are not
+stripped: such words are dictionary words of their own ("ақпараттық", "қатысушы",
+"міндеттеме"); an agent noun in -ушы/-уші of a known verb is confirmed by that verb
+("уағдаласушы"). Verbs are lemmatised to their bare stem ("асырылады" → "асыр"), the
+stem a dictionary gives in the -у form ("асыру").
+
+What is left to the word's context: a converb the dictionary does not list the present
+on ("сезіне" reads as сез + і + не), a form the dictionary lists whose lemma it lacks
+("хаттамасын-да"), a plural that is also a word ("салдар": сал + дар), the adverb
+"енді" (now) against ен + ді, and the first person plural past -дық/-дік, which has
+the shape of the far commoner -лық/-тік derivations ("қоғамдастық").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -85,6 +116,7 @@ def _e(tag: str, spec: str, after: str, final: bool = True) -> Ending:
 
 
 _NOMINAL_BASE = "N PL VN PART"
+_CONS = "SLNZKB?"  # any consonant
 _PX = "PX3 PX1 PX2 PX1PL PX2PL"
 _PX_C = "PX1 PX2 PX1PL PX2PL"  # the possessives that end in a consonant take the plain case endings
 ENDINGS: tuple[Ending, ...] = (
@@ -108,21 +140,23 @@ ENDINGS: tuple[Ending, ...] = (
     _e("INS", "мен:VS бен:LNZ пен:KB менен:VS", f"{_NOMINAL_BASE} {_PX}"),
     _e("ATTR", "ғы:V гі:V", "LOC LOC_PX"),
     _e("ABESS", "нсыз:V нсіз:V", "PX3"),  # bare -сыз/-сіз derives words ("қамтамасыз")
-    _e("EQU", "ша:* ше:* нша:V нше:V", f"N PL {_PX}"),
+    _e("EQU", "ша:* ше:* нша:V нше:V", f"N PL PART {_PX}"),  # on a participle: "-ғанша" (until)
     _e("SIM", "дай:VSLNZ дей:VSLNZ тай:KB тей:KB", "N PL"),
     # verbal
     _e("VOICE", "л:V ыл:SLNZKB? іл:SLNZKB? н:V ын:SLNZKB? ін:SLNZKB? с:V ыс:SLNZKB? іс:SLNZKB?", "V VOICE", final=False),
     _e("NEG", "ма:VSL ме:VSL ба:NZ бе:NZ па:KB пе:KB", "V VOICE", final=False),
-    _e("AOR3", "ады:* еді:* йды:V йді:V", "V VOICE NEG"),
+    # "и" writes ы/і + й: a stem in -ы/-і takes -йды, -йтын, -й as "қамтиды", "қамтитын",
+    # "қамти"; the stem is named as the dictionary's -у form names it ("қамту" → "қамт")
+    _e("AOR3", f"ады:* еді:* йды:V йді:V иды:{_CONS} иді:{_CONS}", "V VOICE NEG"),
     _e("PAST", "ды:VSLNZ ді:VSLNZ ты:KB ті:KB", "V VOICE NEG"),
     # personal endings; the past's first plural "-дық/-тік" is left out, since it is the
     # shape of the far commoner -лық/-тік derivations ("қоғамдастық")
     _e("PERS", "м:V ң:V ңыз:V ңіз:V ңдар:V ңдер:V мын:* мін:* мыз:* міз:*", "PAST COND AORV"),
-    _e("AORV", "а:SLNZKB? е:SLNZKB? й:V", "V VOICE NEG"),
+    _e("AORV", f"а:SLNZKB? е:SLNZKB? й:V и:{_CONS}", "V VOICE NEG"),
     _e("IMP3", "сын:* сін:*", "V VOICE NEG"),
     _e("COND", "са:* се:*", "V VOICE NEG"),
     _e("CVB", "ып:SLNZKB? іп:SLNZKB? п:V", "V VOICE"),
-    _e("PART", "ған:VSLNZ ген:VSLNZ қан:KB кен:KB атын:SLNZKB? етін:SLNZKB? йтын:V йтін:V ар:SLNZKB? ер:SLNZKB?", "V VOICE NEG"),
+    _e("PART", f"ған:VSLNZ ген:VSLNZ қан:KB кен:KB атын:SLNZKB? етін:SLNZKB? йтын:V йтін:V итын:{_CONS} итін:{_CONS} ар:SLNZKB? ер:SLNZKB?", "V VOICE NEG"),
     # the -мақ future ends a word ("асырылмақ"); taking endings after it, it is a noun ("аумақтар")
     _e("PARTM", "мақ:VSL мек:VSL бақ:NZ бек:NZ пақ:KB пек:KB", "V VOICE NEG"),
     _e("VN", "у:*", "V VOICE NEG"),
@@ -133,7 +167,20 @@ for _e_ in ENDINGS:
     for _shape in _e_.shapes:
         _SHAPES_BY_LAST.setdefault((_e_.tag, _shape[0][-1]), []).append(_shape)
 del _e_, _shape
+# "я", "ю" write й + а, й + у: a stem in -й takes -ады, -атын, -а, -у as "қояды",
+# "қоятын", "қоя", "қою" (қой-); after и (= ій) the й is not written again ("тию")
+_Y_SHAPES_BY_LAST: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+for _tag in ("AOR3", "AORV", "PART", "VN"):
+    for _surface, _finals in _BY_TAG[_tag].shapes:
+        if _surface[0] in ("а", "у"):
+            _written = {"а": "я", "у": "ю"}[_surface[0]] + _surface[1:]
+            _Y_SHAPES_BY_LAST.setdefault((_tag, _written[-1]), []).append((_written, _surface, _finals))
+del _tag, _surface, _finals, _written
+_Y_WRITTEN = frozenset(w for shapes in _Y_SHAPES_BY_LAST.values() for w, _, _ in shapes)
 _FINAL_TAGS = tuple(e.tag for e in ENDINGS if e.final)
+_PARADIGM_SHAPES = tuple(shape for tag in ("PL", "PX3", "GEN", "ACC", "DAT", "LOC", "ABL", "INS") for shape in _BY_TAG[tag].shapes)
+_VERB_SHAPES = tuple(shape for tag in ("PART", "AOR3", "VOICE") for shape in _BY_TAG[tag].shapes if shape[0] not in ("ар", "ер"))
+_VOICE = {v: k for k, v in _DEVOICE.items()}
 
 # Pronouns change their stem under case ("ол" → "оның", "бұл" → "мұны"): a closed
 # class, given as paradigms rather than rules.
@@ -164,10 +211,12 @@ IRREGULAR: dict[str, str] = _irregular_forms()
 FUNCTION_WORDS = frozenset(
     "туралы бойынша сәйкес және немесе мен бен пен үшін арқылы дейін кейін бастап қарай "
     "қатысты байланысты қарамастан сияқты ретінде ғана тек бірақ алайда әрі егер яғни "
-    "сондай-ақ сондықтан өйткені дегенмен шейін гөрі соң жөнінде бірге қоса бұрын әрдайым".split()
+    "сондай-ақ сондықтан өйткені дегенмен шейін гөрі соң жөнінде бірге қоса бұрын әрдайым "
+    "қарсы қана өте аса".split()
 )
-"""Postpositions, conjunctions and particles: words that do not inflect, whatever a
-dictionary lists that looks like their stem ("турал" + "ы")."""
+"""Postpositions, conjunctions, particles and degree adverbs: words that do not
+inflect, whatever a dictionary lists that looks like their stem ("турал" + "ы",
+"қар(ы)с" + "ы", "өт" + "е")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,15 +231,110 @@ class Analysis:
     confirmed: bool
 
 
-def _stems(rest: str, next_shape: str) -> Iterator[str]:
+_HIGH_VOWEL = {"b": "ы", "f": "і"}
+_AFTER_VOWEL = frozenset({"л", "н", "п", "ма", "ме"})  # voice, converb, negation on a vowel-final verb stem
+_POSSESSIVES = frozenset({"PX3", "PX1", "PX2", "PX1PL", "PX2PL"})
+_DROP_AFTER = frozenset("рлйу")  # the vowel drops after a sonorant: ор(ы)н, ау(ы)з, ер(і)к, қал(ы)п; not іш(і)к
+
+
+def _stems(rest: str, next_shape: str, next_tag: str, lexicon: Lexicon) -> Iterator[str]:
     """The stem as written, and the stem as a dictionary writes it when a vowel-initial
-    ending voiced or doubled its last consonant."""
-    yield rest
-    if next_shape and next_shape[0] in VOWELS and len(rest) > 2:
-        if rest[-1] in _DEVOICE:
-            yield rest[:-1] + _DEVOICE[rest[-1]]
-        if rest[-1] not in VOWELS:
-            yield rest + rest[-1]  # "процес-інде" ← "процесс"
+    ending changed it; a restored stem must be one the lexicon knows (or, for voicing,
+    a native word's):
+
+    - voicing: a final к/қ/п is written г/ғ/б before a vowel (бап → бабы, есеп →
+      есебі). The dictionary lists some voiced stems as entries of their own ("есеб",
+      "шег", to hang vowel endings on); when it knows the voiceless one, that is the
+      lemma and the voiced spelling is not offered;
+    - a doubled final consonant is written single ("процес-інде" ← "процесс");
+    - vowel drop: a high ы/і between the last two consonants of a noun drops before a
+      vowel-initial possessive when a sonorant (р, л, й, у) stands before it (орын →
+      орны, ауыз → аузы, ерік → еркі, мүлік → мүлкі, халық → халқы, қалып → қалпы). The dictionary may list the shortened stem too
+      ("қалп"): when it knows the full one, that is the lemma."""
+    if not (next_shape and next_shape[0] in VOWELS and next_shape[0] != "и" and len(rest) > 2):
+        yield rest  # (an ending in "и" begins with й: "қамт-иды" is қамты + йды)
+        return
+    last = rest[-1]
+    vowel = _HIGH_VOWEL.get(_harmony(rest) or "")
+    if next_tag in _POSSESSIVES and vowel and rest[-2] in _DROP_AFTER and last not in VOWELS | _DROP_AFTER and _drops(rest[:-1] + vowel + last, lexicon):
+        yield rest[:-1] + vowel + last
+        return
+    if last in _DEVOICE:
+        devoiced = rest[:-1] + _DEVOICE[last]
+        if _knows_stem(devoiced, lexicon):
+            yield devoiced
+            return
+        yield rest
+        if _native_devoicing(rest, devoiced):
+            yield devoiced
+    else:
+        yield rest
+    if last in VOWELS:
+        return
+    if _knows_stem(rest + last, lexicon):
+        yield rest + last
+
+
+_DROP_DOUBT = 1.25
+
+
+def _dropped_possessive(stem: str, lexicon: Lexicon) -> bool:
+    """Whether a dictionary entry is a noun's px3 with the vowel dropped ("орны", "халқы",
+    "мүлкі"): the hunspell list holds such forms as entries of their own."""
+    if len(stem) < 4 or stem[-1] not in "ыі" or stem[-3] not in _DROP_AFTER or stem[-2] in VOWELS | _DROP_AFTER:
+        return False
+    return _drops(stem[:-3] + stem[-3] + stem[-1] + stem[-2], lexicon)
+
+
+def _drops(full: str, lexicon: Lexicon) -> bool:
+    """Whether a restored stem is a noun that may drop its vowel: one the dictionary
+    knows as a noun and inflects ("орын": орынға, орында…), not a verb stem or a word
+    that merely has those letters ("жарыт", "ішік")."""
+    return full in lexicon.nominal and _inflected(full, lexicon.nominal) >= 1
+
+
+def _knows_stem(stem: str, lexicon: Lexicon) -> bool:
+    return stem in lexicon.nominal or stem in lexicon.verbal
+
+
+def _paradigm(stem: str, words: Collection[str]) -> int:
+    """How many forms of a nominal stem with one case, possessive or plural ending a
+    word list holds ("сала": саланы, саланың, саласы, салаға).
+
+    The hunspell list holds inflected forms beside their lemmas ("алады", "бере",
+    "орны", "есебі"), so an entry alone does not make a word a lemma; one the list (or
+    the corpus) also inflects does."""
+    if len(stem) < 2:
+        return 0
+    voiced = stem[:-1] + _VOICE[stem[-1]] if stem[-1] in _VOICE else stem
+    return sum((voiced if surface[0] in VOWELS else stem) + surface in words for surface in _fitting(_PARADIGM_SHAPES, _final(stem), _harmony(stem)))
+
+
+@lru_cache(maxsize=256)
+def _fitting(shapes: tuple[tuple[str, str], ...], final: str, harmony: str | None) -> tuple[str, ...]:
+    """The surfaces of some shapes that a stem with this last sound and harmony takes
+    (``_fits`` and ``_harmony_miss`` for a whole class of stems at once)."""
+    return tuple(
+        surface for surface, finals in shapes
+        if (finals == "*" or final in finals)
+        and (surface in _NO_HARMONY or harmony is None or _harmony(surface) in (None, harmony))
+    )
+
+
+@lru_cache(maxsize=200_000)
+def _inflected(stem: str, nominal: frozenset[str]) -> int:
+    """``_paradigm`` over the dictionary's nominal entries, remembered (a frozenset
+    hashes once)."""
+    return _paradigm(stem, nominal)
+
+
+def _verb_attested(stem: str, words: Mapping[str, int]) -> bool:
+    """Whether the corpus uses a guessed verb stem: alone, in its -у form, or with an
+    ending only a verb takes ("куәландыратын", "куәландырылған"; not the -ар/-ер
+    participle, which is written as a plural)."""
+    if stem in words or stem + "у" in words:
+        return True
+    return any(stem + surface in words for surface in _fitting(_VERB_SHAPES, _final(stem), _harmony(stem)))
 
 
 _KAZAKH_LETTERS = set("әғқңөұүһі")
@@ -206,6 +350,7 @@ def _native_devoicing(written: str, restored: str) -> bool:
 def _walk(word: str) -> Iterator[tuple[str, str, tuple[str, ...], tuple[str, ...], int]]:
     """Every segmentation the grammar allows: (stem, kind, tags, shapes, harmony misses)."""
     out: list[tuple[str, str, tuple[str, ...], tuple[str, ...], int]] = []
+    merged = "я" in word or "ю" in word
 
     def strip(rest: str, allowed: tuple[str, ...], tags: tuple[str, ...], shapes: tuple[str, ...], misses: int) -> None:
         for kind in ("N", "V"):
@@ -222,6 +367,14 @@ def _walk(word: str) -> Iterator[tuple[str, str, tuple[str, ...], tuple[str, ...
                     continue
                 miss = misses + _harmony_miss(left, surface)
                 strip(left, ending.after, (tag,) + tags, (surface,) + shapes, miss)
+            for written, surface, finals in _Y_SHAPES_BY_LAST.get((tag, last), ()) if merged else ():
+                if not rest.endswith(written):
+                    continue
+                left = rest[: -len(written)]
+                left = left if left.endswith("и") else left + "й"
+                if len(left) < 2 or not _fits(left, finals):
+                    continue
+                strip(left, _BY_TAG[tag].after, (tag,) + tags, (written,) + shapes, misses + _harmony_miss(left, surface))
 
     strip(word, ("N", "V") + _FINAL_TAGS, (), (), 0)
     yield from out
@@ -250,15 +403,26 @@ _RARE = {"PX1", "PX2", "PX1PL", "PX2PL", "PERS", "DAT_PX1", "EQU", "SIM"}
 needs one is kept, but ranked below one that does not."""
 
 
-def _score(stem: str, kind: str, tags: tuple[str, ...], shapes: tuple[str, ...], misses: int, lexicon: Lexicon, whole: str = "") -> Analysis | None:
+def _score(stem: str, kind: str, tags: tuple[str, ...], shapes: tuple[str, ...], misses: int, lexicon: Lexicon, whole: str = "",
+           whole_is_lemma: bool = False, restored: bool = False, dropped: bool = False) -> Analysis | None:
     """Rank a reading. A stem the lexicon confirms in its class outranks one it knows in
     the other class, which outranks a guess; within a rank, the reading that explains
     more of the word by inflection wins (the dictionary also lists inflected forms, so
-    a longer confirmed stem is no better), with derivation by voice counted against it."""
+    a longer confirmed stem is no better), with derivation by voice counted against it.
+
+    A dictionary entry cut into a short stem and one ending ("тұл-ға", "ба-п") is
+    taken for chance, not grammar, unless the cut restored the stem by an alternation
+    (voicing, vowel drop: "баб-ы", "орн-ы" are grammar), or it leaves a verb stem and
+    its converb -а/-е/-й and the dictionary does not inflect the entry
+    (``whole_is_lemma``): "ала", "бере", "жасай" are listed converbs, "сала", "қала"
+    nouns the dictionary inflects. Nor is a verb's own -у form ("тану" = тан-у, the
+    form the lexicon read the verb from)."""
     if not any(ch in VOWELS for ch in stem):
         return None
+    if kind == "V" and shapes and (shapes[0][0] == "и" or shapes[0] in _Y_WRITTEN) and stem not in lexicon.verbal:
+        return None  # "и", "я", "ю" for a merged й only on a verb the dictionary knows: "бейресми" is no "бейресм-и"
     if kind == "N":
-        confirmed = stem in lexicon.nominal or (not tags and stem in lexicon.invariable)
+        confirmed = stem in lexicon.nominal or (not tags and stem in lexicon.invariable) or _agent_noun(stem, lexicon)
         other = stem in lexicon.verbal
     else:
         confirmed = stem in lexicon.verbal
@@ -269,12 +433,25 @@ def _score(stem: str, kind: str, tags: tuple[str, ...], shapes: tuple[str, ...],
     # evidence than a chain of one-letter ones ("-ы-н"); voice derives, it explains nothing
     explained = sum(len(shape) for tag, shape in zip(tags, shapes) if tag != "VOICE")
     evidence = 0.5 * explained - 1.0 * voices - 1.5 * rare
-    if kind == "V" and stem[-1] in "июяэё":
-        evidence -= 2.0  # Kazakh verb stems do not end so; loanwords that do are nouns
-    if kind == "V" and explained <= 1 and whole in lexicon.nominal:
+    if kind == "V" and stem[-1] in "июяэё" and stem not in lexicon.verbal:
+        evidence -= 2.0  # Kazakh verb stems do not end so (but "ти-", "ки-": тию, кию); loanwords that do are nouns
+    entry = whole in lexicon.nominal
+    chance = entry and not (kind == "N" and restored) and not (kind == "V" and _listed_converb(whole, tags, lexicon, whole_is_lemma))
+    if kind == "V" and explained <= 1 and chance:
         evidence -= 1.0  # "бап" is the noun, not "ба-п": one letter is too little to make it a verb
-    if len(tags) == 1 and len(stem) < 4 and whole in lexicon.nominal and shapes[-1] not in _FINITE_SHAPES | {"ып", "іп"}:
+    if kind == "N" and dropped and entry:
+        evidence -= _DROP_DOUBT  # vowel drop against a dictionary word: "айқын" (clear) before "айық-ы-н", both kept
+    if kind == "N" and not restored and _dropped_possessive(stem, lexicon):
+        evidence -= _DROP_DOUBT  # and the dictionary's own entry "халқы", "орны" is халық, орын + px3
+    if kind == "N" and tags and len(stem) < 3 and whole_is_lemma:
+        evidence -= 2.0  # "орын" is a word the dictionary inflects, not "ор-ы-н": two letters are too little a stem for it
+    if len(tags) == 1 and len(stem) < 4 and chance and shapes[-1] not in _FINITE_SHAPES | {"ып", "іп"} and not (tags == ("VN",) and len(stem) > 2):
         evidence -= 2.0  # "тұлға", "аумақ" are words, not "тұл-ға", "ау-мақ": a short stem needs more than one ending
+    if "NEG" in tags and _inflected(stem + "".join(shapes[: tags.index("NEG") + 1]), lexicon.nominal) >= 2:
+        # "-ма/-ме" also derives nouns from verbs (міндеттеме, көшірме, хабарлама): where
+        # the dictionary inflects such a noun, "міндеттемесін" is its px3 + accusative
+        # before it is a negated imperative
+        evidence -= 1.5
     score = None
     if confirmed or other:
         score = (10.0 if confirmed else 6.0) + evidence
@@ -287,8 +464,8 @@ def _score(stem: str, kind: str, tags: tuple[str, ...], shapes: tuple[str, ...],
     else:
         # the guesser: explain as much of the word by endings as the grammar allows
         score = evidence
-        if tags and lexicon.attested.get(stem):
-            score += 1.5  # the corpus uses the bare stem on its own
+        if tags and _corpus_uses(stem, kind, lexicon.attested):
+            score += 1.5  # the corpus uses the stem on its own, or inflects it elsewhere
         if kind == "V":
             score -= 1.0  # an unknown verb is rarer than an unknown noun (loanwords)
         if len(stem) < 3:
@@ -297,7 +474,32 @@ def _score(stem: str, kind: str, tags: tuple[str, ...], shapes: tuple[str, ...],
     return Analysis(stem, kind, tags, score, confirmed)
 
 
-_FINITE_SHAPES = {"ады", "еді", "йды", "йді", "сын", "сін", "атын", "етін", "йтын", "йтін"}
+def _listed_converb(whole: str, tags: tuple[str, ...], lexicon: Lexicon, whole_is_lemma: bool) -> bool:
+    """Whether a dictionary entry read as a verb stem + the converb -а/-е/-й is that
+    converb, listed as a form ("ала", "бере", "жасай"): the converb is the stem of the
+    present, so the dictionary lists the present on it too ("алады", "алатын"), and it
+    does not inflect the entry as a noun ("сала", "қала" it does)."""
+    return tags[-1:] == ("AORV",) and not whole_is_lemma and any(whole + s in lexicon.nominal for s in _PRESENT_ON_CONVERB)
+
+
+_PRESENT_ON_CONVERB = ("ды", "ді", "тын", "тін")
+_FINITE_SHAPES = {"ады", "еді", "йды", "йді", "иды", "иді", "яды", "сын", "сін", "атын", "етін", "йтын", "йтін", "итын", "итін", "ятын"}
+_AGENT_SUFFIXES = ("ушы", "уші")
+
+
+def _agent_noun(stem: str, lexicon: Lexicon) -> bool:
+    """An agent noun in -ушы/-уші of a verb the dictionary knows ("уағдаласушы",
+    "тасымалдаушы") is a word: derivation is not stripped, but the verb confirms it."""
+    return stem.endswith(_AGENT_SUFFIXES) and stem[:-3] in lexicon.verbal
+
+
+def _corpus_uses(stem: str, kind: str, attested: Mapping[str, int]) -> bool:
+    """Whether the corpus backs a guessed stem: a noun used alone or with two of its
+    case endings ("хаттаманы", "хаттамамен"), a verb used alone, in its -у form or with
+    a verb's ending."""
+    if kind == "V":
+        return _verb_attested(stem, attested)
+    return bool(attested.get(stem)) or _paradigm(stem, attested) >= 2
 
 
 def _finite(tags: tuple[str, ...], shapes: tuple[str, ...]) -> bool:
@@ -307,13 +509,17 @@ def _finite(tags: tuple[str, ...], shapes: tuple[str, ...]) -> bool:
 
 def analyses(word: str, lexicon: Lexicon | None = None) -> list[Analysis]:
     """Every analysis of a lower-case word, best first."""
-    lexicon = lexicon or load_lexicon()
+    lexicon = lexicon if lexicon is not None else load_lexicon()  # an empty lexicon is falsy, and still the one asked for
     found: dict[tuple[str, str, tuple[str, ...]], Analysis] = {}
+    whole_is_lemma = _inflected(word, lexicon.nominal) >= 2
     for rest, kind, tags, shapes, misses in _walk(word):
-        for stem in _stems(rest, shapes[0] if shapes else ""):
-            if stem != rest and not (stem in lexicon.nominal or stem in lexicon.verbal or _native_devoicing(rest, stem)):
-                continue  # a restored stem must be one the lexicon knows, or a native word's
-            analysis = _score(stem, kind, tags, shapes, misses, lexicon, word)
+        for stem in _stems(rest, shapes[0] if shapes else "", tags[0] if tags else "", lexicon):
+            if kind == "V" and shapes and shapes[0] in _AFTER_VOWEL and stem[-1] in "ыі" and stem not in lexicon.verbal and stem[:-1] in lexicon.verbal:
+                # a verb stem in -ы/-і ("қамты-лады", "таны-лса") is named as its -у form
+                # names it ("қамту", "тану": ы/і is not written before у)
+                stem = stem[:-1]
+            dropped = len(stem) == len(rest) + 1 and stem[-2] in "ыі" and stem[:-2] == rest[:-1]
+            analysis = _score(stem, kind, tags, shapes, misses, lexicon, word, whole_is_lemma, stem != rest, dropped)
             if analysis is None:
                 continue
             if stem != rest and not analysis.confirmed:
