@@ -273,3 +273,13 @@ def test_no_code_path_keys_on_the_gold_forms(gold_lemmas: list[dict[str, str]], 
         and r["form"].lower() in literals
     ]
     assert keyed == []
+
+
+def test_a_word_the_corpus_inflects_is_a_lemma_before_a_stem_with_rare_endings() -> None:
+    """"хаттама" (a protocol) is missing from the dictionary, which reads it as "хатта" +
+    first-person endings ("to my …"); the corpus inflects "хаттама" itself ("хаттаманы",
+    "хаттамамен"), so it is the lemma."""
+    from ingest.kk.morphology import analyse
+
+    assert analyse("хаттама")[0] == "хаттама"
+    assert analyse("хаттамасы")[0] == "хаттама"

@@ -97,3 +97,15 @@ def test_any_text_gets_spans_within_one_sentence(text: str) -> None:
     doc = text_doc(text)
     for span in doc.spans[SPANS_KEY]:
         assert span.start < span.end and doc[span.start].sent.start == doc[span.end - 1].sent.start
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Даулар келіссөздер арқылы шешіледі.", "Тараптар дауды консультациялар арқылы шешеді."],
+)
+def test_a_dispute_by_its_form_when_the_analyser_misses_its_lemma(text: str) -> None:
+    assert clause_kinds(text_doc(text)) == {"dispute_resolution"}
+
+
+def test_a_vote_is_no_dispute() -> None:
+    assert clause_kinds(text_doc("Мәселелер дауыс беру арқылы шешіледі.")) == set()

@@ -98,6 +98,11 @@ def any_tokens(upto: int) -> dict[str, Any]:
     return {"OP": f"{{0,{upto}}}"}
 
 
+DISPUTE_FORM = {"LOWER": {"REGEX": "^дау(?!ыс)"}}
+""""дау" by its form as well: the analyser reads "даулар", "дауды" as the verbal noun
+of "да-" (the dictionary lists such a verb), so their lemma is not "дау"; "дауыс" (a
+vote) is another word."""
+
 TREATY = ("келісім", "шарт", "хаттама", "конвенция", "меморандум")
 """What a treaty calls itself; a clause about leaving or ending names it."""
 
@@ -105,7 +110,8 @@ PATTERNS: dict[str, list[Pattern]] = {
     # "даулар … шешіледі", "дауларды … шешеді", "келіспеушіліктерді … шешетін болады",
     # "даулы мәселелер … реттеледі"
     "dispute_resolution": [
-        [lemma("дау", "даулы", "келіспеушілік"), any_tokens(15), *tail] for tail in acts("шеш", "ретте")
+        [noun, any_tokens(15), *tail] for noun in (lemma("дау", "даулы", "келіспеушілік"), DISPUTE_FORM)
+        for tail in acts("шеш", "ретте")
     ],
     "withdrawal": [
         # "шығуға құқылы", "шыға алады", "тоқтата алады"
@@ -152,8 +158,9 @@ def _anchor(pattern: Pattern) -> tuple[frozenset[str], str]:
             return frozenset(lemmas), ""
     for token in pattern:
         regex = token.get("LOWER", {})
-        if isinstance(regex, dict) and str(regex.get("REGEX", "")).startswith("^"):
-            return frozenset(), regex["REGEX"][1:]
+        literal = re.match(r"\^(\w+)", str(regex.get("REGEX", ""))) if isinstance(regex, dict) else None
+        if literal:
+            return frozenset(), literal.group(1)
     raise ValueError(f"a clause-wording pattern needs a lemma or a fixed form to anchor it: {pattern}")
 
 

@@ -398,6 +398,12 @@ def _harmony_miss(left: str, surface: str) -> int:
     return int(mine is not None and theirs is not None and mine != theirs)
 
 
+_PARADIGM_LEMMA = 2
+_CORPUS_LEMMA = 9.0
+"""A word the corpus inflects in ``_PARADIGM_LEMMA`` cases scores this: above a
+dictionary stem with rare endings (10 − 1.5 per rare ending), below one with ordinary
+endings (10 and more)."""
+
 _RARE = {"PX1", "PX2", "PX1PL", "PX2PL", "PERS", "DAT_PX1", "EQU", "SIM"}
 """Endings legal prose hardly uses (first and second person, similes): a reading that
 needs one is kept, but ranked below one that does not."""
@@ -470,6 +476,12 @@ def _score(stem: str, kind: str, tags: tuple[str, ...], shapes: tuple[str, ...],
             score -= 1.0  # an unknown verb is rarer than an unknown noun (loanwords)
         if len(stem) < 3:
             score -= 1.0
+    if kind == "N" and not tags and _paradigm(stem, lexicon.attested) >= _PARADIGM_LEMMA:
+        # the corpus inflects the word itself in several cases ("хаттаманы", "хаттамамен",
+        # "хаттамалармен"): it is a lemma the dictionary lacks, before a dictionary stem
+        # that needs rare endings to explain it ("хатта-м-а", to my …)
+        score = max(score, _CORPUS_LEMMA)
+        confirmed = True
     score -= 3.0 * misses
     return Analysis(stem, kind, tags, score, confirmed)
 
