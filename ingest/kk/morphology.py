@@ -399,10 +399,8 @@ def _harmony_miss(left: str, surface: str) -> int:
 
 
 _PARADIGM_LEMMA = 2
-_CORPUS_LEMMA = 9.0
-"""A word the corpus inflects in ``_PARADIGM_LEMMA`` cases scores this: above a
-dictionary stem with rare endings (10 − 1.5 per rare ending), below one with ordinary
-endings (10 and more)."""
+"""How many case forms of a word the corpus must use for it to count as a lemma against
+a reading with rare endings (``_corpus_lemma_first``)."""
 
 _RARE = {"PX1", "PX2", "PX1PL", "PX2PL", "PERS", "DAT_PX1", "EQU", "SIM"}
 """Endings legal prose hardly uses (first and second person, similes): a reading that
@@ -476,12 +474,6 @@ def _score(stem: str, kind: str, tags: tuple[str, ...], shapes: tuple[str, ...],
             score -= 1.0  # an unknown verb is rarer than an unknown noun (loanwords)
         if len(stem) < 3:
             score -= 1.0
-    if kind == "N" and not tags and _paradigm(stem, lexicon.attested) >= _PARADIGM_LEMMA:
-        # the corpus inflects the word itself in several cases ("хаттаманы", "хаттамамен",
-        # "хаттамалармен"): it is a lemma the dictionary lacks, before a dictionary stem
-        # that needs rare endings to explain it ("хатта-м-а", to my …)
-        score = max(score, _CORPUS_LEMMA)
-        confirmed = True
     score -= 3.0 * misses
     return Analysis(stem, kind, tags, score, confirmed)
 
@@ -539,7 +531,23 @@ def analyses(word: str, lexicon: Lexicon | None = None) -> list[Analysis]:
             key = (stem, kind, tags)
             if key not in found or found[key].score < analysis.score:
                 found[key] = analysis
-    return sorted(found.values(), key=lambda a: (-a.score, len(a.stem)))
+    ranked = sorted(found.values(), key=lambda a: (-a.score, len(a.stem)))
+    return _corpus_lemma_first(word, ranked, lexicon)
+
+
+def _corpus_lemma_first(word: str, ranked: list[Analysis], lexicon: Lexicon) -> list[Analysis]:
+    """The word itself before a best reading that needs rare endings, when the corpus
+    inflects the word in ``_PARADIGM_LEMMA`` cases: "хаттама" (a protocol, missing from
+    the dictionary) is no "хатта-м-а" (to my …), since the corpus has "хаттаманы",
+    "хаттамамен". A best reading with ordinary endings ("жеткізгіш-тер") stays first."""
+    if not ranked or not any(t in _RARE for t in ranked[0].endings):
+        return ranked
+    if _paradigm(word, lexicon.attested) < _PARADIGM_LEMMA:
+        return ranked
+    bare = next((a for a in ranked if a.stem == word and a.kind == "N" and not a.endings), None)
+    if bare is None:
+        return ranked
+    return [Analysis(word, "N", (), ranked[0].score, True)] + [a for a in ranked if a is not bare]
 
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
