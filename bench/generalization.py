@@ -31,7 +31,7 @@ from pathlib import Path
 from ingest.extract.clause_model import predict, train
 from ingest.extract.clause_types import TYPES, assign_clause_types, combine
 from ingest.extract.clause_types import cue_types as cues_of
-from ingest.extract.train_clause_model import LabelledTreaty, examples, labelled_treaties
+from ingest.extract.train_clause_model import LabelledTreaty, examples, labelled_treaties, training_set
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +52,7 @@ def main() -> None:
     treaties = [entry.file for entry in labelled]
     tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))  # method → treaty → [main, any, types]
     t0 = time.perf_counter()
-    models = {held: train([e for e in rows if e.treaty != held], TYPES, epochs=args.epochs) for held in treaties}
+    models = {held: train(training_set(ROOT, rows, held), TYPES, epochs=args.epochs) for held in treaties}
     for held, model in models.items():
         test = [(e, c) for e, c in zip(rows, cue_types, strict=True) if e.treaty == held]
         probs = predict(model, [e.words for e, _ in test])
@@ -78,7 +78,7 @@ def main() -> None:
     print("\ntarget (issue 10): clause type (main) >= 0.85 held out")
     attributes(labelled, models)
     if args.scorecard.is_file():
-        full = train(rows, TYPES, epochs=args.epochs)  # for a text without typed articles
+        full = train(training_set(ROOT, rows), TYPES, epochs=args.epochs)  # for a text without typed articles
         scorecard_lines(args.scorecard, models, full)
     else:
         print(f"\n(no scorecard at {args.scorecard}: the per-line table is skipped)")

@@ -12,7 +12,7 @@ from ingest import parse_path
 from ingest.extract import clause_model
 from ingest.extract.clause_model import article_words, predict, train
 from ingest.extract.clause_types import TYPES, assign_clause_types, combine, cue_types
-from ingest.extract.train_clause_model import labelled_articles
+from ingest.extract.train_clause_model import DESCRIPTIONS, descriptions, labelled_articles, training_set
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "fixtures" / "dev-texts"
@@ -33,7 +33,7 @@ def test_the_shipped_model_is_what_the_training_command_makes(labelled: list[cla
     the file in ingest/data/ is reproducible, not hand-made."""
     shipped = clause_model.load_model()
     assert shipped is not None
-    fresh = train(labelled, TYPES)
+    fresh = train(training_set(ROOT, labelled), TYPES)
     words = [e.words for e in labelled[::7]]
     for a, b in zip(predict(shipped, words), predict(fresh, words), strict=True):
         assert a.keys() == b.keys() and all(abs(a[k] - b[k]) < 1e-5 for k in a)
@@ -79,7 +79,7 @@ def test_a_model_trained_without_a_treaty_types_its_clear_articles(labelled: lis
     """Held out: the transfer-of-prisoners treaty, whose subject no other treaty shares.
     Its institutional, dispute and final articles read like every treaty's."""
     held = "03_kz-jordan-transfer-sentenced-persons.txt"
-    model = train([e for e in labelled if e.treaty != held], TYPES)
+    model = train(training_set(ROOT, labelled, held), TYPES)
     treaty = parse_path(DEV / held)
     articles = [a for a in treaty.articles if a.num in ("3", "15", "16", "17")]
     top = {a.num: max(cats, key=cats.__getitem__) for a, cats in zip(articles, predict(model, article_words(articles)), strict=True)}
@@ -87,3 +87,21 @@ def test_a_model_trained_without_a_treaty_types_its_clear_articles(labelled: lis
     assert top["15"] == "relation_to_other_treaties"
     assert top["16"] == "dispute_resolution"
     assert top["17"] in {"entry_into_force", "duration", "withdrawal", "amendments"}
+
+
+def test_every_type_is_described_and_no_held_out_treaty_drops_the_descriptions(labelled: list[clause_model.Labelled]) -> None:
+    described = descriptions(ROOT)
+    assert {e.labels[0] for e in described} == set(TYPES)
+    assert all(e.treaty == DESCRIPTIONS and e.words for e in described)
+    held = labelled[0].treaty
+    assert training_set(ROOT, labelled, held)[-len(described):] == described
+    assert not any(e.treaty == held for e in training_set(ROOT, labelled, held))
+
+
+def test_a_type_seen_in_no_treaty_is_learned_from_its_description(labelled: list[clause_model.Labelled]) -> None:
+    """Without the depositary article (one treaty has it), the model still knows the type
+    from the table's "депозитарийі болып табылады"."""
+    without = [e for e in labelled if "depositary" not in e.labels]
+    model = train(without + descriptions(ROOT), TYPES)
+    (cats,) = predict(model, [clause_model.words_of("Депозитарий", "Осы Келісімнің депозитарийі болып табылады.")])
+    assert max(cats, key=cats.__getitem__) == "depositary"

@@ -221,3 +221,15 @@ def test_a_heading_that_lists_clauses_names_each_as_a_head() -> None:
 def test_a_carve_out_is_scope() -> None:
     scores = explain(built([("Жалпы ерекшеліктер", "Осы Келісімнің ережелері салық салу шараларына қолданылмайды.")]))["1"]
     assert max(scores, key=scores.get) == "scope"
+
+
+def test_the_items_of_an_amending_instrument_make_an_amendments_article() -> None:
+    """"Келісімге 1-қосымшаның 3-тармағы алып тасталсын": deleting a part of another act is
+    no withdrawal from this one, whatever words it shares with one."""
+    from ingest import parse_path
+
+    treaty = parse_path(Path(__file__).parent / "fixtures" / "shapes" / "amending_protocol.txt")
+    amending = {a.source.article for a in treaty.amendments}
+    assert amending == {"1", "2"}
+    assert all(a.clause_types == ("amendments",) for a in treaty.articles if a.num in amending)
+    assert treaty.clauses.withdrawal is None

@@ -23,17 +23,14 @@ from ingest.model import Treaty
 def extract(treaty: Treaty) -> Treaty:
     """The treaty with its definitions, references, obligations, clause types and
     clause attributes filled in."""
+    from ingest.extract.amendments import read_amendments
     from ingest.extract.clause_types import assign_clause_types
     from ingest.extract.clauses import read_clauses
     from ingest.extract.definitions import find_definitions
     from ingest.extract.obligations import find_obligations
-    from ingest.extract.amendments import read_amendments
     from ingest.extract.references import find_references
 
     treaty = msgspec.structs.replace(treaty, definitions=find_definitions(treaty))
-    types = assign_clause_types(treaty)  # reads the definitions
-    articles = tuple(msgspec.structs.replace(a, clause_types=types.get(a.num, ())) for a in treaty.articles)
-    treaty = msgspec.structs.replace(treaty, articles=articles)
     references = find_references(treaty)
     amended, amendments = read_amendments(treaty, references)
     if amended is not None:  # the parts its items name are the amended act's
@@ -41,4 +38,7 @@ def extract(treaty: Treaty) -> Treaty:
     treaty = msgspec.structs.replace(
         treaty, references=references, amends=amended.cited if amended else None, amendments=amendments,
     )
+    types = assign_clause_types(treaty)  # reads the definitions and the amendment items
+    articles = tuple(msgspec.structs.replace(a, clause_types=types.get(a.num, ())) for a in treaty.articles)
+    treaty = msgspec.structs.replace(treaty, articles=articles)
     return msgspec.structs.replace(treaty, obligations=find_obligations(treaty), clauses=read_clauses(treaty))

@@ -58,12 +58,22 @@ def article_words(articles: Sequence[Article]) -> list[tuple[str, ...]]:
 
     headings = text_docs([a.heading or "" for a in articles])
     texts = text_docs([a.text for a in articles])
-    out = []
-    for heading, text in zip(headings, texts, strict=True):
-        words = [f"h:{t.lemma_.lower()}" for t in heading if t.is_alpha]
-        words += [t.lemma_.lower() for t in text if t.is_alpha]
-        out.append(tuple(dict.fromkeys(words)))
-    return out
+    return [_words(heading, text) for heading, text in zip(headings, texts, strict=True)]
+
+
+def words_of(heading: str, text: str) -> tuple[str, ...]:
+    """What the classifier reads of a heading and a text that are no article (a clause
+    type's description)."""
+    from ingest.extract.docs import text_docs
+
+    heading_doc, text_doc = text_docs([heading, text])
+    return _words(heading_doc, text_doc)
+
+
+def _words(heading, text) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    words = [f"h:{t.lemma_.lower()}" for t in heading if t.is_alpha]
+    words += [t.lemma_.lower() for t in text if t.is_alpha]
+    return tuple(dict.fromkeys(words))
 
 
 def train(examples: Sequence[Labelled], labels: Sequence[str], *, seed: int = SEED, epochs: int = EPOCHS):  # type: ignore[no-untyped-def]

@@ -347,13 +347,17 @@ def combine(cues: tuple[str, ...], learned: Sequence[tuple[str, float]], thresho
 
 def cue_types(treaty: Treaty) -> dict[str, tuple[str, ...]]:
     """Article num → the types the cue scorer chooses; an article where the treaty defines
-    ``DEFINITIONS_ARTICLE`` terms is a definitions article (read ``treaty.definitions``:
-    ``extract`` finds them first)."""
+    ``DEFINITIONS_ARTICLE`` terms is a definitions article, one holding the items of an
+    amending instrument an amendments article (read ``treaty.definitions`` and
+    ``treaty.amendments``: ``extract`` finds them first)."""
     cues = {num: choose(scores) for num, scores in explain(treaty).items()}
     defined = Counter(d.article for d in treaty.definitions)
     for num, count in defined.items():
         if count >= DEFINITIONS_ARTICLE and num in cues:
             cues[num] = ("definitions",)
+    for num in {a.source.article for a in treaty.amendments}:
+        if num in cues:  # an amending instrument's items: this article amends another act
+            cues[num] = ("amendments",)
     return cues
 
 
