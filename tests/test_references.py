@@ -228,11 +228,21 @@ def test_the_signing_place_is_no_part_of_the_title(seeds: dict[str, Treaty]) -> 
          "2015-07-02", "Достық туралы шарт"),
         ("Тараптар 2000 жылғы 12 ақпандағы Кеңестің шешімімен бекітілген Ынтымақтастық бағдарламасын орындайды.",
          "2000-02-12", "Кеңестің шешімімен бекітілген Ынтымақтастық бағдарламасы"),
+        # a date of amendment and entry into force, or of adoption by a named body, before the title
+        ("Тараптар 2012 жылғы 3 наурызда өзгертілген және күшіне енген Төрелік қағидаларын қолданады.",
+         "2012-03-03", "Төрелік қағидалары"),
+        ("Сот 1985 жылғы 21 маусымда Халықаралық сауда палатасы ұсынған Татуластыру регламентін қолданады.",
+         "1985-06-21", "Татуластыру регламенті"),
     ],
 )
 def test_external_reference_forms(text: str, date: str, title: str) -> None:
     treaty = built([(None, text)])
     assert external(treaty) == {date: title}
+
+
+def test_a_date_of_a_meeting_that_a_body_proposed_is_no_act() -> None:
+    treaty = built([(None, "Тараптар 2020 жылғы 1 қаңтарда Бас хатшы ұсынған тәртіппен жиналады.")])
+    assert external(treaty) == {}
 
 
 def test_a_name_that_stands_before_its_date() -> None:
