@@ -342,3 +342,18 @@ def test_arbitrary_text_never_raises(articles, approval, preamble) -> None:
     treaty = built(articles, approval=approval, preamble=tuple(preamble))
     refs = find_references(treaty)
     assert all(r.kind in ("internal", "external") for r in refs)
+
+
+@pytest.mark.parametrize(
+    ("text", "points"),
+    [
+        ('д) осы баптың "г" тармағында аталған адамдар;', ["г"]),
+        ("осы баптың «б» тармақшасында көзделген жағдайда", ["б"]),
+        ("осы баптың «а» және «б» тармақшаларында", ["а", "б"]),
+    ],
+)
+def test_a_point_cited_by_its_letter_in_quotes(text: str, points: list[str]) -> None:
+    from ingest.extract.references import find_references
+
+    refs = [r for r in find_references(built([(None, text)])) if r.kind == "internal"]
+    assert [(r.to.article, r.to.point) for r in refs] == [("1", p) for p in points]

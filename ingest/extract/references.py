@@ -56,13 +56,16 @@ _NUM_LIST = rf"{_NUM}(?:\s*(?:,|және|мен|немесе|[-–—])\s*{_NUM}
 # an inserted article, singular: "5-1-бабы", "1А-бабына", "1 А бабының" (plural "2-5-баптары"
 # is a range, read by ``nums``)
 _INSERTED = r"\d+(?:-\d+(?=\s*[-‑]\s*ба[пб](?!т[ае]р))|\s?[А-ЯӘA-Z](?![^\W\d_]))"
+_QUOTED_LETTER = r"[\"«“][а-яәіa-z][\"»”]"
 # one numbered part: "16-бабында", "2 және 3-баптарында", "бірінші бабы", "3) тармақшасы",
-# "а) тармақшасында", "1-қосымшаға", "5-1-бабы"
+# "а) тармақшасында", '"г" тармағында', "1-қосымшаға", "5-1-бабы"
 PART = kk_re(
     rf"(?<![\w-])(?:"
     rf"(?P<anum>{_INSERTED})(?:\s*[-‑]\s*|\s+)(?P<akind>ба[пб])"
     rf"|(?P<nums>{_NUM_LIST})\s*[-‑]\s*(?P<kind>тармақша|қосымша|ба[пб]|тарма[қғ])"
     rf"|(?P<pnums>(?:\d+|[а-яәі])\)(?:\s*(?:,|және|мен)\s*(?:\d+|[а-яәі])\))*)\s*(?P<pkind>тармақша)"
+    # a letter in quotes labels a point, whether called "тармақша" or, in older texts, "тармақ"
+    rf"|(?P<qnums>{_QUOTED_LETTER}(?:\s*(?:,|және|мен)\s*{_QUOTED_LETTER})*)\s*(?P<qkind>тармақша|тарма[қғ])"
     rf"|(?P<ord>{ORDINAL_WORD})\s+(?P<okind>тармақша|ба[пб]|тарма[қғ])"
     rf")(?P<ending>[а-яәғқңөұүһі]*)",
     re.IGNORECASE,
@@ -129,6 +132,8 @@ def _part(m) -> tuple[str, list[str]]:
         return kind, _numbers(m.group("nums"))
     if m.group("pnums"):
         return "point", _numbers(m.group("pnums"))
+    if m.group("qnums"):  # '"г" тармағында', '«а» және «б» тармақшалары'
+        return "point", re.findall(r"[\"«“]([а-яәіa-z])[\"»”]", m.group("qnums"))
     kind = _KINDS_FOLDED[fold(m.group("okind").lower())]
     value = number_value(m.group("ord").lower())
     return kind, [str(value)] if value is not None else []
