@@ -232,13 +232,15 @@ class ClauseWording:
 
     def __init__(self, nlp: Language) -> None:
         self.rules = [_rule(kind, pattern) for kind, patterns in PATTERNS.items() for pattern in patterns]
-        self.matcher = Matcher(nlp.vocab)
         self.anchors: list[tuple[frozenset[str], str]] = []
+        self.matchers: list[Matcher] = []  # one a rule: a Doc meets only the rules it has anchors for
         for i, rule in enumerate(self.rules):
             self.anchors.append(_anchor(rule.left + rule.right))
-            self.matcher.add(f"{i}L", [rule.left])
+            matcher = Matcher(nlp.vocab)
+            matcher.add(f"{i}L", [rule.left])
             if rule.right:
-                self.matcher.add(f"{i}R", [rule.right])
+                matcher.add(f"{i}R", [rule.right])
+            self.matchers.append(matcher)
 
     def __call__(self, doc: Doc) -> Doc:
         # arrays, not Token objects: making a Token costs more than all the work done on it
@@ -266,10 +268,9 @@ class ClauseWording:
             doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=[])
             return doc
         found: dict[str, list[tuple[int, int]]] = {}
-        for match_id, start, end in self.matcher(doc, allow_missing=True):  # TAG is ours, not a tagger's
-            key = strings[match_id]
-            if int(key[:-1]) in live:
-                found.setdefault(key, []).append((start, end))
+        for i in live:
+            for match_id, start, end in self.matchers[i](doc, allow_missing=True):  # TAG is ours, not a tagger's
+                found.setdefault(strings[match_id], []).append((start, end))
         sentence = np.cumsum(columns[:, 6].astype(np.int64) == 1)  # the sentence of each token
         spans: dict[tuple[str, int], Span] = {}
         for i in sorted(live):
