@@ -58,6 +58,10 @@ SHAPES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         '"жүк жөнелтуші" жүкті тасымалдауға тапсыратын тұлға деп түсініледі.',
         [("жүк жөнелтуші", "means", "жүкті тасымалдауға тапсыратын тұлға деп түсініледі")],
     ),
+    "bare-term-with-a-naming-word-and-a-verb-of-meaning": (
+        "Резидент термині Тарап мемлекетінің аумағында тұрақты тұратын адамды білдіреді;",
+        [("Резидент", "means", "Тарап мемлекетінің аумағында тұрақты тұратын адамды білдіреді")],
+    ),
     "announced-with-a-colon": (
         '3. "Лицензия" термині:',
         [("Лицензия", "announced", "")],
@@ -127,6 +131,9 @@ NOTHING: dict[str, str] = {
     # "ниет білдіреді" expresses an intention: its object is not in the accusative
     "білдіреді-without-an-accusative-object": "Тараптар ынтымақтастықты дамытуға ниет білдіреді.",
     "a-negated-verb-of-meaning": "Бұл ереже Тараптардың басқа міндеттемелерін білдірмейді.",
+    # a naming word after a participle: a sentence about terms, not a term
+    "a-participle-before-the-naming-word": "Келісімде пайдаланылатын терминдер мыналарды білдіреді.",
+    "a-subject-opening-in-an-oblique-case": "Жоғарыда көрсетілген шаралар Тараптардың бірлескен іс-қимылын білдіреді.",
     "a-sentence-starting-with-осы": "Осы бапта көрсетілген шаралар Тараптардың бірлескен іс-қимылын білдіреді.",
     "a-place-before-the-dash": "Қазақстан Республикасында – Ішкі істер министрлігі;",
     "a-postposition-before-the-dash": "Армения Республикасына қатысты – оның кеден қызметі;",

@@ -208,6 +208,9 @@ authorities); the postpositions of ``ingest.kk.morphology.FUNCTION_WORDS`` neith
 
 _CASE_ENDINGS = frozenset({"ABL", "ABL_PX", "LOC_PX"})
 _PROPER_CASE_ENDINGS = _CASE_ENDINGS | {"LOC"}  # "Қазақстанда –": a place, never a term
+_NOMINAL_ENDS = frozenset({"PL", "PX3", "VN"})
+"""What a bare term's last word may end in: it names a thing ("органдары", "алмасу"),
+it is not a participle or a finite verb ("… пайдаланылатын", "… білдіреді")."""
 _OBLIQUE = frozenset({"ACC", "ACC_PX", "DAT", "DAT_PX", "DAT_PX1", "LOC", "LOC_PX", "ABL", "ABL_PX", "INS"})
 _DETERMINERS = frozenset({"бір", "әрбір", "кез", "барлық", "осы", "сол", "бұл", "мұндай", "осындай", "сондай", "өз", "ол", "өзге", "басқа", "тиісті"})
 """Words that open a new noun phrase: after a complete term they start its definition."""
@@ -451,8 +454,9 @@ def _head(doc: Doc, cues: _Cues, body: int, end: int) -> tuple[Terms, int, str] 
     """The item's terms and where its definition starts, when it opens with them:
     quoted terms (one, or several joined by "және", "немесе", a comma) or a bare term,
     then an aside, a naming word, and a separator (a dash; after a quoted term or a
-    naming word also a colon), or a quoted term with no separator before a definition
-    that ends in a verb of meaning, or a naming "дегеніміз"."""
+    naming word also a colon), or a quoted or named term ("Инвестор ұғымы …") with no
+    separator before a definition that ends in a verb of meaning, or a naming
+    "дегеніміз"."""
     terms: Terms = []
     i = body
     quoted = _quoted(doc, i, end)
@@ -486,8 +490,8 @@ def _head(doc: Doc, cues: _Cues, body: int, end: int) -> tuple[Terms, int, str] 
         return terms, i + 1, DASH
     if named and doc[i - 1].lower_ == "дегеніміз" and i < end:
         return terms, i, DASH
-    if terms[0][2] and i < end and cues.ends_in_meaning(i, end) is not None:
-        return terms, i, MEANS
+    if (terms[0][2] or named) and i < end and cues.ends_in_meaning(i, end) is not None:
+        return terms, i, MEANS  # the quotes or the naming word mark where the term ends
     return None
 
 
@@ -517,7 +521,8 @@ def _spans(doc: Doc, terms: Terms, shape: str, definition: str, item_start: int,
 def _term_ok(doc: Doc, start: int, end: int, quoted: bool) -> bool:
     """Whether the tokens read as a defined name: some letters, at most
     ``MAX_TERM_WORDS`` words, not the opening of a sentence, no naming word inside,
-    and no case ending that makes it a place or a source ("Қазақстан Тарапынан")."""
+    no case ending that makes it a place or a source ("Қазақстан Тарапынан"), and,
+    unquoted, a last word that names a thing."""
     from ingest.kk.morphology import FUNCTION_WORDS
 
     words = [t for t in doc[start:end] if not t.is_space]
@@ -532,8 +537,8 @@ def _term_ok(doc: Doc, start: int, end: int, quoted: bool) -> bool:
     last = words[-1]
     if len(last) >= 5 and last.is_alpha:
         tags = endings(last)
-        allowed_not = _PROPER_CASE_ENDINGS if last.text[0].isupper() else _CASE_ENDINGS
-        if tags and tags[-1] in allowed_not:
+        never = _PROPER_CASE_ENDINGS if last.text[0].isupper() else _CASE_ENDINGS
+        if tags and (tags[-1] in never or (not quoted and tags[-1] not in _NOMINAL_ENDS)):
             return False
     return True
 
@@ -594,8 +599,11 @@ def subject_end(doc: Doc, start: int, limit: int) -> int | None:
       and a verbal noun ("Реквизициялау") end the phrase themselves when the next word
       is not a possessed noun they would modify.
 
-    The phrase must end in a noun without a case ending.
+    The phrase must open with a word in the nominative or the genitive and end in a
+    noun without a case ending.
     """
+    if endings(doc[start])[-1:] and endings(doc[start])[-1] in _OBLIQUE:
+        return None  # "Жоғарыда көрсетілген …": a name opens in the nominative or genitive
     i = start
     while i < limit:
         token = doc[i]

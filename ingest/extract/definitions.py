@@ -36,7 +36,7 @@ is left alone. A term defined by reference ("… келісімде белгіл
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,8 +61,8 @@ _SELF_NAMED = frozenset({ANNOUNCED, NAMED})
 
 @lru_cache(maxsize=1)
 def definitions_nlp() -> Language:
-    """The ``kk`` pipeline (``ingest.kk.pipeline.make_nlp``) with ``kk_definitions``."""
-    import ingest.extract.definition_spans  # noqa: F401  (registers "kk_definitions" even when not installed)
+    """The ``kk`` pipeline (``ingest.kk.pipeline.make_nlp``) with ``kk_definitions``
+    (registered by importing ``ingest.extract.definition_spans``, above), made once."""
     from ingest.kk.pipeline import make_nlp
 
     nlp = make_nlp()
@@ -196,8 +196,6 @@ def _definitions(article: Article, segments: list[_Segment], *, loose: bool) -> 
     if loose:
         agreeing = sum(1 for s in segments if any(_loose_ok(t) for t in s.terms)) >= 2
         segments = [_keep(s, lambda t: t.shape in _SELF_NAMED or (agreeing and _loose_ok(t))) for s in segments]
-    else:
-        segments = [_keep(s, lambda t: True) for s in segments]
     pending: tuple[_Segment, list[_Segment]] | None = None
     for segment in segments:
         if pending and _takes(pending, segment):
@@ -212,8 +210,9 @@ def _definitions(article: Article, segments: list[_Segment], *, loose: bool) -> 
         yield from _emit(article, *pending)
 
 
-def _keep(segment: _Segment, ok: object) -> _Segment:
-    terms = tuple(t for t in segment.terms if ok(t))  # type: ignore[operator]
+def _keep(segment: _Segment, ok: Callable[[_Term], bool]) -> _Segment:
+    """The segment with only the terms ``ok`` keeps."""
+    terms = tuple(t for t in segment.terms if ok(t))
     return segment if terms == segment.terms else _Segment(segment.text, segment.start, segment.paragraph, segment.point, terms)
 
 
@@ -231,6 +230,7 @@ def _takes(pending: tuple[_Segment, list[_Segment]], segment: _Segment) -> bool:
 
 
 def _complete(pending: tuple[_Segment, list[_Segment]]) -> bool:
+    """Whether the pending term has a definition: its own words, or lines it took."""
     head, tail = pending
     return bool(head.terms[0].reading.definition.strip() or tail)
 
@@ -242,6 +242,9 @@ def _loose_ok(term: _Term) -> bool:
 
 
 def _emit(article: Article, segment: _Segment, tail: list[_Segment]) -> Iterator[Definition]:
+    """The models of a segment's terms (several when quoted terms share a definition):
+    the definition is the item's own words and the lines it took; the span runs from
+    the item to the last of them."""
     end = tail[-1] if tail else segment
     for term in segment.terms:
         text = " ".join(t for t in [term.reading.definition, *(s.text for s in tail)] if t)
