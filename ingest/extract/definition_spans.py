@@ -322,6 +322,10 @@ class DefinitionReader:
             named = _named_term(doc, cues, body, colon)
             if named is not None:
                 return _spans(doc, [(*named, True)], NAMED, "", start, end)
+        inline = _named_in_sentence(doc, cues, body, end)
+        if inline is not None:
+            term_start, term_end, definition_start = inline
+            return _spans(doc, [(term_start, term_end, True)], MEANS, doc[definition_start:end].text, start, end)
         return _subject(doc, cues, body, end, start)
 
 
@@ -502,6 +506,24 @@ def _named_term(doc: Doc, cues: _Cues, start: int, colon: int) -> tuple[int, int
         quoted = _quoted(doc, i, colon)
         if quoted is not None and doc[quoted].lower_ == "деген" and cues.marker_at.get(quoted):
             return i + 1, quoted - 1
+    return None
+
+
+def _named_in_sentence(doc: Doc, cues: _Cues, start: int, end: int) -> tuple[int, int, int] | None:
+    """A quoted term a sentence names and defines ('Осы Келісімде "инвестор" термині
+    … тұлғаны білдіреді'): the term's token range and where its definition starts, or
+    None. The naming word follows the closing quote, and the item ends in a verb of
+    meaning with at least two words before it."""
+    verb = cues.ends_in_meaning(start, end)
+    if verb is None:
+        return None
+    for i in range(start, verb):
+        quoted = _quoted(doc, i, verb)
+        marker = cues.marker_at.get(quoted) if quoted is not None else None
+        if quoted is not None and marker is not None and _words(doc, marker, verb) >= MIN_DEFINITION_WORDS:
+            if cues.by_reference_in(marker, end):
+                return None
+            return i + 1, quoted - 1, marker
     return None
 
 
