@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest import parse_path
-from ingest.extract.definition_spans import INTROS_KEY, ITEMS_KEY, SPANS_KEY, could_define
-from ingest.extract.definitions import definitions_nlp
+from ingest.extract.definition_spans import INTROS_KEY, ITEMS_KEY, SPANS_KEY
+from ingest.extract.docs import extraction_nlp
 from tests.extract_samples import fixture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def read(text: str) -> list[tuple[str, str, str]]:
     """(term, shape, definition) of every term the component reads in ``text``."""
-    doc = definitions_nlp()(text)
-    return [(s.text, s.label_, s._.definition.definition.rstrip(" .;")) for s in doc.spans[SPANS_KEY]]
+    doc = extraction_nlp()(text)
+    return [(s.text, s.label_, s._.definition.definition.rstrip(" .;")) for s in doc.spans.get(SPANS_KEY, ())]
 
 
 # --- one row per shape ------------------------------------------------------------
@@ -153,7 +153,7 @@ def test_not_a_term(name: str) -> None:
 
 
 def test_introducing_sentences_and_items() -> None:
-    doc = definitions_nlp()(
+    doc = extraction_nlp()(
         "Осы Келісімде пайдаланылатын ұғымдар мыналарды білдіреді: \"кеме\" – жүзу құралы; \"порт\" – кемелер тоқтайтын орын.\n"
         "Тараптар мынадай шараларды қабылдайды:\n"
         "ақпарат алмасу;\n"
@@ -163,6 +163,10 @@ def test_introducing_sentences_and_items() -> None:
         '"кеме" – жүзу құралы;', '"порт" – кемелер тоқтайтын орын.', "Тараптар мынадай шараларды қабылдайды:", "ақпарат алмасу;",
     ]
     assert [s.text for s in doc.spans[SPANS_KEY]] == ["кеме", "порт"]
+
+
+def test_the_component_is_one_of_the_extraction_components() -> None:
+    assert "kk_definitions" in extraction_nlp().pipe_names
 
 
 def test_the_component_is_registered_and_versioned() -> None:
@@ -239,7 +243,11 @@ TEXTS = st.one_of(st.text(max_size=200), st.lists(PIECES, max_size=40).map("".jo
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXTS)
 def test_the_component_never_raises_and_its_spans_are_in_the_doc(text: str) -> None:
-    doc = definitions_nlp()(text)
+    nlp = extraction_nlp()
+    with nlp.select_pipes(disable=["kk_definitions"]):
+        doc = nlp(text)
+    reader = nlp.get_pipe("kk_definitions")
+    reader.read(doc, list(range(len(doc))))  # every line read, whatever its signs
     items = list(doc.spans[ITEMS_KEY])
     for span in doc.spans[SPANS_KEY]:
         reading = span._.definition
@@ -247,7 +255,7 @@ def test_the_component_never_raises_and_its_spans_are_in_the_doc(text: str) -> N
         assert reading.item_start <= span.start_char < span.end_char <= reading.item_end <= len(text)
         assert any(i.start_char == reading.item_start for i in items)
     if doc.spans[SPANS_KEY]:
-        assert could_define(text)  # the shortcut never skips a text the component reads
+        assert reader.signs(doc)  # the shortcut never skips a text the reader would read
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, SpanGroup, Token
@@ -184,19 +185,12 @@ def _fixed_forms(*names: str) -> tuple[str, ...]:
     )
 
 
-_SIGNS = frozenset(DASHES - {"-"}) | OPEN | {":"}
-_WORDS_WITHOUT_SIGNS = _fixed_forms("MEANS") + ("дегеніміз",)
-
-
-def could_define(text: str) -> bool:
-    """Whether a text can hold any shape this component reads: each needs a dash, a
-    spaced hyphen, a colon or a quote, or else ends a definition with a verb of meaning
-    or names it with "дегеніміз". Texts without (most articles) need no Doc, which
-    keeps the extraction within its speed budget (``bench/extract_speed.py``)."""
-    if any(c in _SIGNS for c in text) or " -" in text or "- " in text:
-        return True
-    folded = text.lower()
-    return any(form in folded for form in _WORDS_WITHOUT_SIGNS)
+SIGNS = tuple(sorted(DASHES | OPEN | CLOSE | {":"})) + _fixed_forms("MEANS") + ("дегеніміз",)
+"""The tokens (``LOWER``) one of which every shape needs: a dash, a colon or a quote,
+or else a verb of meaning ending the definition or "дегеніміз" naming the term. A
+line without any is read as one item that defines nothing, and a Doc without any
+(most articles) is not read at all, which keeps the component within the extraction's
+speed budget (``bench/extract_speed.py``)."""
 
 
 NOT_FIRST = frozenset({"осы", "бұл", "мұндай", "мыналар", "сондай-ақ"})
@@ -266,19 +260,40 @@ class DefinitionReader:
     """Read every line of a Doc into items, and each item into the terms it defines."""
 
     def __init__(self, nlp: Language) -> None:
+        self._signs = frozenset(nlp.vocab.strings.add(sign) for sign in SIGNS)
         self.matcher = Matcher(nlp.vocab)
         for name, patterns in VOCABULARY.items():
             self.matcher.add(name, [exact for pattern in patterns for exact in expand(pattern)])
 
     def __call__(self, doc: Doc) -> Doc:
+        """Write the span groups; a Doc with none of the ``SIGNS`` is not read, and
+        gets no groups (readers take ``doc.spans.get(key, ())``)."""
+        signs = self.signs(doc)
+        return self.read(doc, signs) if signs else doc
+
+    def signs(self, doc: Doc) -> list[int]:
+        """The positions of the tokens that are ``SIGNS``, read from the Doc's array."""
+        known = self._signs
+        return [i for i, form in enumerate(doc.to_array(LOWER).tolist()) if form in known]
+
+    def read(self, doc: Doc, signs: list[int] | None = None) -> Doc:
+        """Read every line of ``doc`` and write the span groups. A line with none of
+        the ``SIGNS`` is one item that defines nothing, and the Matcher runs on the
+        other lines only."""
+        signs = self.signs(doc) if signs is None else signs
+        lines = [(s, e, bool(_Cues.between(signs, s, e))) for s, e in _lines(doc)]
         found: dict[str, list[tuple[int, int]]] = {name: [] for name in VOCABULARY}
-        for match_id, start, end in self.matcher(doc):
-            found[doc.vocab.strings[match_id]].append((start, end))
+        for line_start, line_end, _ in filter(lambda line: line[2], lines):
+            for match_id, start, end in self.matcher(doc[line_start:line_end]):
+                found[doc.vocab.strings[match_id]].append((line_start + start, line_start + end))
         cues = _Cues(doc, found)
         items: list[Span] = []
         terms: list[Span] = []
         intros: list[Span] = []
-        for line_start, line_end in _lines(doc):
+        for line_start, line_end, candidate in lines:
+            if not candidate:  # one item that defines nothing (an announced term's next line)
+                items.append(doc[line_start:line_end])
+                continue
             body = line_start
             intro = cues.intro_end(line_start, line_end)
             if intro is not None:

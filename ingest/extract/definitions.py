@@ -14,9 +14,10 @@ term its subject and the definition the object of "білдіреді" ("2. Ин
 шешімдері" деген термин мыналарды білдіреді:').
 
 How each line reads is the ``kk_definitions`` spaCy component's work
-(``ingest.extract.definition_spans``): every article with a sign of a definition in it
-(``could_define``) becomes a Doc of the ``kk`` pipeline, and the component writes its
-items, terms (with their definitions) and introducing sentences to ``doc.spans``. This
+(``ingest.extract.definition_spans``): every article is a Doc of the extraction's
+pipeline (``ingest.extract.docs``, shared with the other extractors), and the component
+writes its items, terms (with their definitions) and introducing sentences to
+``doc.spans``. This
 module decides which of those are the treaty's definitions, from what a Doc does not
 know: the article's heading and its paragraphs, and builds the ``Definition`` models,
 the spans moved back onto the treaty text.
@@ -38,13 +39,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from ingest.extract.concepts import concept_id
-from ingest.extract.definition_spans import ANNOUNCED, DISPLACED, INTROS_KEY, ITEMS_KEY, NAMED, SPANS_KEY, SUBJECT, Reading, could_define
+from ingest.extract.definition_spans import ANNOUNCED, DISPLACED, INTROS_KEY, ITEMS_KEY, NAMED, SPANS_KEY, SUBJECT, Reading
 from ingest.model import Article, Definition, Paragraph, Span, Treaty
 from ingest.patterns import kk_re
 
@@ -57,17 +56,6 @@ _HEADING = kk_re(r"(?:ұғым|термин|^\s*(?:негізгі\s+)?анықт
 _TRAILING_GLUE = kk_re(r"[;,][ \t]*(?:және|немесе|сондай-ақ)[ \t]*$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _SELF_NAMED = frozenset({ANNOUNCED, NAMED})
-
-
-@lru_cache(maxsize=1)
-def definitions_nlp() -> Language:
-    """The ``kk`` pipeline (``ingest.kk.pipeline.make_nlp``) with ``kk_definitions``
-    (registered by importing ``ingest.extract.definition_spans``, above), made once."""
-    from ingest.kk.pipeline import make_nlp
-
-    nlp = make_nlp()
-    nlp.add_pipe("kk_definitions")
-    return nlp
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +98,7 @@ def find_definitions(treaty: Treaty) -> tuple[Definition, ...]:
     """
     found: list[Definition] = []
     seen: set[str] = set()
-    articles = [a for a in treaty.articles if a.paragraphs and could_define(a.text)]
+    articles = [a for a in treaty.articles if a.paragraphs]
     for article, reading in zip(articles, _read_articles(articles), strict=True):
         for definition in _article_definitions(article, reading):
             key = _SPACES.sub(" ", definition.term).lower()
@@ -121,23 +109,25 @@ def find_definitions(treaty: Treaty) -> tuple[Definition, ...]:
 
 
 def _read_articles(articles: Sequence[Article]) -> Iterator[_ArticleReading]:
-    """Each article's text through the ``kk`` pipeline with ``kk_definitions``, its
-    spans moved to treaty offsets (an article's text is the treaty's text from its
-    first paragraph on)."""
-    for article, doc in zip(articles, definitions_nlp().pipe(a.text for a in articles), strict=True):
+    """What ``kk_definitions`` wrote to each article's Doc (the extraction's shared Doc,
+    ``ingest.extract.docs``), its spans moved to treaty offsets (an article's text is
+    the treaty's text from its first paragraph on)."""
+    from ingest.extract.docs import text_docs
+
+    for article, doc in zip(articles, text_docs([a.text for a in articles]), strict=True):
         yield _article_reading(doc, article.paragraphs[0].span.start)
 
 
 def _article_reading(doc: Doc, offset: int) -> _ArticleReading:
     terms = []
-    for span in doc.spans[SPANS_KEY]:
+    for span in doc.spans.get(SPANS_KEY, ()):
         reading: Reading = span._.definition
         moved = Reading(reading.definition, reading.item_start + offset, reading.item_end + offset, reading.quoted)
         terms.append(_Term(span.text, span.start_char + offset, span.end_char + offset, moved, span.label_))
     return _ArticleReading(
-        items=tuple((s.start_char + offset, s.end_char + offset) for s in doc.spans[ITEMS_KEY]),
+        items=tuple((s.start_char + offset, s.end_char + offset) for s in doc.spans.get(ITEMS_KEY, ())),
         terms=tuple(terms),
-        intros=tuple((s.start_char + offset, s.end_char + offset) for s in doc.spans[INTROS_KEY]),
+        intros=tuple((s.start_char + offset, s.end_char + offset) for s in doc.spans.get(INTROS_KEY, ())),
     )
 
 
