@@ -19,14 +19,19 @@ words and punctuation, not of one text's layout:
   the end open, nothing is read;
 - several items in one line ("X – …; Y – …"), several quoted terms sharing one
   definition ('"Тарап" немесе "Тараптар" – …'), a quoted term the extraction damage
-  moved into its definition ("– … "term" …").
+  moved into its definition ("– … "term" …");
+- a quoted term a sentence names and defines ('Осы Келісімде "инвестор" термині …
+  тұлғаны білдіреді').
 
-The vocabulary is spaCy ``Matcher`` rules on the candidate lemmas the ``kk_lemmatizer``
-gives (``token._.lemmas``), so one rule covers every inflection ("термині", "терминдер",
-"терминдердің" are all ``термин``); ``LOWER`` is used where the form is fixed ("білдіреді",
-the present tense a definition is written in, never its negation; "дегеніміз"). Case
-endings, which decide where a subject ends, are read from the analyser
-(``ingest.kk.morphology.analyses``).
+The vocabulary is spaCy ``Matcher`` rules on ``LEMMA`` (the ``kk_lemmatizer``'s best
+reading), so one rule covers every inflection ("термині", "терминдер", "терминдердің"
+are all ``термин``), and on ``LOWER`` where the form is fixed ("білдіреді", the present
+tense a definition is written in, never its negation; "дегеніміз"); the rules are
+written with sets of values and handed to the Matcher written out (:func:`expand`),
+which it compares in C. Case endings, which decide where a subject ends, are read from
+the analyser (``ingest.kk.morphology.analyses``). The component is one of the
+extraction components of ``ingest.extract.docs``, run on the shared Doc of every
+article; a Doc or line with none of the ``SIGNS`` every shape needs is not read.
 
 The component reads context-free what each line says and writes three span groups:
 
