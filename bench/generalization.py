@@ -18,20 +18,36 @@ rules), "held out" means only that the classifier that typed the articles never 
 text. Lines across treaties (concepts linked, kept apart) need the whole corpus and are
 left to the scorecard.
 
+Last, the definitions per text, recall and precision as the scorecard judges them. The
+definition rules are not learned, so these are the rules on all texts, not held-out
+figures; ``--baseline REV`` runs the definitions extractor of another revision (``git
+show REV:ingest/extract/definitions.py``) on the same parses beside them, and
+``--definitions-only`` prints this table alone (no training).
+
     python bench/generalization.py [--epochs 30] [--threshold 0.5] [--scorecard PATH]
+                                   [--baseline main] [--definitions-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import subprocess
+import sys
+import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 
 from ingest.extract.clause_model import predict, train
 from ingest.extract.clause_types import TYPES, assign_clause_types, combine
 from ingest.extract.clause_types import cue_types as cues_of
+from ingest.extract.definitions import find_definitions
 from ingest.extract.train_clause_model import LabelledTreaty, examples, labelled_treaties, training_set
+from ingest.model import Definition, Treaty
+from ingest.pipeline import parse_path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +57,12 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--scorecard", type=Path, default=ROOT.parent / "shared" / "tools" / "scorecard.py")
+    ap.add_argument("--baseline", metavar="REV", help="also run the definitions extractor of this git revision")
+    ap.add_argument("--definitions-only", action="store_true", help="print the definitions table alone (no training)")
     args = ap.parse_args()
+    if args.definitions_only:
+        definitions(_load_scorecard(args.scorecard), args.baseline)
+        return
 
     labelled = labelled_treaties(ROOT)
     rows = examples(labelled)
@@ -80,6 +101,7 @@ def main() -> None:
     if args.scorecard.is_file():
         full = train(training_set(ROOT, rows), TYPES, epochs=args.epochs)  # for a text without typed articles
         scorecard_lines(args.scorecard, models, full)
+        definitions(_load_scorecard(args.scorecard), args.baseline)
     else:
         print(f"\n(no scorecard at {args.scorecard}: the per-line table is skipped)")
 
@@ -166,13 +188,9 @@ def _held_out_tally(card, path: Path, gold: dict, entry: dict, model: object) ->
 
 def scorecard_lines(card_path: Path, models: dict[str, object], full: object) -> None:
     """Every scorecard line per held-out text, with the rules alone beside it."""
-    import importlib.util
     import json
 
-    spec = importlib.util.spec_from_file_location("scorecard", card_path)
-    assert spec is not None and spec.loader is not None
-    card = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(card)
+    card = _load_scorecard(card_path)
     held: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
     alone: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
     files: list[str] = []
@@ -194,6 +212,63 @@ def scorecard_lines(card_path: Path, models: dict[str, object], full: object) ->
         hits, total = (sum(c[i] for c in held[measure].values()) for i in (0, 1))
         a_hits, a_total = (sum(c[i] for c in alone[measure].values()) for i in (0, 1))
         print(f"{measure:36s}{cells}  {hits:4d}/{total:<4d} {hits / total:5.3f}  {a_hits / a_total:5.3f}")
+
+
+def _load_module(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _load_scorecard(path: Path) -> ModuleType:
+    """``../shared/tools/scorecard.py`` as a module (its ``norm``, ``Tally``, ``score``)."""
+    return _load_module("scorecard", path)
+
+
+Finder = Callable[[Treaty], Sequence[Definition]]
+
+
+def _revision_finder(rev: str) -> Finder:
+    """``find_definitions`` of the definitions module at git revision ``rev``, loaded
+    beside this one (it imports the rest of ``ingest`` from the working tree)."""
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{rev}:ingest/extract/definitions.py"], capture_output=True, text=True, check=True
+    ).stdout
+    path = Path(tempfile.mkdtemp()) / "baseline_definitions.py"
+    path.write_text(source, encoding="utf-8")
+    return _load_module("baseline_definitions", path).find_definitions  # type: ignore[no-any-return]
+
+
+def definitions(card: ModuleType, baseline: str | None) -> None:
+    """Definitions recall and precision per text (the ten of ``SOURCES``), a gold term
+    found when one of its alternatives is among the parsed terms, compared as the
+    scorecard compares them (``card.norm``)."""
+    import json
+
+    texts: list[tuple[str, Treaty, list[list[str]]]] = []
+    for folder, gold_file in SOURCES:
+        for entry in json.loads(gold_file.read_text(encoding="utf-8"))["treaties"]:
+            texts.append((entry["file"], parse_path(folder / entry["file"]), entry["definitions"]["terms"]))
+    finders: list[tuple[str, Finder]] = [("rules (this tree)", find_definitions)]
+    if baseline:
+        finders.insert(0, (f"rules ({baseline}, baseline)", _revision_finder(baseline)))
+    print("\ndefinitions: rules, on all texts (not learned, so not held out)")
+    print(f"{'':36s}" + "".join(f"{file[:3]:>7s}" for file, _, _ in texts) + "      all")
+    for name, find in finders:
+        recall, precision = [], []
+        for _, treaty, wanted in texts:
+            got = {card.norm(d.term) for d in find(treaty)}
+            hits = {next((card.norm(a) for a in alts if card.norm(a) in got), None) for alts in wanted} - {None}
+            recall.append((len(hits), len(wanted)))
+            precision.append((len(got & hits), len(got)))
+        for measure, rows in (("recall", recall), ("precision", precision)):
+            cells = "".join(f"{f'{h}/{n}':>7s}" for h, n in rows)
+            h, n = sum(r[0] for r in rows), sum(r[1] for r in rows)
+            print(f"{name + ' ' + measure:36s}{cells}  {h}/{n} {h / n if n else 1.0:.3f}")
+    print("target (issue 10): definitions recall >= 0.90 over the ten texts, precision 1.0")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Extraction runs the ``kk`` pipeline (``ingest.kk.pipeline.make_nlp``: sentences and the
 ``kk_lemmatizer``) followed by the extraction components, each writing its findings to
 ``doc.spans``. Several extractors read the same article (the clause-type classifier
-its lemmas, the clause attributes its operative wording), so the Doc is made once per
+its lemmas, the clause attributes its operative wording, the definitions its items and
+terms), so the Doc is made once per
 distinct text and kept in a bounded cache: an article's text is a pure function input,
 and the same text always gives the same Doc.
 """
@@ -18,9 +19,10 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import ingest.extract.definition_spans  # noqa: F401  (registers "kk_definitions")
 import ingest.extract.wording  # noqa: F401  (registers "kk_clause_wording")
 
-COMPONENTS = ("kk_clause_wording",)
+COMPONENTS = ("kk_clause_wording", "kk_definitions")
 """The extraction components, in the order they run after the language pipeline."""
 
 CACHE_SIZE = 4096
