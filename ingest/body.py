@@ -119,6 +119,7 @@ def build_articles(
     chapter: str | None = None
     section: str | None = None
     open_divisions: dict[str, tuple[Header, list[str], int]] = {}
+    outer: str | None = None
 
     # an article whose header is missing: text between the preamble's end and the first header
     first_index = headers[0].line.index if headers else body_end
@@ -142,12 +143,19 @@ def build_articles(
             if heading is None and rest and _is_heading_line(rest[0], rest[1:] or [rest[0]]) and not is_structural_header(rest[0].text):
                 heading_line = rest[0]
                 heading = rest[0].text.strip()
+            # the kind met first is the outer one: "бөлім" holds chapters in one treaty,
+            # "тарау" holds sections in another; a new outer division closes the inner one
+            outer = outer or header.kind
+            inner = "section" if outer == "chapter" else "chapter"
             _close(open_divisions, divisions, header.kind, text)
+            if header.kind == outer:
+                _close(open_divisions, divisions, inner, text)
             if header.kind == "section":
-                _close(open_divisions, divisions, "chapter", text)
-                section, chapter = header.num, None
+                section = header.num
+                chapter = None if outer == "section" else chapter
             else:
                 chapter = header.num
+                section = None if outer == "chapter" else section
             end = heading_line.end if heading_line else header.line.end
             open_divisions[header.kind] = (Header(header.kind, header.num, heading, header.line), [], end)
             continue

@@ -233,3 +233,10 @@ def test_the_items_of_an_amending_instrument_make_an_amendments_article() -> Non
     assert amending == {"1", "2"}
     assert all(a.clause_types == ("amendments",) for a in treaty.articles if a.num in amending)
     assert treaty.clauses.withdrawal is None
+
+
+def test_a_heading_that_names_the_languages() -> None:
+    scores = explain(built([("Тілдер", "Осы Келісімді орындау кезінде Тараптар орыс тілін пайдаланады.")]))["1"]
+    assert max(scores, key=scores.get) == "language"
+    inflected = explain(built([(None, "Өтініштер мемлекеттік тілінде жіберіледі.")]))["1"]
+    assert "language" not in inflected  # "тілінде" in passing is no article on languages

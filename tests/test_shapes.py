@@ -941,3 +941,50 @@ def test_the_signing_date_and_place_of_a_closing_formula(closing: str, date: str
     )
     treaty = parse_bytes(text.encode("utf-8"), "closing.txt")
     assert treaty.signed is not None and (treaty.signed.date, treaty.signed.place) == (date, place)
+
+
+NESTED = """Қазақстан Республикасының Үкіметі мен Қырғыз Республикасының Үкіметі арасындағы сауда туралы
+КЕЛІСІМ
+
+Тараптар төмендегілер туралы келісті:
+
+1-тарау. Жалпы ережелер
+
+1-бап Мақсат
+
+      Осы Келісім сауданы дамытуға бағытталған.
+
+2-тарау. Дауларды реттеу
+
+1-бөлім. Инвестор мен Тарап арасындағы даулар
+
+2-бап Рәсім
+
+      Даулар келіссөздер арқылы шешіледі.
+
+2-бөлім. Тараптар арасындағы даулар
+
+3-бап Консультациялар
+
+      Тараптар консультациялар өткізеді.
+
+3-тарау. Қорытынды ережелер
+
+4-бап Күшіне енуі
+
+      Осы Келісім қол қойылған күнінен бастап күшіне енеді.
+"""
+
+
+def test_sections_inside_chapters_close_with_their_chapter() -> None:
+    """The kind met first is the outer one: here chapters hold sections, so chapter 3
+    closes section 2 and article 4 is in no section."""
+    treaty = parse_bytes(NESTED.encode("utf-8"), "nested.txt")
+    divisions = [(d.kind, d.num, d.articles) for d in treaty.divisions]
+    assert divisions == [
+        ("chapter", "1", ("1",)), ("chapter", "2", ("2", "3")), ("section", "1", ("2",)),
+        ("section", "2", ("3",)), ("chapter", "3", ("4",)),
+    ]
+    assert [(a.num, a.chapter, a.section) for a in treaty.articles] == [
+        ("1", "1", None), ("2", "2", "1"), ("3", "2", "2"), ("4", "3", None),
+    ]
