@@ -109,3 +109,25 @@ def test_a_dispute_by_its_form_when_the_analyser_misses_its_lemma(text: str) -> 
 
 def test_a_vote_is_no_dispute() -> None:
     assert clause_kinds(text_doc("Мәселелер дауыс беру арқылы шешіледі.")) == set()
+
+
+def test_the_extraction_components_are_spacy_factories_by_name() -> None:
+    """In a fresh process, with nothing of ours imported, ``spacy.blank("kk")`` finds
+    every extraction component through the ``spacy_factories`` entry points."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ingest.extract.docs import COMPONENTS
+
+    script = (
+        "import spacy\n"
+        "nlp = spacy.blank('kk')\n"
+        f"for name in ('kk_lemmatizer', *{COMPONENTS!r}):\n"
+        "    nlp.add_pipe(name)\n"
+        "print(' '.join(nlp.pipe_names))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["kk_lemmatizer", *COMPONENTS]
