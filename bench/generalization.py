@@ -7,7 +7,8 @@ one, as the scorecard judges: "main" is the gold main type among the predicted t
 "any" some gold type among them. Beside it, in the same run: the cue rules alone
 (``ingest.extract.clause_types``, written on the seeds, which is why they look perfect
 there), the classifier alone, and the two together (what a parse uses), with the mean
-number of types predicted per article (more types make the lines easier to meet).
+number of types predicted per article (more types make the lines easier to meet) and the
+label precision and recall (predicted types that are gold; gold types predicted).
 
 Then every line of the scorecard (``../shared/tools/scorecard.py``), per held-out text:
 each labelled text (the ten of ``tests/fixtures/gold/``, the letter agreement with no
@@ -71,7 +72,7 @@ def main() -> None:
         chosen = cues_of(entry.treaty)
         cue_types += [chosen[a.num] for a in entry.articles()]
     treaties = [entry.file for entry in labelled]
-    tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))  # method → treaty → [main, any, types]
+    tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0, 0]))  # method → treaty → [main, any, types, right types, gold types]
     t0 = time.perf_counter()
     models = {held: train(training_set(ROOT, rows, held), TYPES, epochs=args.epochs) for held in treaties}
     for held, model in models.items():
@@ -85,17 +86,21 @@ def main() -> None:
                 cell[0] += example.labels[0] in predicted
                 cell[1] += bool(set(example.labels) & set(predicted))
                 cell[2] += len(predicted)
+                cell[3] += len(set(example.labels) & set(predicted))
+                cell[4] += len(example.labels)
     seconds = time.perf_counter() - t0
     sizes = {t: sum(1 for e in rows if e.treaty == t) for t in treaties}
     total = sum(sizes.values())
     print(f"{len(treaties)} labelled treaties, {total} articles; leave-one-treaty-out, {seconds:.1f} s\n")
-    print(f"{'clause type (main), held out':34s}" + "".join(f"{t[:3]:>7s}" for t in treaties) + "    all   any  types/art")
+    print(f"{'clause type (main), held out':34s}" + "".join(f"{t[:3]:>7s}" for t in treaties) + "    all   any  types/art  label P  label R")
     for method, by in tally.items():
         main = sum(by[t][0] for t in treaties)
         anyl = sum(by[t][1] for t in treaties)
         types = sum(by[t][2] for t in treaties)
+        right, gold = (sum(by[t][k] for t in treaties) for k in (3, 4))
         cells = "".join(f"{by[t][0] / sizes[t]:7.2f}" for t in treaties)
-        print(f"{method:34s}{cells}  {main / total:5.3f} {anyl / total:5.3f}  {types / total:5.2f}")
+        print(f"{method:34s}{cells}  {main / total:5.3f} {anyl / total:5.3f}  {types / total:5.2f}"
+              f"      {right / types:5.3f}    {right / gold:5.3f}")
     print("\ntarget (issue 10): clause type (main) >= 0.85 held out")
     attributes(labelled, models)
     if args.scorecard.is_file():
