@@ -652,9 +652,14 @@ def test_calendar_days_are_days(text: str, value: int, unit: str) -> None:
         # a term defined as a person ("… жеке немесе заңды тұлға") acts too, in the plural
         ("Салымшы", "Тарап мемлекетінің аумағында салым салатын кез келген жеке немесе заңды тұлға",
          "Салымшылар салық төлеуге тиіс.", "Салымшылар"),
-        # a defined thing does not
+        # … or as a person in the accusative of "білдіреді"
+        ("Салымшы", "Тарап мемлекетінің аумағында салым салатын жеке немесе заңды тұлғаны білдіреді",
+         "Салымшы салық төлеуге тиіс.", "Салымшы"),
+        # a defined thing does not, though a person is named inside its definition
         ("Жүк", "тасымалданатын кез келген мүлік",
          "Жүк тиісінше сақталуға тиіс.", None),
+        ("Құпия ақпарат", "мемлекет қорғайтын кез келген мәліметтер",
+         "Құпия ақпарат тиісінше сақталуға тиіс.", None),
     ],
 )
 def test_a_person_the_treaty_defines_is_an_actor(term: str, definition: str, sentence: str, actor: str | None) -> None:

@@ -220,24 +220,37 @@ _DEFINED_ACTORS: ContextVar[frozenset[str]] = ContextVar("defined_actors", defau
 """The heads of the persons and bodies the treaty being read defines (``defined_actors``),
 set by ``find_obligations`` for the one treaty it reads."""
 _HEAD_ENDINGS = re.compile(fold(r"^(?:лар|лер|дар|дер|тар|тер)?(?:ы|і|сы|сі)?$"))
-_PERSON_WORDS = 12
-"""How far into a definition its genus stands ("… кез келген жеке немесе заңды тұлға")."""
+_MEANING_VERBS = _keys("білдіреді", "деп", "түсініледі", "ұғынылады", "болып", "табылады")
+_ACCUSATIVE = tuple(fold(e) for e in ("ны", "ні", "ды", "ді", "ты", "ті", "н"))
+
+
+def _genus(definition: str) -> str | None:
+    """The head of what a definition says the term is, folded: its last noun, before the
+    verb of meaning and without the accusative that verb puts on it ("… жеке немесе
+    заңды тұлғаны білдіреді" → тұлға; "… кез келген жеке немесе заңды тұлға" → тұлға). A
+    Kazakh noun phrase ends in its head, so the genus is the definition's last word."""
+    words = [fold(normalise(w.strip(".,;:«»\"()"))) for w in definition.split()]
+    words = [w for w in words if w]
+    while words and words[-1] in _MEANING_VERBS:
+        words.pop()
+    return words[-1] if words else None
 
 
 def defined_actors(definitions: tuple[Definition, ...]) -> frozenset[str]:
     """The head words (folded) of the terms a treaty defines as someone who can act: an
-    agent noun ("Тасымалдаушы", one who carries; "Инвестор" when defined as "… жеке немесе
-    заңды тұлға") or a term whose definition names a person or body among its first
-    words. A treaty's own persons are its actors, whatever its subject: a transport
-    treaty's carrier, an investment treaty's investor."""
+    agent noun ("Тасымалдаушы", one who carries) or a term whose genus is a person or
+    body ("Инвестор" – "… жеке және заңды тұлғаларын білдіреді"). A treaty's own persons
+    are its actors, whatever its subject: a transport treaty's carrier, an investment
+    treaty's investor."""
     out: set[str] = set()
     for d in definitions:
         words = d.term.split()
         if not words:
             continue
         head = fold(normalise(words[-1]))
-        genus = [fold(normalise(w.strip(".,;:«»\"()"))) for w in d.definition.split()[:_PERSON_WORDS]]
-        if _AGENT_NOUN.search(head) or any(_ACTOR_HEAD.match(w) for w in genus):
+        genus = _genus(d.definition) or ""
+        person = any(genus.endswith(e) and _ACTOR_HEAD.match(genus[: len(genus) - len(e)]) for e in ("", *_ACCUSATIVE))
+        if _AGENT_NOUN.search(head) or person:
             out.add(head)
     return frozenset(out)
 
