@@ -159,9 +159,12 @@ def annex_start(lines: list[Line], header_index: int, floor: int) -> int:
 def build_annex(text: str, lines: list[Line], start: int, header_index: int, end: int) -> Annex:
     header = ANNEX_HEADER.match(lines[header_index].text.strip())
     assert header is not None
-    num = header.group("num") or "1"
+    num = header.group("num") or header.group("num2") or "1"
     caption_lines = content(lines[start:header_index])
-    caption = " ".join(ln.text.strip() for ln in caption_lines if ln.text.strip() != "\t") or None
+    captions = [ln.text.strip() for ln in caption_lines if ln.text.strip() != "\t"]
+    if header.group("caption"):  # "Келісімге 1-қосымша": the caption on the header's line
+        captions.append(header.group("caption").strip())
+    caption = " ".join(captions) or None
     rest = [ln for ln in content(lines[header_index + 1 : end]) if ln.text.strip() != "\t"]
     title = rest[0].text.strip() if rest else None
     body = rest[1:] if rest else []

@@ -171,8 +171,15 @@ CHAPTER_HEADER = kk_re(
 SECTION_HEADER = kk_re(
     rf"^[ \t]*(?P<num>\d+|{ROMAN}|[ІI]+)(?:-|\s)?(?:бөлім|БӨЛІМ)\b[.:]?(?:[ \t]+(?P<heading>\S.*?))?[ \t]*$"
 )
-# "1-қосымша", "Қосымша", "2 қосымша"
-ANNEX_HEADER = kk_re(r"^[ \t]*(?:(?P<num>\d+)(?:-|\s)?қосымша|(?P<bare>Қосымша|ҚОСЫМША))[ \t]*$")
+_ACT_DATIVE = r"(?:[Кк]елісім|[Шш]арт|[Хх]аттама|[Кк]онвенция|[Мм]еморандум|КЕЛІСІМ|ШАРТ|ХАТТАМА|КОНВЕНЦИЯ)[а-яәғқңөұүһіА-ЯӘҒҚҢӨҰҮҺІ]*?(?:ге|ға|қа|ке|ГЕ|ҒА|ҚА|КЕ)"
+# "1-қосымша", "Қосымша", "2 қосымша", "1-ҚОСЫМША", "№ 2 қосымша", "Қосымша № 2", and with
+# the act it belongs to on the same line: "Келісімге 1-қосымша", "… Хаттамаға қосымша"
+ANNEX_HEADER = kk_re(
+    # a caption names the act ("… арасындағы Келісімге"), a sentence points at it ("осы Келісімге")
+    rf"^[ \t]*(?P<caption>(?=[А-ЯӘҒҚҢӨҰҮҺІA-Z«\"])(?![^\n]*(?<![\w-])[Оо]сы\s)[^\n]{{0,300}}?{_ACT_DATIVE}\s+)?"
+    r"(?:№\s*)?(?:(?P<num>\d+)(?:-|\s)?(?:қосымша|ҚОСЫМША)"
+    r"|(?P<bare>Қосымша|ҚОСЫМША|қосымша)(?:\s*№\s*(?P<num2>\d+))?)[ \t]*$"
+)
 
 STRUCTURAL_HEADERS = (ARTICLE_HEADER, CHAPTER_HEADER, SECTION_HEADER, ANNEX_HEADER)
 

@@ -36,7 +36,7 @@ DEV = ROOT / "tests" / "fixtures" / "dev-texts"
 # --- golden parses ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["amending_protocol.txt", "inserted_articles.txt"])
+@pytest.mark.parametrize("name", ["amending_protocol.txt", "inserted_articles.txt", "ratification_annexes.txt"])
 def test_shape_parse_matches_its_golden_file(name: str) -> None:
     treaty = parse_path(SHAPES / name)
     got = json.loads(msgspec.json.encode(treaty))
@@ -336,3 +336,43 @@ def test_an_amendment_instruction_is_no_obligation_but_the_text_it_puts_in_keeps
     texts = [o.text for o in treaty.obligations]
     assert not any("жазылсын" in t or "толықтырылсын" in t or "алып тасталсын" in t or "ауыстырылсын" in t for t in texts)
     assert any(t.startswith("1. Тараптар осы Келісімді іске асыруға жауапты") for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("line", "num", "caption"),
+    [
+        ("1-қосымша", "1", None),
+        ("1-ҚОСЫМША", "1", None),
+        ("№ 2 қосымша", "2", None),
+        ("Қосымша № 3", "3", None),
+        ("Келісімге 1-қосымша", "1", "Келісімге"),
+        ("Хаттамаға № 2 қосымша", "2", "Хаттамаға"),
+        ("Тараптар арасындағы ынтымақтастық туралы келісімге қосымша", None, "Тараптар арасындағы ынтымақтастық туралы келісімге"),
+    ],
+)
+def test_annex_headers_of_ratification_layouts(line: str, num: str | None, caption: str | None) -> None:
+    from ingest.patterns import ANNEX_HEADER
+
+    m = ANNEX_HEADER.match(line)
+    assert m is not None
+    assert (m.group("num") or m.group("num2")) == num
+    assert ((m.group("caption") or "").strip() or None) == caption
+
+
+@pytest.mark.parametrize("line", ["Тараптар осы Келісімге қосымша", "осы Келісімге 1-қосымшада көрсетілген", "Келісімге 1-қосымшаның 3-тармағы алып тасталсын."])
+def test_a_sentence_that_points_at_an_annex_is_no_annex_header(line: str) -> None:
+    from ingest.patterns import ANNEX_HEADER
+
+    assert ANNEX_HEADER.match(line) is None
+
+
+def test_annexes_of_a_ratification_layout_have_their_numbers_and_captions() -> None:
+    treaty = parse_path(SHAPES / "ratification_annexes.txt")
+    assert [(a.num, a.title, a.caption) for a in treaty.annexes] == [
+        ("1", "Ынтымақтастық тәртібі",
+         "Қазақстан Республикасының Үкіметі мен Қырғыз Республикасының Үкіметі арасындағы ветеринария саласындағы "
+         "ынтымақтастық туралы келісімге"),
+        ("2", "Ақпарат беру нысаны", "Келісімге"),
+    ]
+    assert {r.to.annex for r in treaty.references if r.kind == "internal"} == {"1", "2"}
+    assert treaty.articles[-1].num == "3" and "Ынтымақтастық тәртібі" not in treaty.articles[-1].text
