@@ -367,6 +367,18 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "annexes": [],
         "warnings": {"absent": ["article-number-skip", "article-number-order", "implicit-article"]},
     },
+    # A ratification law before the agreement; its annexes after the signatures, each header
+    # naming the act on the same line ("… келісімге 1-қосымша", "Келісімге қосымша № 2").
+    "ratification_annexes.txt": {
+        "title": "ҚАЗАҚСТАН РЕСПУБЛИКАСЫНЫҢ ҮКІМЕТІ МЕН ҚЫРҒЫЗ РЕСПУБЛИКАСЫНЫҢ ҮКІМЕТІ АРАСЫНДАҒЫ "
+        "ВЕТЕРИНАРИЯ САЛАСЫНДАҒЫ ЫНТЫМАҚТАСТЫҚ ТУРАЛЫ КЕЛІСІМ",
+        "draft": False,
+        "signed": {"date": "2021-05-14", "place": "Бішкек"},
+        "articles": ["1", "2", "3"],
+        "headings": {"1": None, "2": None, "3": None},
+        "implicit": [],
+        "annexes": [("1", "Ынтымақтастық тәртібі"), ("2", "Ақпарат беру нысаны")],
+    },
     # The text export of the treaty that html_page.html serves as a page; its annex is a table.
     "html_page.txt": {
         "title": "Қазақстан Республикасының Үкіметі мен Беларусь Республикасының Үкіметі арасындағы заңсыз "
