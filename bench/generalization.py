@@ -43,10 +43,15 @@ from pathlib import Path
 from types import ModuleType
 
 from ingest.extract.clause_model import predict, train
-from ingest.extract.clause_types import TYPES, assign_clause_types, combine
+from ingest.extract.clause_types import TYPES, combine
 from ingest.extract.clause_types import cue_types as cues_of
 from ingest.extract.definitions import find_definitions
-from ingest.extract.train_clause_model import LabelledTreaty, examples, labelled_treaties, training_set
+from ingest.extract.train_clause_model import (
+    examples,
+    gold_sources,
+    labelled_treaties,
+    training_set,
+)
 from ingest.model import Definition, Treaty
 from ingest.pipeline import parse_path
 
@@ -102,62 +107,16 @@ def main() -> None:
         print(f"{method:34s}{cells}  {main / total:5.3f} {anyl / total:5.3f}  {types / total:5.2f}"
               f"      {right / types:5.3f}    {right / gold:5.3f}")
     print("\ntarget (issue 10): clause type (main) >= 0.85 held out")
-    attributes(labelled, models)
     if args.scorecard.is_file():
+        card = _load_scorecard(args.scorecard)
         full = train(training_set(ROOT, rows), TYPES, epochs=args.epochs)  # for a text without typed articles
-        scorecard_lines(args.scorecard, models, full)
-        definitions(_load_scorecard(args.scorecard), args.baseline)
+        scorecard_lines(card, models, full)
+        definitions(card, args.baseline)
     else:
         print(f"\n(no scorecard at {args.scorecard}: the per-line table is skipped)")
 
 
-def _field_ok(field: str, want: object, have: dict) -> bool:
-    """One gold clause field against the parse, as ../shared/tools/scorecard.py judges it."""
-    if field == "article":
-        return str(have.get("article") or "").strip() == want
-    if field == "methods":
-        return sorted(have.get("methods") or []) == sorted(want)  # type: ignore[arg-type]
-    if field == "escalation_after_months":
-        esc = have.get("escalation")
-        return not esc if want is None else (esc or {}).get("after_months") == want
-    if field == "notification":
-        return have.get("notification") in want  # type: ignore[operator]
-    return have.get(field) == want
-
-
-def attributes(labelled: list[LabelledTreaty], models: dict[str, object]) -> None:
-    """The clause attributes of each treaty, its articles typed by the classifier that
-    never saw it (the cue rules are in it as always): each gold field right or not."""
-    import msgspec
-
-    from ingest.extract import clause_model
-    from ingest.extract.clauses import read_clauses
-
-    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    original = clause_model.load_model
-    try:
-        for entry in labelled:
-            clause_model.load_model = lambda model=models[entry.file]: model  # type: ignore[assignment, misc]
-            types = assign_clause_types(entry.treaty)
-            articles = tuple(msgspec.structs.replace(a, clause_types=types.get(a.num, ())) for a in entry.treaty.articles)
-            have_all = msgspec.to_builtins(read_clauses(msgspec.structs.replace(entry.treaty, articles=articles)))
-            for kind, want in entry.gold.get("clauses", {}).items():
-                have = have_all.get(kind) or {}
-                for field, value in want.items():
-                    tally[kind][0] += _field_ok(field, value, have)
-                    tally[kind][1] += 1
-    finally:
-        clause_model.load_model = original  # type: ignore[assignment]
-    print("\nclause attributes, each treaty parsed by a classifier trained without it")
-    for kind, (ok, n) in sorted(tally.items()):
-        print(f"  {kind:22s} {ok:3d}/{n:<3d} {ok / n:.3f}")
-    print(f"  {'all':22s} {sum(v[0] for v in tally.values()):3d}/{sum(v[1] for v in tally.values()):<3d}")
-
-
-SOURCES = (
-    (ROOT / "corpus", ROOT / "tests" / "fixtures" / "gold" / "seeds.json"),
-    (ROOT / "tests" / "fixtures" / "dev-texts", ROOT / "tests" / "fixtures" / "gold" / "dev-texts.json"),
-)
+SOURCES = gold_sources(ROOT)
 CROSS_TREATY = ("concepts linked across treaties", "distinct concepts kept apart", "treaties matched by sha256")
 
 
@@ -191,11 +150,11 @@ def _held_out_tally(card, path: Path, gold: dict, entry: dict, model: object) ->
     return {m: (h, n) for m, (h, n) in tally.rows.items() if m not in CROSS_TREATY}
 
 
-def scorecard_lines(card_path: Path, models: dict[str, object], full: object) -> None:
-    """Every scorecard line per held-out text, with the rules alone beside it."""
+def scorecard_lines(card: ModuleType, models: dict[str, object], full: object) -> None:
+    """Every scorecard line per held-out text (the clause attributes among them), with
+    the rules alone beside it."""
     import json
 
-    card = _load_scorecard(card_path)
     held: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
     alone: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
     files: list[str] = []

@@ -44,10 +44,11 @@ one the clause-type scorer labelled so (the first label first). Then, in that ar
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ingest.extract._text import NUMBER_WORDS, QUANTITY, in_months, lk_re, quantity
 from ingest.extract.docs import text_doc, text_docs
-from ingest.extract.wording import wording_of
+from ingest.extract.wording import SPANS_KEY
 from ingest.kk.lex_attrs import number_value
 from ingest.model import (
     Amendments,
@@ -62,6 +63,7 @@ from ingest.model import (
     Withdrawal,
 )
 from ingest.patterns import fold
+
 
 def _sentences(text: str) -> list[str]:
     """The sentences of an article as the ``kk`` pipeline splits them (every line starts
@@ -84,7 +86,13 @@ _UNLABELLED = 1 << 10
 """The label rank of an article not labelled with the clause's type: after every one."""
 
 
-def _article(treaty: Treaty, types: dict[str, tuple[str, ...]], kind: str) -> Article | None:
+def _wording(treaty: Treaty) -> list[Counter[str]]:
+    """Per article, how often each clause's operative wording stands in it
+    (``kk_clause_wording``'s spans on the article's shared Doc)."""
+    return [Counter(s.label_ for s in doc.spans.get(SPANS_KEY, ())) for doc in text_docs([a.text for a in treaty.articles])]
+
+
+def _article(treaty: Treaty, types: dict[str, tuple[str, ...]], wording: list[Counter[str]], kind: str) -> Article | None:
     """The article that carries clause ``kind``: one labelled with the type before one
     that only has its operative wording ("… реттеледі" also closes articles about other
     things); among those, operative wording first (``ingest.extract.wording``, by
@@ -93,10 +101,9 @@ def _article(treaty: Treaty, types: dict[str, tuple[str, ...]], kind: str) -> Ar
     Chosen leave-one-treaty-out (``bench/generalization.py``: 105 of 123 gold fields
     against 103 with the wording first)."""
     best: tuple[tuple[int, int, int, int, int], Article] | None = None
-    docs = text_docs([a.text for a in treaty.articles])
-    for i, (article, doc) in enumerate(zip(treaty.articles, docs, strict=True)):
+    for i, (article, counts) in enumerate(zip(treaty.articles, wording, strict=True)):
         labels = types.get(article.num, ())
-        matches = len(wording_of(doc, kind))
+        matches = counts[kind]
         has_words = matches > 0
         if kind == "entry_into_force" and has_words:
             has_words = _entry_sentence(article.text) is not None
@@ -511,12 +518,13 @@ def _classification_levels(treaty: Treaty, types: dict[str, tuple[str, ...]]) ->
 def read_clauses(treaty: Treaty) -> Clauses:
     """The clause attributes of a treaty; an attribute whose clause is absent is None."""
     types = _types(treaty)
-    dispute = _article(treaty, types, "dispute_resolution")
-    withdrawal = _article(treaty, types, "withdrawal")
-    entry = _article(treaty, types, "entry_into_force")
-    duration = _article(treaty, types, "duration")
-    amendments = _article(treaty, types, "amendments")
-    expenses = _article(treaty, types, "expenses")
+    wording = _wording(treaty)
+    dispute = _article(treaty, types, wording, "dispute_resolution")
+    withdrawal = _article(treaty, types, wording, "withdrawal")
+    entry = _article(treaty, types, wording, "entry_into_force")
+    duration = _article(treaty, types, wording, "duration")
+    amendments = _article(treaty, types, wording, "amendments")
+    expenses = _article(treaty, types, wording, "expenses")
     return Clauses(
         dispute_resolution=_dispute(dispute) if dispute else None,
         withdrawal=Withdrawal(article=withdrawal.num, notice_months=_notice_months(withdrawal.text),

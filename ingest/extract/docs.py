@@ -4,9 +4,8 @@ Extraction runs the ``kk`` pipeline (``ingest.kk.pipeline.make_nlp``: sentences 
 ``kk_lemmatizer``) followed by the extraction components, each writing its findings to
 ``doc.spans``. Several extractors read the same article (the clause-type classifier
 its lemmas, the clause attributes its operative wording, the definitions its items and
-terms), so the Doc is made once per
-distinct text and kept in a bounded cache: an article's text is a pure function input,
-and the same text always gives the same Doc.
+terms), so the Doc is made once per distinct text and kept in a bounded cache: an
+article's text is a pure function input, and the same text always gives the same Doc.
 """
 
 from __future__ import annotations

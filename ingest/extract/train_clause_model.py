@@ -37,15 +37,19 @@ class LabelledTreaty:
         return [a for a in self.treaty.articles if a.num in self.gold["clause_types"]]
 
 
-def labelled_treaties(root: Path) -> list[LabelledTreaty]:
-    """The treaties with gold clause types: the seeds (``corpus/``) and the development
-    texts (``tests/fixtures/dev-texts/``), with their gold from ``tests/fixtures/gold/``."""
-    sources = (
+def gold_sources(root: Path) -> tuple[tuple[Path, Path], ...]:
+    """(folder of texts, their gold file) of the repository's labelled texts: the seeds
+    (``corpus/``) and the development texts (``tests/fixtures/dev-texts/``)."""
+    return (
         (root / "corpus", root / "tests" / "fixtures" / "gold" / "seeds.json"),
         (root / "tests" / "fixtures" / "dev-texts", root / "tests" / "fixtures" / "gold" / "dev-texts.json"),
     )
+
+
+def labelled_treaties(root: Path) -> list[LabelledTreaty]:
+    """The treaties with gold clause types, of ``gold_sources``."""
     out: list[LabelledTreaty] = []
-    for folder, gold_file in sources:
+    for folder, gold_file in gold_sources(root):
         for entry in json.loads(gold_file.read_text(encoding="utf-8"))["treaties"]:
             if entry.get("clause_types"):
                 out.append(LabelledTreaty(entry["file"], parse_path(folder / entry["file"]), entry))

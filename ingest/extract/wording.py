@@ -33,15 +33,12 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, SpanGroup
 
+from ingest.kk.morphology import VOWELS, analyse, voiced
+
 SPANS_KEY = "clause_wording"
 VERSIONS = (1,)
 
 Pattern = list[dict[str, Any]]
-
-_VOWELS = set("аәеөұүыіоуиэюя")
-_VOICED = {"к": "г", "қ": "ғ", "п": "б"}
-"""A stem-final voiceless stop is voiced before a vowel: шық → шығу, шығыл."""
-
 
 def verb(*stems: str) -> list[str]:
     """Every lemma the analyser may give for a form of these verbs: the stem, its
@@ -50,12 +47,12 @@ def verb(*stems: str) -> list[str]:
     out: list[str] = []
     for stem in stems:
         back = any(c in "аоұы" for c in stem)
-        if stem[-1] in _VOWELS:
+        if stem[-1] in VOWELS:
             forms = [stem, stem + "л", stem + "н", stem + "у"]
         else:
-            voiced = stem[:-1] + _VOICED.get(stem[-1], stem[-1])  # шық + у → шығу
+            before_vowel = voiced(stem)  # шық + у → шығу
             link = "ы" if back else "і"
-            forms = [stem, voiced + link + "л", voiced + link + "н", voiced + "у"]
+            forms = [stem, before_vowel + link + "л", before_vowel + link + "н", before_vowel + "у"]
         out += [f for f in forms if f not in out]
     return out
 
@@ -187,8 +184,6 @@ VERBS = frozenset(
 @lru_cache(maxsize=200_000)
 def _known_candidate(form: str) -> str | None:
     """The first candidate lemma of ``form`` that the patterns name, if any."""
-    from ingest.kk.morphology import analyse
-
     return next((c for c in analyse(form) if c in VOCABULARY), None)
 
 

@@ -297,6 +297,11 @@ def _knows_stem(stem: str, lexicon: Lexicon) -> bool:
     return stem in lexicon.nominal or stem in lexicon.verbal
 
 
+def voiced(stem: str) -> str:
+    """The stem as written before a vowel: a final п, қ, к voiced (бап → баб, шық → шығ)."""
+    return stem[:-1] + _VOICE[stem[-1]] if stem and stem[-1] in _VOICE else stem
+
+
 def _paradigm(stem: str, words: Collection[str]) -> int:
     """How many forms of a nominal stem with one case, possessive or plural ending a
     word list holds ("сала": саланы, саланың, саласы, салаға).
@@ -306,8 +311,8 @@ def _paradigm(stem: str, words: Collection[str]) -> int:
     the corpus) also inflects does."""
     if len(stem) < 2:
         return 0
-    voiced = stem[:-1] + _VOICE[stem[-1]] if stem[-1] in _VOICE else stem
-    return sum((voiced if surface[0] in VOWELS else stem) + surface in words for surface in _fitting(_PARADIGM_SHAPES, _final(stem), _harmony(stem)))
+    before_vowel = voiced(stem)
+    return sum((before_vowel if surface[0] in VOWELS else stem) + surface in words for surface in _fitting(_PARADIGM_SHAPES, _final(stem), _harmony(stem)))
 
 
 @lru_cache(maxsize=256)
