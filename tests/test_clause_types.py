@@ -240,3 +240,15 @@ def test_a_heading_that_names_the_languages() -> None:
     assert max(scores, key=scores.get) == "language"
     inflected = explain(built([(None, "Өтініштер мемлекеттік тілінде жіберіледі.")]))["1"]
     assert "language" not in inflected  # "тілінде" in passing is no article on languages
+
+
+def test_the_end_of_something_the_treaty_governs_is_no_termination_clause() -> None:
+    """"Орындаудың тоқтатылуы" (enforcement ends) names in the genitive what ends; only a
+    treaty's name there makes a termination clause."""
+    text = "Тараптар бұл туралы бірін-бірі дереу хабардар етеді."
+    enforcement = explain(built([("Орындаудың тоқтатылуы", text)]))["1"]
+    treaty = explain(built([("Келісімнің тоқтатылуы", text)]))["1"]
+    bare = explain(built([("Тоқтатылуы", text)]))["1"]
+    operation = explain(built([("Күшіне енуі және қолданысының тоқтатылуы", text)]))["1"]
+    assert "withdrawal" not in enforcement
+    assert all(s.get("withdrawal", 0) >= 3 for s in (treaty, bare, operation))

@@ -203,7 +203,10 @@ CUES: dict[str, tuple[tuple[str, float], ...]] = {
     "withdrawal": (
         (r"(?:Келісімнен|Шарттан|Хаттамадан|Конвенциядан)\s+шығ", 4),
         (r"(?:қолданылуын|қолданысын|қолданысы|қолданылуы)\s+(?:\S+\s+){0,2}?тоқтат", 3),
-        (r"тоқтатыл", 1),
+        # "… тоқтатылуы" of the treaty, not "орындаудың тоқтатылуы" (of something the
+        # treaty governs): a genitive before it names what ends, and only the treaty
+        # or its operation ("қолданысының") makes that a termination clause
+        (r"(?:(?:келісім|шарт|хаттама|конвенция|қолданыс|қолданылу)\w*\s+|(?<![ыі]ң\s))тоқтатыл", 1),
         (r"(?:тоқтата|шыға)\s+алады|шығуға\s+құқылы", 2),
         (r"денонсац", 4),
     ),

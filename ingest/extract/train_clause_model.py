@@ -19,6 +19,7 @@ from typing import Any
 
 from ingest.extract.clause_model import MODEL_DIR, Labelled, article_words, train
 from ingest.extract.clause_types import TYPES
+from ingest.extract.treaty_vocabulary import by_type
 from ingest.model import Article, Treaty
 from ingest.pipeline import parse_path
 
@@ -87,7 +88,12 @@ def descriptions(root: Path) -> list[Labelled]:
 
     Nine treaties are few, and a type seen in one subject only is learned in that
     subject's words; the table says what each type is in any treaty ("Тілдер",
-    "бірдей күші бар"), general knowledge of treaty drafting rather than of a text."""
+    "бірдей күші бар"), general knowledge of treaty drafting rather than of a text. The
+    Kazakh terms of the type's rows in ``ingest.extract.treaty_vocabulary`` join the
+    typical wording ("өтініш", "тапсырма" beside "сұрау салу"): leave-one-treaty-out
+    over four training seeds, clause type (main) 0.844 without them, 0.852 with them
+    (as the wording's own sentences: as separate examples 0.845, also as heading words
+    0.837)."""
     from ingest.extract.clause_model import words_of
 
     rows = []
@@ -95,9 +101,11 @@ def descriptions(root: Path) -> list[Labelled]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) == 5 and cells[0] in TYPES:
             rows.append(cells)
+    vocabulary = by_type()
     out = []
     for type_id, kazakh, _russian, _english, wording in rows:
-        words = words_of(kazakh, wording.replace("…", " ").replace(";", "."))
+        text = ". ".join([wording.replace("…", " ").replace(";", "."), *vocabulary.get(type_id, ())])
+        words = words_of(kazakh, text)
         out += [Labelled(DESCRIPTIONS, words, (type_id,))] * DESCRIPTION_WEIGHT
     return out
 
