@@ -37,6 +37,10 @@ Year = Annotated[str | None, QueryParameter(description="A year (2017) or a rang
 ClauseType = Annotated[str | None, QueryParameter(name="type", description="Only articles of this clause type (an id).")]
 Party = Annotated[str | None, QueryParameter(description="Only treaties a party of which is named with these words.")]
 ArticleNum = Annotated[str | None, QueryParameter(name="article", description="Only this article number.")]
+Group = Annotated[
+    str | None,
+    QueryParameter(description="`article`: each article's best provision only, so a page lists distinct articles."),
+]
 
 
 @get(
@@ -61,6 +65,7 @@ async def search_route(
     clause_type: ClauseType = None,
     party: Party = None,
     article_num: ArticleNum = None,
+    group: Group = None,
 ) -> SearchResult:
     if q is None:
         raise QueryError("q is required: the words to search for", "q")
@@ -75,6 +80,7 @@ async def search_route(
         type=clause_type,
         party=party,
         article=article_num,
+        group=group,
     )
 
 

@@ -2,11 +2,19 @@
 "the Kazakhstan-Turkmenistan agreement").
 
 A lawyer names a treaty by its organisation or its other party, in whichever language
-the question is in. Each treaty's own names come from its text (the organisation in
-its title, its parties, the initials of those names: "Тәуелсіз Мемлекеттер Достастығы"
-→ "ТМД"); the gazetteer below adds what the text cannot give, the Russian and English
-names of the same organisations and states. Names every treaty shares (Kazakhstan, a
-party to all of them) say nothing and are dropped.
+the question is in, or by where and when it was signed. Each treaty's own names come
+from its text (the organisation in its title, its parties, the initials of those names:
+"Тәуелсіз Мемлекеттер Достастығы" → "ТМД", its signing place and year); the gazetteer
+(``kb.gazetteer``: states and organisations in kk/ru/en, adjectives too) adds every
+name of a state or organisation the title or the parties print, so
+"соглашение с Монголией", "the Mongolian treaty" and "Моңғолиямен шарт" all find the
+treaty whose title says "Монғолия". Names every treaty shares (Kazakhstan, a party to
+all of them) say nothing and are dropped.
+
+Names are compared loosely: lower case, ё as е, and the letters Kazakh adds to
+Cyrillic as their nearest Russian ones (ң → н, ғ → г, қ → к, ө → о, ұ ү → у, і → и,
+ә → а, һ → х), so a spelling variant ("Монғолия" for "Моңғолия") or a Russian form
+("Монголия") of a Kazakh name is the same name.
 """
 
 from __future__ import annotations
@@ -15,39 +23,20 @@ import re
 from collections.abc import Iterable
 
 from ingest.model import Treaty
-
-# Kazakh name (as the treaties print it, or its initials) → the other names of the
-# same organisation or state. A fact table, like a dictionary, not tuned to queries.
-GAZETTEER: dict[str, tuple[str, ...]] = {
-    "тмд": ("тәуелсіз мемлекеттер достастығы", "снг", "содружество независимых государств", "cis", "commonwealth of independent states"),
-    "ұқшұ": ("ұжымдық қауіпсіздік туралы шарт ұйымы", "одкб", "организация договора о коллективной безопасности", "csto", "collective security treaty organization"),
-    "еуразэқ": ("еуразиялық экономикалық қоғамдастық", "евразэс", "евразийское экономическое сообщество", "eurasec", "eurasian economic community"),
-    "еаэо": ("еуразиялық экономикалық одақ", "еаэс", "евразийский экономический союз", "eaeu", "eurasian economic union"),
-    "шыұ": ("шанхай ынтымақтастық ұйымы", "шос", "шанхайская организация сотрудничества", "sco", "shanghai cooperation organisation"),
-    "оаөаүо": ("орталық азия өңірлік ақпараттық үйлестіру орталығы", "царикц", "центрально-азиатский региональный информационный координационный центр", "caricc", "central asian regional information and coordination centre", "central asian drug information centre"),
-    "бұұ": ("біріккен ұлттар ұйымы", "оон", "организация объединенных наций", "un", "united nations"),
-    "түрікменстан": ("туркменистан", "turkmenistan", "түркіменстан"),
-    "ресей": ("россия", "российская федерация", "russia", "russian federation"),
-    "қытай": ("китай", "кнр", "china"),
-    "өзбекстан": ("узбекистан", "uzbekistan"),
-    "қырғыз": ("кыргыз", "киргиз", "кыргызстан", "киргизия", "kyrgyz", "kyrgyzstan"),
-    "тәжікстан": ("таджикистан", "tajikistan"),
-    "әзербайжан": ("азербайджан", "azerbaijan"),
-    "армения": ("армения", "armenia"),
-    "беларусь": ("беларусь", "белоруссия", "belarus"),
-    "түркия": ("турция", "turkey", "türkiye"),
-    "украина": ("украина", "ukraine"),
-    "моңғолия": ("монголия", "mongolia"),
-}
+from kb.gazetteer import ROWS as GAZETTEER_ROWS
+from kb.gazetteer import names as row_names
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-HOME = {"қазақстан", "казахстан", "kazakhstan"}
+HOME = {"казакстан", "казахстан", "kazakhstan", "казак", "казахский", "kazakh"}
 """Kazakhstan is a party to every treaty of this knowledge base: naming it names none."""
 _STOP = {"туралы", "шеңберінде", "саласындағы", "мүше", "мемлекеттердің", "мемлекеттер", "және", "мен", "арасындағы", "үкіметі", "үкіметтері", "республикасы", "республикасының"}
 
 
+_LOOSE = str.maketrans("ңғқөұүіәһё", "нгкоууиахе")
+
+
 def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower().replace("ё", "е")))
+    return " ".join(_WORD.findall(text.lower().translate(_LOOSE)))
 
 
 def _initials(name: str) -> str:
@@ -59,27 +48,70 @@ def _initials(name: str) -> str:
 
 def treaty_names(treaty: Treaty) -> set[str]:
     """The names a treaty goes by: its parties, the organisation in its title, their
-    initials, and the gazetteer's names for any of these."""
+    initials, its signing place and year, and every gazetteer name of a state or
+    organisation its title or parties print (all ``_norm``-ed)."""
     names: set[str] = set()
     for party in treaty.parties:
         # a state party is named by its country: "Түрікменстан Үкіметі" → "түрікменстан"
         state = re.match(r"^(?P<name>[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+)(?:\s+[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+)?\s+(?:Үкіметі|Республикасы|Федерациясы|Корольдігі)", party)
         if state and state.group("name").lower() not in HOME:
-            names.add(_stem(state.group("name").lower()))
+            names.add(_norm(_stem(state.group("name").lower())))
     title = treaty.title
     for match in re.finditer(r"(?:[А-ЯӘҒҚҢӨҰҮҺІ][\w-]*\s+)(?:[\w-]+\s+){0,5}?(?i:достастығ\w*|достастық\w*|ұйым\w*|қоғамдастығ\w*|қоғамдастық\w*|одағ\w*|орталығ\w*)", title):
         phrase = match.group(0)
         names.add(_norm(phrase))
         if initials := _initials(phrase):
-            names.add(initials)
+            names.add(_norm(initials))
     for abbreviation in re.findall(r"\b[А-ЯӘҒҚҢӨҰҮҺІ]{2,6}\b", title + " " + " ".join(a.text for a in treaty.preamble[:2])):
         if not _is_word(abbreviation.lower()):  # "КЕЛІСІМ" is a word in capitals, not initials
-            names.add(abbreviation.lower())
-    for key, others in GAZETTEER.items():
-        key_forms = {key, *(o for o in others if _is_kazakh(o))}
-        if any(_covers(form, names) for form in key_forms):
-            names.update({key, *others})
-    return {n for n in names if n}
+            names.add(_norm(abbreviation))
+    if treaty.signed is not None:
+        if treaty.signed.place:
+            place = _norm(_stem(treaty.signed.place.split()[0].lower()))
+            if len(place) >= 4:
+                names.add(place)
+        if treaty.signed.date:
+            names.add(treaty.signed.date[:4])
+    # the title and the parties name the partners; a letter agreement, with neither,
+    # names them in its opening paragraphs. (Not the preamble: a multilateral treaty
+    # lists its members there, and "the agreement with Turkmenistan" is the bilateral one.)
+    opening = [p.text for p in treaty.paragraphs[:2]] if not treaty.parties and not treaty.articles else []
+    printed = _norm(" ".join([title, *treaty.parties, *opening]))
+    for row in GAZETTEER:
+        if any(_covers(name, names) or _printed(name, printed) for name in row):
+            names.update(row)
+    return {n for n in names if n and n not in HOME}
+
+
+GAZETTEER: tuple[tuple[str, ...], ...] = tuple(tuple(dict.fromkeys(_norm(n) for n in row_names(row))) for row in GAZETTEER_ROWS)
+"""The gazetteer's rows, each name ``_norm``-ed."""
+
+
+def _printed(name: str, text: str) -> bool:
+    """Whether ``text`` prints ``name``: its words in order, each the start of a word of
+    the text followed by at most a few letters of endings. A one-word name counts only
+    from six letters: shorter ones are also common words once folded ("қатар", a row,
+    is "катар"; "түрік" starts "түрікмен")."""
+    parts = name.split()
+    if not parts or (len(parts) == 1 and len(parts[0]) < 6):
+        return False
+    pattern = r"\s".join(rf"{re.escape(p)}\w{{0,6}}" if len(p) >= 5 else re.escape(p) for p in parts)
+    return re.search(rf"(?<!\w){pattern}(?!\w)", text) is not None
+
+
+def _said(name: str, text: str) -> bool:
+    """Whether the ``_norm``-ed query ``text`` says ``name``: its words in order, each
+    the start of a query word (less its last two letters when it has seven or more,
+    which Russian and Kazakh endings replace or follow); a one-word name under five
+    letters, whole."""
+    words = name.split()
+    parts = []
+    for word in words:
+        if len(word) >= 5:
+            parts.append(re.escape(word[: max(5, len(word) - 2)]) + r"\w*")
+        else:  # a short word of a longer name may take an ending ("банк" → "банка")
+            parts.append(re.escape(word) + (r"\w{0,3}" if len(words) > 1 else ""))
+    return bool(parts) and re.search(rf"(?<!\w){' '.join(parts)}(?!\w)", text) is not None
 
 
 def _is_word(text: str) -> bool:
@@ -93,7 +125,7 @@ def _is_kazakh(text: str) -> bool:
 
 
 def _covers(form: str, names: set[str]) -> bool:
-    return any(form == n or (len(form) > 5 and (n.startswith(form) or form.startswith(n))) for n in names)
+    return any(form == n or (len(form) > 5 and len(n) > 5 and (n.startswith(form) or form.startswith(n))) for n in names)
 
 
 def _stem(word: str) -> str:
@@ -123,20 +155,15 @@ class TreatyNames:
         return out
 
     def mentioned(self, query: str) -> set[str]:
-        """The treaties a query names. A name matches a word of the query at its start,
-        so "Туркменистаном", "ТМД-ның", "ОДКБ" all count."""
+        """The treaties a query names. A name of five letters or more matches a word
+        of the query at its start, its last two letters free for the query's ending
+        ("Туркменистаном", "Монголией", "Всемирного банка"); a shorter one the whole
+        word or its start before a hyphen ("ТМД-ның", "ОДКБ")."""
         text = _norm(query)
-        words = text.split()
         found = set()
         for tid, names in self.names.items():
-            for name in names:
-                if " " in name:
-                    if name in text:
-                        found.add(tid)
-                        break
-                elif any(w == name or (len(name) >= 5 and w.startswith(name)) or (len(w) >= 5 and name.startswith(w) and len(name) - len(w) <= 3) for w in words):
-                    found.add(tid)
-                    break
+            if any(_said(name, text) for name in names):
+                found.add(tid)
         return found
 
 

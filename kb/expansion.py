@@ -1,11 +1,12 @@
-"""Russian and English queries reach the Kazakh text through the concept glossary.
+"""Russian and English queries reach the Kazakh text through the concept glossary and
+the vocabulary of treaty drafting.
 
 The dense model reads Russian and English; the keyword index holds Kazakh lemmas. A
 Russian or English query that names a concept the glossary knows ("секретная
 информация", "classified information", "гриф секретности") is given that concept's
 Kazakh terms as a keyword query, so the lemma index can vote too. A glossary term
-matches when each of its words starts a word of the query (Russian and English inflect
-at the end: "секретной информации" matches "секретная информация").
+matches when the Snowball stems of its words are among the query's (Russian and English
+inflect at the end: "секретной информации" matches "секретная информация").
 """
 
 from __future__ import annotations
@@ -14,42 +15,75 @@ import re
 from functools import lru_cache
 
 _WORD = re.compile(r"[^\W\d_]+")
-_STEM = 4  # letters a Russian/English word and a glossary word must share at their start
 
 
 @lru_cache(maxsize=1)
-def _rows() -> tuple[tuple[tuple[str, ...], str], ...]:
-    """(foreign term as word stems, Kazakh term) for every ru and en term of the glossary."""
+def _rows() -> tuple[tuple[tuple[tuple[str, ...], tuple[str, ...]], ...], ...]:
+    """Two tables of (foreign term as word stems, Kazakh terms), longest terms first:
+    every ru and en term of the concept glossary (its concept's Kazakh label), and of
+    the vocabulary of treaty drafting (``ingest.extract.treaty_vocabulary``: every
+    Kazakh term of its row, the synonyms a treaty may use: "запрос" → "сұрау салу",
+    "өтініш", "тапсырма")."""
     from ingest.extract.glossary import ROWS
+    from ingest.extract.treaty_vocabulary import foreign_terms
 
-    out = []
+    glossary = []
     for _id, kazakh, russian, english in ROWS:
         first_kazakh = kazakh.split("|")[0].strip()
         for foreign in (russian, english):
             for term in foreign.split("|"):
-                words = tuple(w.lower()[: max(_STEM, len(w) - 2)] for w in _WORD.findall(term) if len(w) > 2)
-                if words:
-                    out.append((words, first_kazakh))
-    return tuple(sorted(out, key=lambda r: -len(r[0])))
+                glossary.append((stems(term), (first_kazakh,)))
+    vocabulary = [(stems(term), kazakh) for _language, term, kazakh in foreign_terms()]
+    return tuple(tuple(sorted((r for r in table if r[0]), key=lambda r: -len(r[0]))) for table in (glossary, vocabulary))
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str):  # type: ignore[no-untyped-def]
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(language)
+
+
+def stems(text: str) -> tuple[str, ...]:
+    """The Snowball stems of the words of a Russian or English text, function words
+    (two letters or fewer) left out: "секретной информации" → ("секретн", "информац")."""
+    out = []
+    for word in _WORD.findall(text.lower().replace("ё", "е")):
+        if len(word) > 2:
+            language = "english" if word.isascii() else "russian"
+            out.append(_stemmer(language).stemWord(word))
+    return tuple(out)
+
+
+def _same(stem: str, word: str) -> bool:
+    """Two stems of one word: equal, or one the other with a letter or two more
+    ("переда" of "передать", "передач" of "передача")."""
+    if stem == word:
+        return True
+    short, long_ = sorted((stem, word), key=len)
+    return len(short) >= 5 and len(long_) - len(short) <= 2 and long_.startswith(short)
 
 
 def kazakh_terms(query: str) -> list[str]:
-    """The Kazakh terms of the glossary concepts a Russian or English query names,
-    longest (most specific) first; each query word serves one concept at most."""
-    words = [w.lower() for w in _WORD.findall(query)]
-    used: set[int] = set()
+    """The Kazakh terms of the glossary concepts and drafting vocabulary a Russian or
+    English query names, longest (most specific) first; each query word serves one row
+    of each table at most. A term matches when its words' stems are among the query's, in any order."""
+    words = list(stems(query))
     found: list[str] = []
-    for stems, kazakh in _rows():
-        positions = []
-        for stem in stems:
-            at = next((i for i, w in enumerate(words) if i not in used and i not in positions and w.startswith(stem[: max(_STEM, min(len(stem), len(w)) - 1)])), None)
-            if at is None:
-                break
-            positions.append(at)
-        else:
-            if kazakh not in found:
-                found.append(kazakh)
-                used.update(positions)
+    for table in _rows():  # a word serves one row of each table: a concept, and its drafting words
+        used: set[int] = set()
+        for term_stems, kazakh in table:
+            positions: list[int] = []
+            for stem in term_stems:
+                at = next((i for i, w in enumerate(words) if i not in used and i not in positions and _same(stem, w)), None)
+                if at is None:
+                    break
+                positions.append(at)
+            else:
+                fresh = [k for k in kazakh if k not in found]
+                if fresh:
+                    found.extend(fresh)
+                    used.update(positions)
     return found
 
 

@@ -57,9 +57,8 @@ def dense_candidates(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_C
     from kb.embedding import embed_query
 
     table = kb.provision_table()
-    words = " ".join(w.text for w in request.query.words())
     within = None if request.allowed is None else table.rowid[request.allowed]
-    rowids, scores = _index(kb).search(embed_query(words or request.text), k, within=within)
+    rowids, scores = _index(kb).search(embed_query(request.text), k, within=within)
     docs = table.numbers(rowids)
     known = docs >= 0
     return Found(docs[known], scores[known].astype(np.float64))

@@ -37,9 +37,10 @@ PROVIDERS: dict[str, str] = {"keyword": "kb.keyword", "semantic": "kb.hybrid", "
 
 @dataclass(frozen=True, slots=True)
 class SearchRequest:
-    """What a scorer gets: the query as typed and parsed, and the provisions the filters
-    let through (a mask over provision numbers, None without filters). A scorer may
-    use ``allowed`` to search within it; the pipeline applies it in any case."""
+    """What a scorer gets: the query as text (as typed, the filters taken out) and
+    parsed, and the provisions the filters let through (a mask over provision numbers,
+    None without filters). A scorer may use ``allowed`` to search within it; the
+    pipeline applies it in any case."""
 
     text: str
     query: Query

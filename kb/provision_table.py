@@ -169,6 +169,20 @@ class ProvisionTable:
         finer[self.article[docs[level != 0]]] = True
         return (level != 0) | ~finer[self.article[docs]]
 
+    def best_per_article(self, docs: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Which of ``docs`` to keep (a mask) when hits are grouped by article: each
+        article's best-scored provision (on a tie, the first in the text), so a page
+        shows ten articles, not one article three times."""
+        if not len(docs):
+            return np.zeros(0, dtype=bool)
+        order = np.lexsort((self.rowid[docs], -scores, self.article[docs]))
+        articles = self.article[docs][order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = articles[1:] != articles[:-1]
+        keep = np.zeros(len(docs), dtype=bool)
+        keep[order[first]] = True
+        return keep
+
     # -- facets -----------------------------------------------------------------------
 
     def facet_counts(self, docs: np.ndarray) -> tuple[dict[str, int], dict[str, int], dict[int | None, int]]:

@@ -16,6 +16,18 @@ The language::
 A filter may repeat: values of one filter are alternatives (``year:2011 year:2017``),
 different filters all apply. ``AND`` is accepted and means nothing more than a space.
 
+A filter is its name, a colon and its value, with no space between: only the five
+names above are filters, so natural text is never refused for a colon ("Investment
+agreement with Kyrgyzstan: how long …", "Дауларды шешу: …", "Article 5: …" are words),
+and a filter name followed by a space ("Type: bilateral") is a word too. A filter name
+glued to a value it cannot take (``year:20x``) is refused, naming the filter: that is a
+typing mistake, not prose.
+
+The modes that read a query as text (semantic, hybrid: ``parse_query(…, as_text=True)``)
+take the filters out and keep everything else as words: quotes, ``OR`` and a leading
+``-`` are the text's own there, not operators, and ``Query.text`` is the input with the
+filters taken out, whole, for the embedding model.
+
 A query word matches a token with the same folded form or a shared lemma
 (``kb.tokens``); the keyword index (``kb.lexical``) evaluates a query, and
 ``kb.matching`` checks one provision's tokens against it (the oracle, and highlighting).
@@ -107,6 +119,9 @@ class Query:
     clauses: tuple[Clause, ...]
     excluded: tuple[Term, ...] = ()
     filters: Filters = field(default_factory=Filters)
+    text: str = field(default="", compare=False)
+    """The input with the filters taken out (spaces where they stood, trimmed): what
+    the modes that read a query as text embed."""
 
     def words(self) -> tuple[Word, ...]:
         """The words that must or may match (not the excluded ones), for highlighting."""
@@ -150,11 +165,14 @@ def check_length(text: object, param: str = "q", limit: int = MAX_QUERY_CHARS) -
     return text
 
 
-def parse_query(text: str, *, max_chars: int = MAX_QUERY_CHARS, max_words: int = MAX_WORDS) -> Query:
+def parse_query(
+    text: str, *, max_chars: int = MAX_QUERY_CHARS, max_words: int = MAX_WORDS, as_text: bool = False
+) -> Query:
     """Parse a query string; ``QueryError`` (``param="q"``) for what is refused: an empty
-    or over-long query, one with no searchable word, an unknown or malformed filter.
-    The bounds are keyword search's; the modes that read a query as text pass
-    ``MAX_CLAUSE_CHARS`` and ``MAX_CLAUSE_WORDS``."""
+    or over-long query, one with no searchable word, a filter with a value it cannot
+    take. The bounds are keyword search's; the modes that read a query as text pass
+    ``MAX_CLAUSE_CHARS``, ``MAX_CLAUSE_WORDS`` and ``as_text`` (no operators: every
+    word a word of the text)."""
     text = check_length(text, limit=max_chars)
     if not text.strip():
         raise QueryError("q is empty: give a word to search for")
@@ -162,6 +180,7 @@ def parse_query(text: str, *, max_chars: int = MAX_QUERY_CHARS, max_words: int =
     clauses: list[list[Term]] = []  # each inner list: the alternatives of one clause
     excluded: list[Term] = []
     filters: dict[str, list[object]] = {k: [] for k in FILTER_KEYS}
+    filter_spans: list[tuple[int, int]] = []
     pending_or = False
     i, n = 0, len(text)
     while i < n:
@@ -169,12 +188,13 @@ def parse_query(text: str, *, max_chars: int = MAX_QUERY_CHARS, max_words: int =
         if ch.isspace():
             i += 1
             continue
+        start = i
         negate = False
-        if ch == "-" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "-":
+        if not as_text and ch == "-" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "-":
             negate = True
             i += 1
             ch = text[i]
-        if ch in _OPEN_QUOTES:
+        if ch in _OPEN_QUOTES and not as_text:
             close = _find_close(text, i + 1)
             term = _term(_words(text[i + 1 : close]))
             i = close + 1
@@ -182,33 +202,34 @@ def parse_query(text: str, *, max_chars: int = MAX_QUERY_CHARS, max_words: int =
             pending_or = False
             continue
         j = i
-        while j < n and not text[j].isspace() and text[j] not in _OPEN_QUOTES:
+        while j < n and not text[j].isspace() and (as_text or text[j] not in _OPEN_QUOTES):
             j += 1
-        chunk = text[i:j]
+        chunk_start, chunk = i, text[i:j]
         i = j
-        if not negate and chunk == "OR":
+        if as_text:
+            pass
+        elif not negate and chunk == "OR":
             pending_or = bool(clauses)
             continue
-        if not negate and chunk in ("AND", "&&"):
+        elif not negate and chunk in ("AND", "&&"):
             continue
         m = _FILTER_RE.match(chunk)
-        if m and negate and m.group(1).lower() in FILTER_KEYS:
-            raise QueryError(f"q: a filter cannot be excluded (-{m.group(1).lower()}:); search without it instead")
-        if m and not negate:
-            key = m.group(1).lower()
-            if key not in FILTER_KEYS:
-                raise QueryError(
-                    f"q: unknown filter {m.group(1)[:40]!r}: the filters are " + ", ".join(f"{k}:" for k in FILTER_KEYS)
-                )
+        key = m.group(1).lower() if m else ""
+        glued = m is not None and key in FILTER_KEYS and (m.group(2) != "" or (i < n and text[i] in _OPEN_QUOTES))
+        if glued and negate:
+            raise QueryError(f"q: a filter cannot be excluded (-{key}:); search without it instead")
+        if glued and m is not None:
             value = m.group(2)
-            if not value and i < n and text[i] in _OPEN_QUOTES:
-                close = _find_close(text, i + 1)
-                value = text[i + 1 : close]
-                i = close + 1
+            opening = chunk_start + len(m.group(1)) + 1  # where the value starts
+            if opening < n and text[opening] in _OPEN_QUOTES:  # party:"Түрікменстан Үкіметі"
+                close = _find_close(text, opening + 1)
+                value = text[opening + 1 : close]
+                i = min(close + 1, n)
             filters[key].append(_filter_value(key, value, "q"))
+            filter_spans.append((start, i))
             pending_or = False
             continue
-        _add(_term(_words(chunk)), negate, clauses, excluded, pending_or)
+        _add(_term(_words(chunk)), negate, clauses, excluded, pending_or, split=as_text)
         pending_or = False
     out_clauses = tuple(c[0] if len(c) == 1 else AnyOf(tuple(c)) for c in clauses)
     if not out_clauses:
@@ -219,7 +240,14 @@ def parse_query(text: str, *, max_chars: int = MAX_QUERY_CHARS, max_words: int =
     if count > max_words:
         more = " (the semantic and hybrid modes take a whole clause)" if max_words < MAX_CLAUSE_WORDS else ""
         raise QueryError(f"q has more than {max_words} words ({count}){more}")
-    return Query(out_clauses, tuple(excluded), _filters(filters))
+    return Query(out_clauses, tuple(excluded), _filters(filters), _without(text, filter_spans))
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with ``spans`` (the filters) taken out, its spaces as they were."""
+    for start, end in reversed(spans):
+        text = text[:start] + " " + text[end:]
+    return " ".join(text.split()) if spans else text.strip()
 
 
 def _find_close(text: str, start: int) -> int:
@@ -230,8 +258,14 @@ def _find_close(text: str, start: int) -> int:
     return len(text)
 
 
-def _add(term: Term | None, negate: bool, clauses: list[list[Term]], excluded: list[Term], pending_or: bool) -> None:
+def _add(
+    term: Term | None, negate: bool, clauses: list[list[Term]], excluded: list[Term], pending_or: bool, *, split: bool = False
+) -> None:
     if term is None:
+        return
+    if split and isinstance(term, Phrase):  # as text, words glued by punctuation are words
+        for word in term.words:
+            clauses.append([word])
         return
     if negate:
         excluded.append(term)

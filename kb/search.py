@@ -123,6 +123,9 @@ class SearchResult(msgspec.Struct, frozen=True, kw_only=True):
 
 # -- the pipeline ------------------------------------------------------------------------
 
+GROUPS = (None, "article")
+"""How hits may be grouped: not at all (every matching provision), or by article."""
+
 
 def search(
     kb: KnowledgeBase,
@@ -136,18 +139,24 @@ def search(
     type: str | None = None,
     party: str | None = None,
     article: str | None = None,
+    group: str | None = None,
 ) -> SearchResult:
     """Search ``kb``. ``query`` is in the language of ``kb.query``; the keyword filters
-    apply on top of those the query holds. Raises ``QueryError`` naming the parameter
-    (``q``, ``mode``, ``limit``, ``cursor``, ``treaty``, ``year``, ``type``, …) for
-    anything refused; never anything else for bad input."""
+    apply on top of those the query holds. ``group="article"`` keeps each article's
+    best provision only (``total`` and the facets then count articles). Raises
+    ``QueryError`` naming the parameter (``q``, ``mode``, ``limit``, ``cursor``,
+    ``treaty``, ``year``, ``type``, ``group``, …) for anything refused; never anything
+    else for bad input."""
     mode = mode or default_mode(kb)
     scorer = scorer_for(mode)
     size = _limit(limit)
+    group = group or None
+    if group not in GROUPS:
+        raise QueryError(f"group must be one of: {', '.join(g for g in GROUPS if g)}, not {str(group)[:40]!r}", "group")
     if mode == "keyword":
         parsed = parse_query(query)
     else:  # the dense modes read the query as text: a whole draft clause is welcome
-        parsed = parse_query(query, max_chars=MAX_CLAUSE_CHARS, max_words=MAX_CLAUSE_WORDS)
+        parsed = parse_query(query, max_chars=MAX_CLAUSE_CHARS, max_words=MAX_CLAUSE_WORDS, as_text=True)
     extra = parse_filters(
         treaty=treaty, year=None if year is None else str(year), type=type, party=party, article=article
     )
@@ -155,15 +164,18 @@ def search(
     _check_filters(kb, extra, None)
     table = kb.provision_table()
     allowed = table.allowed([f for f in (parsed.filters, extra) if f], kb.party_treaties)
-    fingerprint = _fingerprint(kb.version, mode, parsed, extra)
+    fingerprint = _fingerprint(kb.version, f"{mode}/{group or ''}", parsed, extra)
     after = _decode_cursor(cursor, fingerprint) if cursor is not None else None
 
-    docs, scores = scorer(kb, SearchRequest(query, parsed, allowed))
+    docs, scores = scorer(kb, SearchRequest(parsed.text, parsed, allowed))
     if allowed is not None:
         inside = allowed[docs]
         docs, scores = docs[inside], scores[inside]
     kept = table.one_per_match(docs)
     docs, scores = docs[kept], scores[kept]
+    if group == "article":
+        kept = table.best_per_article(docs, scores)
+        docs, scores = docs[kept], scores[kept]
     page, more = table.page(docs, scores, size, after)
     rows = [(int(table.rowid[docs[i]]), float(scores[i])) for i in page]
     next_cursor = _encode_cursor(fingerprint, rows[-1][1], rows[-1][0]) if rows and more else None

@@ -70,6 +70,12 @@ PARSES: list[tuple[str, Query]] = [
     ("NEAR(ақпарат, құпия)", Query((Phrase((W("NEAR"), W("ақпарат"))), W("құпия")))),
     ("ақпарат* ^құпия", Query((W("ақпарат"), W("құпия")))),
     ("ақпарат\x00құпия", Query((W("ақпарат"), W("құпия")))),  # NUL is a space
+    # only the five filter names are filters, and only glued to a value: the rest is text
+    ("lemmas:ақпарат", Query((Phrase((W("lemmas"), W("ақпарат"))),))),
+    ("Kyrgyzstan: арбитраж", Query((W("Kyrgyzstan"), W("арбитраж")))),
+    ("ақпарат year:", Query((W("ақпарат"), W("year")))),
+    ("Type: bilateral", Query((W("Type"), W("bilateral")))),
+    ("Article 5: дау", Query((W("Article"), W("5"), W("дау")))),
 ]
 
 
@@ -93,11 +99,8 @@ REFUSED: list[tuple[str, str]] = [
     ('"" «» ^*', "no searchable word"),
     ("-құпия", "only excluded"),
     ("-құпия -\"ақпарат алмасу\"", "only excluded"),
-    ("lemmas:ақпарат", "unknown filter 'lemmas'"),
-    ("surface:x", "unknown filter 'surface'"),
     ("ақпарат year:20x", "year"),
     ("ақпарат year:2018-2010", "ends before it starts"),
-    ("ақпарат year:", "needs a value"),
     ("ақпарат type:Bad-Type", "clause type id"),
     ("ақпарат article:бірінші", "article number"),
     ("ақпарат party:!!!", "party"),
@@ -112,6 +115,71 @@ def test_refused_queries_name_the_parameter(text: str, message: str) -> None:
         parse_query(text)
     assert info.value.param == "q"
     assert message in info.value.message
+
+
+AS_TEXT: list[tuple[str, Query, str]] = [
+    # (query, as the text modes read it, the text they embed)
+    ("құпия -тарату", Query((W("құпия"), W("тарату"))), "құпия -тарату"),  # no exclusion: a word
+    ('"құпия ақпарат" OR мәлімет', Query((W("құпия"), W("ақпарат"), W("OR"), W("мәлімет"))), '"құпия ақпарат" OR мәлімет'),
+    (
+        "Дауларды шешу: year:2017 келіссөздер арқылы",
+        Query((W("Дауларды"), W("шешу"), W("келіссөздер"), W("арқылы")), filters=Filters(year=(YearRange(2017, 2017),))),
+        "Дауларды шешу: келіссөздер арқылы",
+    ),
+    (
+        'party:"Түрікменстан Үкіметі" ақпарат',
+        Query((W("ақпарат"),), filters=Filters(party=("Түрікменстан Үкіметі",))),
+        "ақпарат",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "embedded"), AS_TEXT, ids=[a[0] for a in AS_TEXT])
+def test_the_text_modes_read_everything_but_the_filters_as_text(text: str, expected: Query, embedded: str) -> None:
+    parsed = parse_query(text, as_text=True)
+    assert parsed == expected
+    assert parsed.text == embedded
+
+
+def test_the_keyword_mode_keeps_the_text_without_its_filters_too() -> None:
+    assert parse_query("ақпарат  type:withdrawal алмасу").text == "ақпарат алмасу"
+    assert parse_query("  ақпарат ").text == "ақпарат"
+
+
+_PROSE_WORDS = st.sampled_from(
+    "Investment agreement with Kyrgyzstan how long before a dispute goes to arbitration Article Type Year "
+    "Treaty Party year type treaty party article Дауларды шешу келісім бойынша Соглашение с Узбекистаном "
+    "перевозки разрешения кто центральный орган 5 17 2017 1-бап ҚР".split()
+)
+_GLUE = st.sampled_from([" ", " ", ": ", ", ", " – ", " - ", " — ", ' "', '" ', " «", "» ", "? ", ". ", "; ", " (", ") "])
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_PROSE_WORDS, _GLUE), min_size=1, max_size=30), st.booleans())
+def test_natural_text_with_colons_quotes_and_dashes_is_never_refused(parts: list[tuple[str, str]], as_text: bool) -> None:
+    """A question, a heading or a pasted clause: words joined by the punctuation of
+    prose (a colon always followed by a space, as prose writes it). Whatever the words,
+    filter names among them, it parses; only the bounds could refuse it, and these
+    sentences are within them."""
+    text = "".join(word + glue for word, glue in parts)
+    query = parse_query(text, max_words=400, as_text=as_text)
+    assert query.words() or query.excluded
+    assert not query.filters
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=1, max_size=MAX_QUERY_CHARS), st.booleans())
+def test_a_refusal_names_only_a_real_problem(text: str, as_text: bool) -> None:
+    """Any text at all: parsed, or refused for a reason of its own (no word, only
+    excluded words, too many words, a filter name glued to a value it cannot take),
+    never for an "unknown filter"."""
+    try:
+        parse_query(text, as_text=as_text)
+    except QueryError as error:
+        assert error.param == "q"
+        assert "unknown filter" not in error.message
+        reasons = ("empty", "no searchable word", "only excluded", "more than", "cannot be excluded", *(f"{k}:" for k in ("treaty", "party", "year", "type", "article")))
+        assert any(reason in error.message for reason in reasons), error.message
 
 
 def test_a_query_that_is_not_a_string_is_refused() -> None:

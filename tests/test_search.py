@@ -238,6 +238,24 @@ def test_cursor_pages_are_disjoint_and_cover_the_result(kb: KnowledgeBase, query
     assert scores == sorted(scores, reverse=True)
 
 
+def test_grouped_by_article_a_page_lists_each_article_once_by_its_best_provision(kb: KnowledgeBase) -> None:
+    every = search(kb, "ақпарат", limit=100)
+    grouped = search(kb, "ақпарат", limit=100, group="article")
+    keys = [(h.treaty_id, h.article) for h in grouped.hits]
+    assert len(keys) == len(set(keys)) == grouped.total
+    assert grouped.total < every.total  # some article has several matching provisions
+    assert set(keys) == {(h.treaty_id, h.article) for h in every_hit(kb, "ақпарат")}
+    best: dict[tuple[str, str], float] = {}
+    for hit in every_hit(kb, "ақпарат"):
+        best.setdefault((hit.treaty_id, hit.article), hit.score)
+    assert all(h.score == best[(h.treaty_id, h.article)] for h in grouped.hits)
+    assert search(kb, "ақпарат", group="").total == every.total  # an empty parameter is no grouping
+    cursor = search(kb, "ақпарат", limit=5, group="article").next_cursor
+    with pytest.raises(QueryError) as info:  # a grouped page's cursor is no ungrouped one's
+        search(kb, "ақпарат", limit=5, cursor=cursor)
+    assert info.value.param == "cursor"
+
+
 def test_a_cursor_belongs_to_its_query(kb: KnowledgeBase) -> None:
     cursor = search(kb, "ақпарат", limit=5).next_cursor
     assert cursor
@@ -353,7 +371,8 @@ def test_api_search(client: TestClient, kb: KnowledgeBase) -> None:
         ({}, "q"),
         ({"q": "x" * 10_000}, "q"),
         ({"q": "!!!"}, "q"),
-        ({"q": 'lemmas:"x" NEAR('}, "q"),
+        ({"q": 'ақпарат year:"x" NEAR('}, "q"),
+        ({"q": "ақпарат", "group": "treaty"}, "group"),
         ({"q": "ақпарат", "limit": "lots"}, "limit"),
         ({"q": "ақпарат", "limit": "1000"}, "limit"),
         ({"q": "ақпарат", "mode": "semantic"}, "mode"),

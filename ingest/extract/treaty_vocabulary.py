@@ -61,9 +61,9 @@ ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("cooperation", "құқықтық көмек | құқықтық көмек көрсету | тану және орындау | сот шешімдері | ұстап беру | сотталған адамдарды беру",
      "правовая помощь | оказание правовой помощи | признание и исполнение | судебные решения | выдача | передача осуждённых",
      "legal assistance | rendering legal assistance | recognition and enforcement | court decisions | extradition | transfer of sentenced persons"),
-    ("cooperation", "инвестицияларды қорғау | ұлттық режим | неғұрлым қолайлы режим | экспроприация | аударымдар",
-     "защита инвестиций | национальный режим | режим наибольшего благоприятствования | экспроприация | переводы",
-     "protection of investments | national treatment | most-favoured-nation treatment | expropriation | transfers"),
+    ("cooperation", "инвестицияларды қорғау | ұлттық режим | неғұрлым қолайлы режим | экспроприация",
+     "защита инвестиций | национальный режим | режим наибольшего благоприятствования | экспроприация",
+     "protection of investments | national treatment | most-favoured-nation treatment | expropriation"),
     ("cooperation", "тасымалдау | жүк тасымалы | рұқсаттар | кедендік рәсімдер | салық салу",
      "перевозки | перевозка грузов | разрешения | таможенные процедуры | налогообложение",
      "transport | carriage of goods | permits | customs procedures | taxation"),
@@ -108,7 +108,7 @@ ROWS: tuple[tuple[str, str, str, str], ...] = (
     # visits
     ("visits", "сапарлар | сапар | келу | болу", "визиты | посещения | пребывание", "visits | stay"),
     # contracts
-    ("contracts", "шарттар | келісімшарттар | мердігерлер", "контракты | договоры | подрядчики", "contracts | contractors"),
+    ("contracts", "шарттар | келісімшарттар | мердігерлер", "контракты | подрядчики", "contracts | contractors"),
     # breach, liability and damages
     ("breach", "бұзушылық | бұзу | залал | зиян | жауапкершілік | өтемақы",
      "нарушение | ущерб | вред | ответственность | компенсация", "breach | violation | damage | harm | liability | compensation"),
