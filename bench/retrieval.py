@@ -31,8 +31,8 @@ Methods:
 - ``rrf``: reciprocal rank fusion of lemma-bm25 and dense, the undesigned default;
 - ``hybrid``: the designed fusion (``kb.fusion``, ``kb.hybrid``), the default mode.
 
-The question is read as the search reads it in these modes (``parse_query(…,
-as_text=True)``: filters taken out, everything else text).
+The question is read as the search reads it in these modes (``kb.search.read_query``:
+filters taken out, everything else text).
 
     python bench/retrieval.py [--kb-set seeds|wider|both] [--sets dev,heldout,wider] [-v]
 """
@@ -52,7 +52,7 @@ import numpy as np
 from kb import hybrid
 from kb.fusion import reciprocal_rank
 from kb.modes import Found, SearchRequest
-from kb.query import MAX_CLAUSE_CHARS, MAX_CLAUSE_WORDS, parse_query
+from kb.search import read_query
 from kb.store import KnowledgeBase, open_current
 from kb.tokens import fold
 
@@ -73,7 +73,7 @@ Method = Callable[[KnowledgeBase, str], Found]
 
 
 def _request(text: str) -> SearchRequest:
-    query = parse_query(text, max_chars=MAX_CLAUSE_CHARS, max_words=MAX_CLAUSE_WORDS, as_text=True)
+    query = read_query(text, "hybrid")
     return SearchRequest(query.text, query)
 
 

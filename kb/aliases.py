@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ingest.model import Treaty
 from kb.gazetteer import ROWS as GAZETTEER_ROWS
@@ -29,7 +30,6 @@ from kb.gazetteer import names as row_names
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 HOME = {"казакстан", "казахстан", "kazakhstan", "казак", "казахский", "kazakh"}
 """Kazakhstan is a party to every treaty of this knowledge base: naming it names none."""
-_STOP = {"туралы", "шеңберінде", "саласындағы", "мүше", "мемлекеттердің", "мемлекеттер", "және", "мен", "арасындағы", "үкіметі", "үкіметтері", "республикасы", "республикасының"}
 
 
 _LOOSE = str.maketrans("ңғқөұүіәһё", "нгкоууиахе")
@@ -54,7 +54,7 @@ def treaty_names(treaty: Treaty) -> set[str]:
     for party in treaty.parties:
         # a state party is named by its country: "Түрікменстан Үкіметі" → "түрікменстан"
         state = re.match(r"^(?P<name>[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+)(?:\s+[А-ЯӘҒҚҢӨҰҮҺІ][\w-]+)?\s+(?:Үкіметі|Республикасы|Федерациясы|Корольдігі)", party)
-        if state and state.group("name").lower() not in HOME:
+        if state:  # Kazakhstan's own name goes with HOME below
             names.add(_norm(_stem(state.group("name").lower())))
     title = treaty.title
     for match in re.finditer(r"(?:[А-ЯӘҒҚҢӨҰҮҺІ][\w-]*\s+)(?:[\w-]+\s+){0,5}?(?i:достастығ\w*|достастық\w*|ұйым\w*|қоғамдастығ\w*|қоғамдастық\w*|одағ\w*|орталығ\w*)", title):
@@ -92,11 +92,8 @@ def _printed(name: str, text: str) -> bool:
     the text followed by at most a few letters of endings. A one-word name counts only
     from six letters: shorter ones are also common words once folded ("қатар", a row,
     is "катар"; "түрік" starts "түрікмен")."""
-    parts = name.split()
-    if not parts or (len(parts) == 1 and len(parts[0]) < 6):
-        return False
-    pattern = r"\s".join(rf"{re.escape(p)}\w{{0,6}}" if len(p) >= 5 else re.escape(p) for p in parts)
-    return re.search(rf"(?<!\w){pattern}(?!\w)", text) is not None
+    pattern = _name_re(name, in_query=False)
+    return pattern is not None and pattern.search(text) is not None
 
 
 def _said(name: str, text: str) -> bool:
@@ -104,14 +101,26 @@ def _said(name: str, text: str) -> bool:
     the start of a query word (less its last two letters when it has seven or more,
     which Russian and Kazakh endings replace or follow); a one-word name under five
     letters, whole."""
+    pattern = _name_re(name, in_query=True)
+    return pattern is not None and pattern.search(text) is not None
+
+
+@lru_cache(maxsize=16384)
+def _name_re(name: str, *, in_query: bool) -> re.Pattern[str] | None:
+    """The pattern of ``_printed`` (a treaty's text) or ``_said`` (a question) for one
+    name, compiled once: a hybrid query tries every name of every treaty."""
     words = name.split()
+    if not words or (not in_query and len(words) == 1 and len(words[0]) < 6):
+        return None
     parts = []
     for word in words:
         if len(word) >= 5:
-            parts.append(re.escape(word[: max(5, len(word) - 2)]) + r"\w*")
-        else:  # a short word of a longer name may take an ending ("банк" → "банка")
-            parts.append(re.escape(word) + (r"\w{0,3}" if len(words) > 1 else ""))
-    return bool(parts) and re.search(rf"(?<!\w){' '.join(parts)}(?!\w)", text) is not None
+            parts.append(re.escape(word[: max(5, len(word) - 2)]) + r"\w*" if in_query else re.escape(word) + r"\w{0,6}")
+        elif in_query and len(words) > 1:  # a short word of a longer name may take an ending ("банк" → "банка")
+            parts.append(re.escape(word) + r"\w{0,3}")
+        else:
+            parts.append(re.escape(word))
+    return re.compile(r"(?<!\w)" + r"\s".join(parts) + r"(?!\w)")
 
 
 def _is_word(text: str) -> bool:

@@ -181,6 +181,7 @@ def parse_query(
     excluded: list[Term] = []
     filters: dict[str, list[object]] = {k: [] for k in FILTER_KEYS}
     filter_spans: list[tuple[int, int]] = []
+    operators = not as_text  # quotes, OR/AND and a leading "-" are syntax in the keyword mode only
     pending_or = False
     i, n = 0, len(text)
     while i < n:
@@ -190,11 +191,11 @@ def parse_query(
             continue
         start = i
         negate = False
-        if not as_text and ch == "-" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "-":
+        if operators and ch == "-" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "-":
             negate = True
             i += 1
             ch = text[i]
-        if ch in _OPEN_QUOTES and not as_text:
+        if operators and ch in _OPEN_QUOTES:
             close = _find_close(text, i + 1)
             term = _term(_words(text[i + 1 : close]))
             i = close + 1
@@ -202,16 +203,14 @@ def parse_query(
             pending_or = False
             continue
         j = i
-        while j < n and not text[j].isspace() and (as_text or text[j] not in _OPEN_QUOTES):
+        while j < n and not text[j].isspace() and not (operators and text[j] in _OPEN_QUOTES):
             j += 1
-        chunk_start, chunk = i, text[i:j]
+        chunk = text[i:j]
         i = j
-        if as_text:
-            pass
-        elif not negate and chunk == "OR":
+        if operators and not negate and chunk == "OR":
             pending_or = bool(clauses)
             continue
-        elif not negate and chunk in ("AND", "&&"):
+        if operators and not negate and chunk in ("AND", "&&"):
             continue
         m = _FILTER_RE.match(chunk)
         key = m.group(1).lower() if m else ""
@@ -220,7 +219,7 @@ def parse_query(
             raise QueryError(f"q: a filter cannot be excluded (-{key}:); search without it instead")
         if glued and m is not None:
             value = m.group(2)
-            opening = chunk_start + len(m.group(1)) + 1  # where the value starts
+            opening = start + len(m.group(1)) + 1  # where the value starts (a filter is never negated)
             if opening < n and text[opening] in _OPEN_QUOTES:  # party:"Түрікменстан Үкіметі"
                 close = _find_close(text, opening + 1)
                 value = text[opening + 1 : close]
@@ -229,7 +228,10 @@ def parse_query(
             filter_spans.append((start, i))
             pending_or = False
             continue
-        _add(_term(_words(chunk)), negate, clauses, excluded, pending_or, split=as_text)
+        if operators:
+            _add(_term(_words(chunk)), negate, clauses, excluded, pending_or)
+        else:  # as text, words glued by punctuation are words, not a phrase
+            clauses.extend([word] for word in _words(chunk))
         pending_or = False
     out_clauses = tuple(c[0] if len(c) == 1 else AnyOf(tuple(c)) for c in clauses)
     if not out_clauses:
@@ -258,14 +260,8 @@ def _find_close(text: str, start: int) -> int:
     return len(text)
 
 
-def _add(
-    term: Term | None, negate: bool, clauses: list[list[Term]], excluded: list[Term], pending_or: bool, *, split: bool = False
-) -> None:
+def _add(term: Term | None, negate: bool, clauses: list[list[Term]], excluded: list[Term], pending_or: bool) -> None:
     if term is None:
-        return
-    if split and isinstance(term, Phrase):  # as text, words glued by punctuation are words
-        for word in term.words:
-            clauses.append([word])
         return
     if negate:
         excluded.append(term)

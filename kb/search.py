@@ -153,10 +153,7 @@ def search(
     group = group or None
     if group not in GROUPS:
         raise QueryError(f"group must be one of: {', '.join(g for g in GROUPS if g)}, not {str(group)[:40]!r}", "group")
-    if mode == "keyword":
-        parsed = parse_query(query)
-    else:  # the dense modes read the query as text: a whole draft clause is welcome
-        parsed = parse_query(query, max_chars=MAX_CLAUSE_CHARS, max_words=MAX_CLAUSE_WORDS, as_text=True)
+    parsed = read_query(query, mode)
     extra = parse_filters(
         treaty=treaty, year=None if year is None else str(year), type=type, party=party, article=article
     )
@@ -188,6 +185,14 @@ def search(
         facets=_facets(kb, *table.facet_counts(docs)),
         next_cursor=next_cursor,
     )
+
+
+def read_query(query: str, mode: str) -> Query:
+    """``query`` as ``mode`` reads it: the keyword mode in the query language, the dense
+    modes as text (filters taken out), where a whole draft clause is welcome."""
+    if mode == "keyword":
+        return parse_query(query)
+    return parse_query(query, max_chars=MAX_CLAUSE_CHARS, max_words=MAX_CLAUSE_WORDS, as_text=True)
 
 
 def _limit(limit: object) -> int:

@@ -14,6 +14,7 @@ import json
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,13 @@ DESCRIPTIONS = "descriptions"
 
 
 def descriptions(root: Path) -> list[Labelled]:
+    """The types' descriptions as training examples (``_descriptions``, read once per
+    repository: leave-one-out trains a model per held-out treaty)."""
+    return list(_descriptions(root))
+
+
+@lru_cache(maxsize=4)
+def _descriptions(root: Path) -> tuple[Labelled, ...]:
     """One example per clause type from the table of ``docs/clause-types.md``: its Kazakh
     name as a heading and its typical wording as the text, read like an article.
 
@@ -107,7 +115,7 @@ def descriptions(root: Path) -> list[Labelled]:
         text = ". ".join([wording.replace("…", " ").replace(";", "."), *vocabulary.get(type_id, ())])
         words = words_of(kazakh, text)
         out += [Labelled(DESCRIPTIONS, words, (type_id,))] * DESCRIPTION_WEIGHT
-    return out
+    return tuple(out)
 
 
 def training_set(root: Path, articles: list[Labelled], held_out: str | None = None) -> list[Labelled]:
