@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_search.add_argument("--treaty", metavar="ID", help="only this treaty")
     p_search.add_argument("--year", metavar="Y", help="a year (2017) or a range (2010-2018)")
     p_search.add_argument("--type", metavar="T", help="only articles of this clause type")
+    p_search.add_argument("--group", choices=("article",), default=None, help="one hit per article (its best provision)")
     p_search.add_argument("--cursor", metavar="C", help="next_cursor of a previous --json answer")
     p_search.add_argument("--json", action="store_true", help="print the whole answer as JSON")
     p_search.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
@@ -127,7 +128,7 @@ def _search(args: argparse.Namespace, kb_root: Path) -> int:
         with open_current(kb_root) as kb:
             result = search(
                 kb, args.query, mode=args.mode, limit=args.limit, cursor=args.cursor,
-                treaty=args.treaty, year=args.year, type=args.type,
+                treaty=args.treaty, year=args.year, type=args.type, group=args.group,
             )
     except QueryError as exc:
         print(f"kelisim search: {exc.param}: {exc.message}", file=sys.stderr)

@@ -34,7 +34,7 @@ Methods:
 The question is read as the search reads it in these modes (``kb.search.read_query``:
 filters taken out, everything else text).
 
-    python bench/retrieval.py [--kb-set seeds|wider|both] [--sets dev,heldout,wider] [-v]
+    python bench/retrieval.py [--kb-set seeds|wider|both] [--sets dev,heldout,wider] [-v] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -72,14 +72,14 @@ K = 10
 Method = Callable[[KnowledgeBase, str], Found]
 
 
-def _request(text: str) -> SearchRequest:
+def request(text: str) -> SearchRequest:
     query = read_query(text, "hybrid")
     return SearchRequest(query.text, query)
 
 
 def surface_bm25(kb: KnowledgeBase, text: str) -> Found:
     """FTS5's own bm25 over the surface column: the plain full-text box."""
-    words = [w.text for w in _request(text).query.words()]
+    words = [w.text for w in request(text).query.words()]
     match = "surface : (" + " OR ".join(fts_string(fold(w)) for w in words) + ")"
     found = match_provisions(kb.path, Compiled(match, True), ())
     docs = kb.provision_table().numbers([m.rowid for m in found])
@@ -87,11 +87,11 @@ def surface_bm25(kb: KnowledgeBase, text: str) -> Found:
 
 
 def lemma_bm25(kb: KnowledgeBase, text: str) -> Found:
-    return hybrid.keyword_candidates(kb, _request(text), "kk")
+    return hybrid.keyword_candidates(kb, request(text), "kk")
 
 
 def dense(kb: KnowledgeBase, text: str) -> Found:
-    return hybrid.dense_candidates(kb, _request(text))
+    return hybrid.dense_candidates(kb, request(text))
 
 
 def rrf(kb: KnowledgeBase, text: str) -> Found:
@@ -103,7 +103,7 @@ def rrf(kb: KnowledgeBase, text: str) -> Found:
 
 
 def designed(kb: KnowledgeBase, text: str) -> Found:
-    return hybrid.hybrid_scorer(kb, _request(text))
+    return hybrid.hybrid_scorer(kb, request(text))
 
 
 METHODS: dict[str, Method] = {
@@ -188,11 +188,13 @@ def main() -> None:
     ap.add_argument("--kb-set", choices=("seeds", "wider", "both"), default="both")
     ap.add_argument("--sets", default="dev,heldout,wider", help="query sets, comma-separated")
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--keep", type=Path, help="a folder to build the knowledge bases in, or reuse them from")
     args = ap.parse_args()
     wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
-    folder = Path(tempfile.mkdtemp())
+    folder = args.keep or Path(tempfile.mkdtemp())
+    folder.mkdir(parents=True, exist_ok=True)
     for kb_name in ("seeds", "wider") if args.kb_set == "both" else (args.kb_set,):
-        kb = build_kb(kb_name, folder)
+        kb = open_current(folder / f"{kb_name}-kb") if (folder / f"{kb_name}-kb").is_dir() else build_kb(kb_name, folder)
         for set_name in SETS_ON[kb_name]:
             path = QUERY_SETS[set_name]
             if set_name not in wanted or not path.is_file():

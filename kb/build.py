@@ -313,6 +313,17 @@ def _manifest(written: _Written, built_at: datetime, errors: tuple[SourceError, 
     }
 
 
+def passage_text(text: str, level: str, heading: str | None) -> str:
+    """What the dense model reads of a provision: a paragraph or a point under its
+    article's heading ("Аударымдар. 2. Әрбір Тарап …"), since a paragraph alone often
+    does not say what it is about and its article's heading does; an article row holds
+    its heading already."""
+    heading = " ".join((heading or "").split())
+    if not heading or level == "article" or text.startswith(heading):
+        return text
+    return f"{heading.rstrip('.:')}. {text}"
+
+
 def _write_vectors(folder: Path, paths: KbPaths, progress: Progress | None) -> dict[str, object]:
     """Embed every provision (through the shared cache) and write the version's index."""
     from kb.embedding import MODEL_ID, embed_passages, model_hash
@@ -320,7 +331,10 @@ def _write_vectors(folder: Path, paths: KbPaths, progress: Progress | None) -> d
 
     conn = sqlite3.connect(folder / DB_NAME)
     try:
-        rows = conn.execute("SELECT rowid, text FROM provisions ORDER BY rowid").fetchall()
+        rows = [(rowid, passage_text(text, level, heading)) for rowid, text, level, heading in conn.execute(
+            "SELECT p.rowid, p.text, p.level, a.heading FROM provisions p"
+            " LEFT JOIN articles a ON a.treaty_id = p.treaty_id AND a.ord = p.article_ord ORDER BY p.rowid"
+        )]
     finally:
         conn.close()
     digest = model_hash()

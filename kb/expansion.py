@@ -96,7 +96,7 @@ CLAUSE_CUES: dict[str, tuple[str, ...]] = {
     "entry_into_force": ("вступает в силу", "вступлени в силу", "enter into force", "entry into force", "күшіне ен"),
     "expenses": ("расход", "затрат", "cost", "expens", "шығыс", "шығын", "төлей"),
     "language": ("язык", "language", "тілде", "тілі"),
-    "definitions": ("понимается", "определ", "defin", "means", "ұғым", "термин"),
+    "definitions": ("понимается", "определени", "означает", "defin", "means", "ұғым", "термин"),
     "classification_levels": ("гриф", "marking", "степен секрет", "classification level", "құпиялылық дәреже"),
     "competent_authorities": ("компетентн", "competent", "құзыретті орган"),
     "amendments": ("изменени", "поправк", "amend", "өзгеріс", "толықтыру"),

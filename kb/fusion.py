@@ -11,7 +11,11 @@ down to the keyword list's level. So:
   (BM25 by its best score, cosines min–max), so a clear keyword win stays clear.
 - The weight of each list depends on the query's language: Kazakh queries lean on
   the lemmas, Russian and English ones on the dense model, their keyword list being
-  only what the concept glossary translated into Kazakh terms.
+  only what the concept glossary and the drafting vocabulary translate into Kazakh
+  terms. Every weight is chosen by ``bench/tune_fusion.py`` (coordinate ascent,
+  cross-validated across query sets), not set by hand; it gave the Russian keyword
+  list no weight (on every set, 0 to 0.25 moved nDCG@10 by less than 0.01) and the
+  English one a fifth.
 - A treaty the query names ("ТМД … келісімі бойынша", "соглашение с Туркменистаном")
   keeps its articles at full score; others are scaled down, not removed, since a name
   may be a passing mention.
@@ -25,17 +29,44 @@ match most of a large corpus.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-WEIGHTS: dict[str, tuple[float, float]] = {
-    # language: (keyword, dense)
-    "kk": (0.55, 0.45),
-    "ru": (0.15, 0.85),
-    "en": (0.15, 0.85),
-}
-OTHER_TREATY = 0.55
-"""Scale for the articles of treaties the query does not name, when it names one."""
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Every number the hybrid ranking uses, in one place, so that ``bench/tune_fusion.py``
+    can choose them by cross-validation across query sets and ship what it chose.
+
+    - ``keyword``: per query language, the weight of the keyword list (the dense list
+      gets the rest);
+    - ``other_treaty``: the scale of the articles of treaties a question does not name,
+      when it names one;
+    - ``clause_type``: added to an article of the specific clause type a question asks
+      about ("how are disputes settled" → the dispute-settlement article);
+      ``named_type`` instead when the article is in a treaty the question names (then
+      it is the answer nearly by definition); ``topical`` for the broad types half the
+      articles of a treaty carry (exchange, protection, cooperation, scope);
+    - ``centre``: how much of a named treaty's average is taken out of the dense score
+      of its provisions (``kb.hybrid.typicality``).
+    """
+
+    keyword_kk: float = 0.75
+    keyword_ru: float = 0.0
+    keyword_en: float = 0.2
+    other_treaty: float = 0.3
+    clause_type: float = 0.6
+    named_type: float = 1.0
+    topical: float = 0.025
+    centre: float = 0.5
+
+    def keyword(self, language: str) -> float:
+        return {"ru": self.keyword_ru, "en": self.keyword_en}.get(language, self.keyword_kk)
+
+
+WEIGHTS = Weights()
+"""The shipped weights (``bench/tune_fusion.py`` prints how they were chosen)."""
 
 Hits = tuple[np.ndarray, np.ndarray]
 """Provision hits as (article number of each, its score): ``kb.provision_table``
@@ -68,19 +99,22 @@ def scale(scores: np.ndarray, *, min_max: bool) -> np.ndarray:
     return out
 
 
-def fuse(language: str, keyword: Hits, dense: Hits, articles: int, named: np.ndarray | None = None) -> np.ndarray:
+def fuse(
+    language: str, keyword: Hits, dense: Hits, articles: int, named: np.ndarray | None = None, weights: Weights = WEIGHTS
+) -> np.ndarray:
     """The fused score of every article (0 for those neither list found). ``named``
     marks the articles of the treaties the query names, if it names any."""
     kw = scale(best_per_article(keyword, articles), min_max=False)
     dn = scale(best_per_article(dense, articles), min_max=True)
-    w_kw, w_dn = WEIGHTS.get(language, WEIGHTS["kk"])
+    w_kw = weights.keyword(language)
+    w_dn = 1.0 - w_kw
     if not len(keyword[0]):
         w_kw, w_dn = 0.0, 1.0
     if not len(dense[0]):
         w_kw, w_dn = 1.0, 0.0
     score = w_kw * kw + w_dn * dn
     if named is not None:
-        score = np.where(named, score, score * OTHER_TREATY)
+        score = np.where(named, score, score * weights.other_treaty)
     return score
 
 

@@ -4,9 +4,16 @@
   nearest provisions of the version's FAISS index, within the filters.
 - ``hybrid`` (the default for people): per-language fusion of the keyword and dense
   lists at the article level (``kb.fusion``), the keyword list of a Russian or English
-  question being the Kazakh terms the concept glossary gives for it
-  (``kb.expansion``); articles of a treaty the question names keep their score
-  (``kb.aliases``), articles of the clause type it asks about are preferred.
+  question being the Kazakh terms the concept glossary and the drafting vocabulary
+  give for it (``kb.expansion``); articles of a treaty the question names keep their
+  score (``kb.aliases``), and inside that treaty the question is read for what it asks
+  of it, not for the subject that named it (words as rare as they are there, the
+  treaty's average vector partly taken out of the dense scores); articles of the
+  clause type it asks about are preferred.
+
+The hybrid mode is two steps, so that its weights can be chosen by measurement
+(``bench/tune_fusion.py``): ``gather`` reads a question once into ``Evidence``,
+``rank`` scores the evidence under ``kb.fusion.Weights``.
 
 Each returns provision matches, as every mode does; a provision's score is its
 article's fused score plus a little of its own, so the best provision of the best
@@ -15,29 +22,28 @@ article leads.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ingest.kk.stop_words import STOP_WORDS
 from kb.aliases import detect_language
 from kb.errors import QueryError
 from kb.expansion import clause_types_asked, kazakh_terms
-from kb.fusion import fuse
+from kb.fusion import WEIGHTS, Weights, fuse
 from kb.modes import Found, SearchRequest, register_mode
 from kb.paths import VECTORS_NAME
-from kb.query import AnyOf, Phrase, Query, Term, Word
+from kb.provision_table import ProvisionTable
+from kb.query import Phrase, Term, Word
 from kb.store import KnowledgeBase
 from kb.tokens import WORD_RE, clean
 from kb.vectors import VectorIndex
 
 DENSE_CANDIDATES = 300
-CLAUSE_TYPE_BONUS = 0.45
-"""Added to the fused score of an article whose clause type the question asks about
-("how are disputes settled" is answered by the dispute-settlement article nearly by
-definition), when the type is a specific one; topical types (exchange, protection,
-cooperation), which half the articles of a treaty carry, add only a little."""
-NAMED_TYPE_BONUS = 1.0
-TOPICAL = {"information_exchange", "information_protection", "cooperation", "scope"}
-TOPICAL_BONUS = 0.05
+TOPICAL = frozenset({"information_exchange", "information_protection", "cooperation", "scope"})
+"""Clause types half the articles of a treaty carry: asking about them says little
+(``Weights.topical``)."""
+
 
 def _index(kb: KnowledgeBase) -> VectorIndex:
     """The version's dense index; a version built without one answers the keyword mode
@@ -51,44 +57,90 @@ def _index(kb: KnowledgeBase) -> VectorIndex:
     return kb.memo("vector_index", lambda: VectorIndex(kb.path / VECTORS_NAME))  # type: ignore[no-any-return]
 
 
-def dense_candidates(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_CANDIDATES) -> Found:
-    """The ``k`` provisions nearest the query, within the filters (searched within
-    them, so a narrow filter still gets its ``k``)."""
+def dense_candidates(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_CANDIDATES, vector: np.ndarray | None = None) -> Found:
+    """The ``k`` provisions nearest the query (or ``vector``, the query already
+    embedded), within the filters (searched within them, so a narrow filter still gets
+    its ``k``)."""
     from kb.embedding import embed_query
 
     table = kb.provision_table()
     within = None if request.allowed is None else table.rowid[request.allowed]
-    rowids, scores = _index(kb).search(embed_query(request.text), k, within=within)
+    query = embed_query(request.text) if vector is None else vector
+    rowids, scores = _index(kb).search(query, k, within=within)
     docs = table.numbers(rowids)
     known = docs >= 0
     return Found(docs[known], scores[known].astype(np.float64))
+
+
+def treaty_centroids(kb: KnowledgeBase) -> np.ndarray:
+    """The mean vector of each treaty's provisions (rows by the table's treaty numbers),
+    computed once per version."""
+
+    def load() -> np.ndarray:
+        table = kb.provision_table()
+        rowids, vectors = _index(kb).vectors()
+        out = np.zeros((len(table.treaty_ids), vectors.shape[1] if len(vectors) else 1), dtype=np.float64)
+        docs = table.numbers(rowids)
+        known = docs >= 0
+        treaties = table.treaty[docs[known]]
+        np.add.at(out, treaties, vectors[known])
+        counts = np.bincount(treaties, minlength=len(table.treaty_ids))
+        return out / np.maximum(counts, 1)[:, None]
+
+    return kb.memo("treaty_centroids", load)  # type: ignore[no-any-return]
+
+
+def typicality(kb: KnowledgeBase, named: np.ndarray) -> Found:
+    """How much each provision of the named treaties (``named``: a mask over provision
+    numbers) is like its treaty's average provision, less the treaty's mean of that,
+    so 0 on average. A question that names a treaty ("Kyrgyzstan investment treaty:
+    …") is, to the dense model, mostly about that treaty's subject, and so is the
+    treaty's most general article (its definitions, its scope); taking some of this
+    off (``Weights.centre``) ranks the articles of the named treaty by what the
+    question asks of it. Cosines are linear: the question's similarity less ``c`` times
+    the centroid's is the similarity to the question with the centroid taken out."""
+    table = kb.provision_table()
+    centroids = treaty_centroids(kb)
+    docs_out, values_out = [], []
+    for treaty in np.unique(table.treaty[named]):
+        inside = np.flatnonzero(named & (table.treaty == treaty))
+        rowids, scores = _index(kb).search(centroids[treaty].astype(np.float32), len(inside), within=table.rowid[inside])
+        docs = table.numbers(rowids)
+        known = docs >= 0
+        values = scores[known].astype(np.float64)
+        docs_out.append(docs[known])
+        values_out.append(values - values.mean() if len(values) else values)
+    if not docs_out:
+        return Found.nothing()
+    return Found(np.concatenate(docs_out), np.concatenate(values_out))
 
 
 def semantic_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
     return dense_candidates(kb, request)
 
 
-def keyword_candidates(kb: KnowledgeBase, request: SearchRequest, language: str) -> Found:
+def keyword_candidates(kb: KnowledgeBase, request: SearchRequest, language: str, named: np.ndarray | None = None) -> Found:
     """The keyword list of the fusion, within the filters. A question is not a
     conjunction: "Терроризмге қарсы ақпарат алмасу … қай тілде жүргізіледі?" has no
     provision holding every word, so its content words are OR-ed and BM25 ranks who
     holds the most and rarest; a Russian or English question brings the Kazakh terms
-    the glossary gives for it. The query is built here as an object, never written
+    the glossary gives for it. Inside the treaties the question names (``named``), a
+    word is as rare as it is there (``LexicalIndex.any_of``): the words that named the
+    treaty do not pick its article. The query is built here as terms, never written
     out and parsed again, so no keyword-mode limit applies to a long question."""
     if language == "kk":
-        words = tuple(w for w in request.query.words() if not _stop(w))
-        query = request.query
-        if words:
-            query = Query(clauses=(AnyOf(terms=words),), excluded=request.query.excluded, filters=request.query.filters)
+        terms: tuple[Term, ...] = tuple(w for w in request.query.words() if not _stop(w))
     else:
         terms = tuple(t for t in (_term(text) for text in kazakh_terms(request.text)) if t is not None)
-        if not terms:
-            return Found.nothing()
-        query = Query(clauses=(AnyOf(terms=terms),))
-    found, scores = kb.lexical_index().evaluate(query)
+    if not terms:
+        return Found.nothing()
+    index = kb.lexical_index()
+    found, scores = index.any_of(terms, named)
+    for term in request.query.excluded:
+        found &= ~index.term(term)[0]
     if request.allowed is not None:
         found &= request.allowed
-    return Found.from_mask(found, scores)
+    return Found.from_mask(found & (scores > 0), scores)
 
 
 def _term(text: str) -> Term | None:
@@ -104,20 +156,73 @@ def _stop(word: object) -> bool:
     return text in STOP_WORDS or len(text) < 2
 
 
-def hybrid_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
+@dataclass(frozen=True, slots=True, eq=False)
+class Evidence:
+    """What the hybrid ranking reads of one question, gathered once (``gather``) and
+    ranked under given weights (``rank``), so that the weights can be chosen by
+    cross-validation without searching again: the question's language, the keyword
+    and dense lists (the dense one holding every provision of a named treaty, and how
+    typical of their treaty those are: ``typicality``), the treaties it names (a mask
+    over the table's treaty numbers, None when it names none), the clause types it
+    asks about, and the provisions the filters allow."""
+
+    language: str
+    keyword: Found
+    dense: Found
+    typical: Found
+    named: np.ndarray | None
+    asked: frozenset[str]
+    allowed: np.ndarray | None
+
+
+def gather(kb: KnowledgeBase, request: SearchRequest) -> Evidence:
+    """The evidence of one question: one embedding, one keyword pass, one name lookup."""
+    from kb.embedding import embed_query
+
     table = kb.provision_table()
     language = detect_language(request.text)
-    keyword = keyword_candidates(kb, request, language)
-    dense = dense_candidates(kb, request)
     named_ids = kb.treaty_names().mentioned(request.text)
     named = table.treaties_mask(named_ids) if named_ids else None
-    asked = clause_types_asked(request.text)
+    vector = embed_query(request.text)
+    dense = dense_candidates(kb, request, vector=vector)
+    typical = Found.nothing()
+    if named is not None:
+        # every provision of a named treaty is scored, not only those among the nearest
+        inside = named[table.treaty] if request.allowed is None else named[table.treaty] & request.allowed
+        whole = dense_candidates(kb, SearchRequest(request.text, request.query, inside), int(inside.sum()), vector)
+        merged = np.full(table.size, -np.inf)
+        merged[dense.docs] = dense.scores
+        merged[whole.docs] = whole.scores
+        docs = np.flatnonzero(np.isfinite(merged))
+        dense = Found(docs, merged[docs])
+        typical = typicality(kb, inside)
+    return Evidence(
+        language=language,
+        keyword=keyword_candidates(kb, request, language, None if named is None else named[table.treaty]),
+        dense=dense,
+        typical=typical,
+        named=named,
+        asked=frozenset(clause_types_asked(request.text)),
+        allowed=request.allowed,
+    )
+
+
+def rank(table: ProvisionTable, evidence: Evidence, weights: Weights = WEIGHTS) -> Found:
+    """Every candidate provision with its score: its article's fused score, the clause
+    type bonuses, and a little of its own dense score, so the best provision of the
+    best article leads."""
+    keyword, dense, named, asked = evidence.keyword, evidence.dense, evidence.named, evidence.asked
+    if weights.centre and len(evidence.typical.docs):
+        adjusted = np.zeros(table.size)
+        adjusted[evidence.typical.docs] = evidence.typical.scores
+        dense = Found(dense.docs, dense.scores - weights.centre * adjusted[dense.docs])
     fused = fuse(
-        language,
+        evidence.language,
         (table.article[keyword.docs], keyword.scores),
         (table.article[dense.docs], dense.scores),
         table.articles,
         None if named is None else named[table.article_treaty],
+        weights,
     )
     # the articles of the clause types the question asks about are candidates too,
     # within the treaties it names: the answer to "when does it enter into force" is
@@ -125,8 +230,8 @@ def hybrid_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
     typed = table.articles_of_types(asked - TOPICAL)
     if named is not None:
         typed = typed[named[table.treaty[typed]]]
-    if request.allowed is not None:
-        typed = typed[request.allowed[typed]]
+    if evidence.allowed is not None:
+        typed = typed[evidence.allowed[typed]]
     candidate = np.zeros(table.size, dtype=bool)
     for found in (keyword.docs, dense.docs, typed):
         candidate[found] = True
@@ -136,11 +241,15 @@ def hybrid_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
     # treaty it names, the article of the type it asks about is the answer
     specific = table.of_types(asked - TOPICAL)[docs]
     in_named = np.zeros(len(docs), dtype=bool) if named is None else named[table.treaty[docs]]
-    score += np.where(specific, np.where(in_named, NAMED_TYPE_BONUS, CLAUSE_TYPE_BONUS), 0.0)
-    score += np.where(~specific & table.of_types(asked & TOPICAL)[docs], TOPICAL_BONUS, 0.0)
+    score += np.where(specific, np.where(in_named, weights.named_type, weights.clause_type), 0.0)
+    score += np.where(~specific & table.of_types(asked & TOPICAL)[docs], weights.topical, 0.0)
     own = np.zeros(table.size)
     own[dense.docs] = dense.scores
     return Found(docs, score + 0.01 * own[docs])
+
+
+def hybrid_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
+    return rank(kb.provision_table(), gather(kb, request))
 
 
 register_mode("semantic", semantic_scorer)

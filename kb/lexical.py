@@ -100,7 +100,12 @@ class LexicalIndex:
         found = np.zeros(self.size, dtype=bool)
         scores = np.zeros(self.size, dtype=np.float64)
         for term_id in self._lemma_ids(word):
-            self._add_weights(term_id, LEMMA_WEIGHT, scores, found)
+            # a word's lemmas are readings of one word: a provision scores its best
+            # reading, not their sum (which would reward an ambiguous word thrice)
+            lo, hi = self.weight_indptr[term_id], self.weight_indptr[term_id + 1]
+            docs = self.weight_docs[lo:hi]
+            np.maximum.at(scores, docs, LEMMA_WEIGHT * self.weight_values[lo:hi])
+            found[docs] = True
         surface = self._id(SURFACE + word.form)
         if surface is not None:
             self._add_weights(surface, SURFACE_WEIGHT, scores, found)
@@ -157,6 +162,27 @@ class LexicalIndex:
             found &= ~self.term(term)[0]
         return found, np.where(found, scores, 0.0)
 
+    def any_of(self, terms: Sequence[Term], local: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(matches, scores) of terms OR-ed: a question's words, BM25 summing the weights
+        of those each provision holds. With ``local`` (a mask of provisions: the treaties
+        a question names), a term's weight inside it is rescaled by how rare the term is
+        *there* rather than in the whole corpus: "инвестиция", rare in the corpus, is in
+        every article of the investment treaty and tells its articles apart no more than
+        "Тарап" does, once the question has named that treaty."""
+        found = np.zeros(self.size, dtype=bool)
+        scores = np.zeros(self.size, dtype=np.float64)
+        inside = int(local.sum()) if local is not None else 0
+        for term in dict.fromkeys(terms):
+            term_found, term_scores = self.term(term)
+            if not term_found.any():
+                continue
+            if local is not None and inside:
+                rescale = _idf(inside, int((term_found & local).sum())) / _idf(self.size, int(term_found.sum()))
+                term_scores = np.where(local, term_scores * rescale, term_scores)
+            found |= term_found
+            scores += term_scores
+        return found, scores
+
     # -- storage ----------------------------------------------------------------------
 
     def to_rows(self) -> list[tuple[str, bytes]]:
@@ -175,6 +201,11 @@ class LexicalIndex:
             raise ValueError(f"the lexical index lacks {', '.join(missing)}")
         arrays = {n: np.load(io.BytesIO(data[n]), allow_pickle=False) for n in _ARRAYS}
         return cls(vocab=tuple(msgspec.json.decode(data["vocab"])), **arrays)
+
+
+def _idf(documents: int, holding: int) -> float:
+    """BM25's (Lucene's) idf: always positive, 0 of 0 when no document holds the term."""
+    return float(np.log(1 + (documents - holding + 0.5) / (holding + 0.5))) if holding else 0.0
 
 
 def build_index(docs: Iterable[tuple[int, Sequence[Sequence[Any]]]]) -> LexicalIndex:

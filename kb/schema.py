@@ -342,12 +342,18 @@ def _slice(treaty: Treaty, span: Span, fallback: str) -> tuple[str, int, int]:
 
 
 def _article_body(treaty: Treaty, art: Article) -> tuple[str, int, int]:
-    """An article's heading and body, without the "N-бап" header line (its words would
-    make every article match "бап")."""
+    """An article's heading and body, without the "N-бап" label (its words would make
+    every article match "бап"). The heading is the best summary of an article a search
+    has ("7-бап Аударымдар"), so it stays in, on a line of its own or printed on the
+    header line after the label ("4-бап Ұлттық режим …")."""
     if art.heading_span is not None:
         start = art.heading_span.start
     elif art.header_span is not None:
         start = art.header_span.end
+        if art.heading and treaty.text:
+            on_header = treaty.text.find(art.heading, art.header_span.start, art.header_span.end)
+            if on_header >= 0:
+                start = on_header
     else:
         start = art.span.start
     return _slice(treaty, Span(min(start, art.span.end), art.span.end), art.text)

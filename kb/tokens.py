@@ -75,14 +75,18 @@ _VOICE_MARGIN = 1.5
 _VERBAL_NOUN_MARGIN = 3.0
 _AGENT_SUFFIXES = ("ушы", "уші")
 _ATTR_SHAPES = ("ғы", "гі")
+_PRIVATIVE = ("сыз", "сіз")
+"""-сыз/-сіз, "without": "рұқсатсыз" (without a permit), "кідіріссіз" (without delay),
+"келісімінсіз" (without its consent) are about the permit, the delay, the consent."""
 
 
 def _related(form: str, candidates: Sequence[str]) -> list[str]:
     """Stems a plain word's readings derive from, which the analyser ranks below its
     candidates: the active verb of a passive or reflexive one ("шешіледі" → "шеш"
     beside "шешіл"), the verb of a verbal noun ("шешу" → "шеш") or of an agent noun
-    ("қатысушы" → "қатыс"), and the locative behind an attributive ("жөніндегі" →
-    "жөнінде"). Each needs a reading the lexicon confirms, close enough to the best."""
+    ("қатысушы" → "қатыс"), the locative behind an attributive ("жөніндегі" →
+    "жөнінде"), and the noun a privative is made of ("рұқсатсыз" → "рұқсат"). Each
+    needs a reading the lexicon confirms, close enough to the best."""
     if not form.isalpha():
         return []
     from ingest.kk.lexicon import load_lexicon
@@ -99,6 +103,10 @@ def _related(form: str, candidates: Sequence[str]) -> list[str]:
                     break
         if form.endswith(_ATTR_SHAPES) and any(a.endings[-1:] == ("ATTR",) for a in found):
             out.append(form[:-2])
+    if form.endswith(_PRIVATIVE) and len(form) >= 6:
+        base = [a for a in analyses(form[:-3]) if a.confirmed]
+        if base:
+            out.append(base[0].stem)
     verbal = load_lexicon().verbal
     for lemma in candidates:
         if lemma.endswith(_AGENT_SUFFIXES) and lemma[:-3] in verbal:

@@ -137,3 +137,13 @@ class VectorIndex:
         scores, ids = self.index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), min(k, len(self)), params=params)
         keep = ids[0] >= 0
         return ids[0][keep].astype(np.int64), scores[0][keep]
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rowids, vectors) of every provision, in the index's order: for what is
+        derived from the whole index once per version (``kb.hybrid``'s treaty centroids)."""
+        import faiss
+
+        if len(self) == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, DIM), dtype=np.float32)
+        inner = faiss.downcast_index(self.index.index)
+        return faiss.vector_to_array(self.index.id_map).astype(np.int64), inner.reconstruct_n(0, len(self))

@@ -416,6 +416,16 @@ def test_cli_search_json_and_filters(kb_root: Path, capsys: pytest.CaptureFixtur
     assert "cursor" in capsys.readouterr().err
 
 
+def test_cli_search_groups_by_article(kb_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def articles(*extra: str) -> list[tuple[str, str]]:
+        assert cli.main(["search", "құпия ақпарат", "--kb", str(kb_root), "--json", "--limit", "20", *extra]) == 0
+        return [(h["treaty_id"], h["article"]) for h in json.loads(capsys.readouterr().out)["hits"]]
+
+    plain, grouped = articles(), articles("--group", "article")
+    assert len(set(plain)) < len(plain)  # the same article several times
+    assert len(set(grouped)) == len(grouped) == 20
+
+
 def test_cli_search_refusals(kb_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["search", "!!!", "--kb", str(kb_root)]) == 2
     assert "kelisim search: q: " in capsys.readouterr().err
