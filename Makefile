@@ -52,6 +52,7 @@ bench: setup
 	$(BIN)/python bench/lemmas.py
 	$(BIN)/python bench/nlp_speed.py
 	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/tune_fusion.py
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/generalization.py
 

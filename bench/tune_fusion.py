@@ -49,6 +49,7 @@ GRID: dict[str, tuple[float, ...]] = {
     "clause_type": (0.0, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0),
     "named_type": (0.0, 0.3, 0.6, 1.0, 1.5),
     "topical": (0.0, 0.025, 0.05, 0.1, 0.2),
+    "general": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
     "centre": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8),
 }
 
@@ -84,6 +85,8 @@ def questions(keep: Path) -> tuple[list[Question], dict[str, Served]]:
         file_of = {t.id: treaty_key(kb.get_treaty(t.id).source) for t in kb.list_treaties()}
         served[kb_name] = Served(kb, kb.provision_table(), file_of)
         for set_name in SETS_ON[kb_name]:
+            if not QUERY_SETS[set_name].is_file():
+                continue
             for q in json.loads(QUERY_SETS[set_name].read_text(encoding="utf-8")):
                 relevant = frozenset((str(a), str(b)) for a, b in q["relevant"])
                 out.append(Question(set_name, kb_name, q["lang"], gather(kb, request(q["query"])), relevant))

@@ -45,6 +45,10 @@ TOPICAL = frozenset({"information_exchange", "information_protection", "cooperat
 (``Weights.topical``)."""
 
 
+GENERAL = frozenset({"definitions", "scope"})
+"""Clause types of the articles that speak of the whole treaty (``Weights.general``)."""
+
+
 def _index(kb: KnowledgeBase) -> VectorIndex:
     """The version's dense index; a version built without one answers the keyword mode
     only, and says so (400 naming ``mode``), never a 500."""
@@ -72,47 +76,37 @@ def dense_candidates(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_C
     return Found(docs[known], scores[known].astype(np.float64))
 
 
-def treaty_centroids(kb: KnowledgeBase) -> np.ndarray:
-    """The mean vector of each treaty's provisions (rows by the table's treaty numbers),
-    computed once per version."""
+def typicality(kb: KnowledgeBase) -> np.ndarray:
+    """Per provision (by number), how much it is like its treaty's average provision:
+    its cosine with the mean vector of its treaty's provisions, less that treaty's mean
+    of those cosines (so 0 on average within each treaty). Computed once per version.
+
+    Why: a question that names a treaty ("Kyrgyzstan investment treaty: …") is, to the
+    dense model, mostly about that treaty's subject, and so is the treaty's most
+    general article (its definitions, its scope); taking some of this off
+    (``Weights.centre``) ranks the named treaty's articles by what the question asks of
+    it. Cosines are linear: the question's similarity less ``c`` times the centroid's
+    is the similarity to the question with the centroid taken out."""
 
     def load() -> np.ndarray:
         table = kb.provision_table()
+        out = np.zeros(table.size)
         rowids, vectors = _index(kb).vectors()
-        out = np.zeros((len(table.treaty_ids), vectors.shape[1] if len(vectors) else 1), dtype=np.float64)
         docs = table.numbers(rowids)
         known = docs >= 0
-        treaties = table.treaty[docs[known]]
-        np.add.at(out, treaties, vectors[known])
-        counts = np.bincount(treaties, minlength=len(table.treaty_ids))
-        return out / np.maximum(counts, 1)[:, None]
+        docs, vectors = docs[known], vectors[known].astype(np.float64)
+        if not len(docs):
+            return out
+        treaties = table.treaty[docs]
+        count = np.maximum(np.bincount(treaties, minlength=len(table.treaty_ids)), 1)
+        centroids = np.zeros((len(table.treaty_ids), vectors.shape[1]))
+        np.add.at(centroids, treaties, vectors)
+        centroids /= count[:, None]
+        cosines = np.einsum("ij,ij->i", vectors, centroids[treaties])
+        out[docs] = cosines - (np.bincount(treaties, weights=cosines, minlength=len(count)) / count)[treaties]
+        return out
 
-    return kb.memo("treaty_centroids", load)  # type: ignore[no-any-return]
-
-
-def typicality(kb: KnowledgeBase, named: np.ndarray) -> Found:
-    """How much each provision of the named treaties (``named``: a mask over provision
-    numbers) is like its treaty's average provision, less the treaty's mean of that,
-    so 0 on average. A question that names a treaty ("Kyrgyzstan investment treaty:
-    …") is, to the dense model, mostly about that treaty's subject, and so is the
-    treaty's most general article (its definitions, its scope); taking some of this
-    off (``Weights.centre``) ranks the articles of the named treaty by what the
-    question asks of it. Cosines are linear: the question's similarity less ``c`` times
-    the centroid's is the similarity to the question with the centroid taken out."""
-    table = kb.provision_table()
-    centroids = treaty_centroids(kb)
-    docs_out, values_out = [], []
-    for treaty in np.unique(table.treaty[named]):
-        inside = np.flatnonzero(named & (table.treaty == treaty))
-        rowids, scores = _index(kb).search(centroids[treaty].astype(np.float32), len(inside), within=table.rowid[inside])
-        docs = table.numbers(rowids)
-        known = docs >= 0
-        values = scores[known].astype(np.float64)
-        docs_out.append(docs[known])
-        values_out.append(values - values.mean() if len(values) else values)
-    if not docs_out:
-        return Found.nothing()
-    return Found(np.concatenate(docs_out), np.concatenate(values_out))
+    return kb.memo("provision_typicality", load)  # type: ignore[no-any-return]
 
 
 def semantic_scorer(kb: KnowledgeBase, request: SearchRequest) -> Found:
@@ -195,7 +189,8 @@ def gather(kb: KnowledgeBase, request: SearchRequest) -> Evidence:
         merged[whole.docs] = whole.scores
         docs = np.flatnonzero(np.isfinite(merged))
         dense = Found(docs, merged[docs])
-        typical = typicality(kb, inside)
+        within = np.flatnonzero(inside)
+        typical = Found(within, typicality(kb)[within])
     return Evidence(
         language=language,
         keyword=keyword_candidates(kb, request, language, None if named is None else named[table.treaty]),
@@ -243,6 +238,10 @@ def rank(table: ProvisionTable, evidence: Evidence, weights: Weights = WEIGHTS) 
     in_named = np.zeros(len(docs), dtype=bool) if named is None else named[table.treaty[docs]]
     score += np.where(specific, np.where(in_named, weights.named_type, weights.clause_type), 0.0)
     score += np.where(~specific & table.of_types(asked & TOPICAL)[docs], weights.topical, 0.0)
+    if weights.general:
+        general = GENERAL - asked
+        if general:
+            score -= np.where(table.of_types(general)[docs] & ~specific, weights.general, 0.0)
     own = np.zeros(table.size)
     own[dense.docs] = dense.scores
     return Found(docs, score + 0.01 * own[docs])

@@ -103,8 +103,8 @@ class LexicalIndex:
             # a word's lemmas are readings of one word: a provision scores its best
             # reading, not their sum (which would reward an ambiguous word thrice)
             lo, hi = self.weight_indptr[term_id], self.weight_indptr[term_id + 1]
-            docs = self.weight_docs[lo:hi]
-            np.maximum.at(scores, docs, LEMMA_WEIGHT * self.weight_values[lo:hi])
+            docs = self.weight_docs[lo:hi]  # each provision once in a term's postings
+            scores[docs] = np.maximum(scores[docs], LEMMA_WEIGHT * self.weight_values[lo:hi])
             found[docs] = True
         surface = self._id(SURFACE + word.form)
         if surface is not None:

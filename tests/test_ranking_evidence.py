@@ -180,3 +180,23 @@ def test_a_word_scores_its_best_reading_not_the_sum_of_its_readings() -> None:
 
     assert scores[0] == pytest.approx(max(weight("беріл", 0), weight("бер", 0)))
     assert scores[1] == pytest.approx(weight("бер", 1)) and scores[2] == 0
+
+
+def test_a_definitions_article_gives_way_unless_definitions_are_asked(vector_kb: KnowledgeBase) -> None:
+    table = vector_kb.provision_table()
+    general = table.of_types(hybrid.GENERAL)
+
+    def general_scores(text: str, weight: float) -> tuple[np.ndarray, np.ndarray]:
+        found = hybrid.rank(table, _evidence(vector_kb, text), dataclasses.replace(WEIGHTS, general=weight))
+        return found.docs, found.scores
+
+    docs, off = general_scores("құпия ақпаратты беру тәртібі", 0.0)
+    _, on = general_scores("құпия ақпаратты беру тәртібі", 0.3)
+    assert general[docs].any() and (~general[docs]).any()
+    np.testing.assert_allclose(on[general[docs]], off[general[docs]] - 0.3)  # lowered …
+    np.testing.assert_allclose(on[~general[docs]], off[~general[docs]])  # … and nothing else
+    docs, off = general_scores("«құпия ақпарат» ұғымы нені білдіреді", 0.0)  # a question for a definition
+    _, on = general_scores("«құпия ақпарат» ұғымы нені білдіреді", 0.3)
+    definitions = table.of_types({"definitions"})[docs]
+    assert definitions.any()
+    np.testing.assert_allclose(on[definitions], off[definitions])
