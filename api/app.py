@@ -15,7 +15,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
-from api import json_routes, pages, render, search_routes
+from api import compare_routes, json_routes, pages, render, search_routes
 from api.openapi import SpanSchemaPlugin
 from kb.errors import KbUnavailable, NotFound, QueryError
 from kb.modes import default_mode
@@ -80,7 +80,7 @@ def create_app(kb_root: Path, *, debug: bool = False, warm_model: bool = False) 
             search(kb, "ақпарат", mode="hybrid", limit=1)  # the model, the vectors, the treaty names
 
     return Litestar(
-        route_handlers=[*json_routes.HANDLERS, *search_routes.HANDLERS, *pages.HANDLERS],
+        route_handlers=[*json_routes.HANDLERS, *search_routes.HANDLERS, *compare_routes.HANDLERS, *pages.HANDLERS],
         dependencies={"kb": Provide(provide_kb, sync_to_thread=False)},
         exception_handlers={NotFound: _not_found, KbUnavailable: _unavailable, QueryError: _bad_query},
         openapi_config=OpenAPIConfig(

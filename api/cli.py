@@ -1,4 +1,4 @@
-"""The ``kelisim`` command: ``build``, ``serve``, ``parse``, ``lemmas``, ``schema`` and ``search``.
+"""The ``kelisim`` command: ``build``, ``serve``, ``parse``, ``lemmas``, ``schema``, ``search`` and ``compare``.
 
 Each subcommand is a thin shell over one library call (``kb.build.build``,
 ``api.app.create_app``, ``api.parse_cmd.run``, ``kb.search.search``) so everything it does is testable
@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from api import parse_cmd
+from api import compare_cmd, parse_cmd
 from kb.errors import BuildError, KbUnavailable
 
 DEFAULT_KB = "var/kb"
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--no-build", action="store_true", help="serve the current version if there is one")
 
     parse_cmd.add_parser(sub)
+    compare_cmd.add_parser(sub)
     sub.add_parser("schema", help="print the JSON Schema of the parse export (docs/parse.schema.json)")
     p_lemmas = sub.add_parser("lemmas", help="print each word with its candidate lemmas, best first")
     p_lemmas.add_argument("words", nargs="+", metavar="WORD")
@@ -190,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args, kb_root)
     if args.command == "search":
         return _search(args, kb_root)
+    if args.command == "compare":
+        return compare_cmd.run(args, kb_root)
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover - argparse guards
 
 

@@ -53,6 +53,28 @@ class ArticleRecord(msgspec.Struct, frozen=True, kw_only=True):
     citation: str
 
 
+class ConceptRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """One concept of the knowledge base: an idea several treaties may define."""
+
+    id: str
+    label: str
+    labels: dict[str, str]
+    definitions: int
+    """How many definitions name it."""
+
+
+class DefinitionRecord(msgspec.Struct, frozen=True, kw_only=True):
+    """A definition as stored: its treaty, article, term and words, and its span in
+    the treaty's repaired text (None when the parse could not place it)."""
+
+    treaty_id: str
+    article: str
+    term: str
+    definition: str
+    concept_id: str | None
+    span: tuple[int, int] | None
+
+
 def citation(title: str, num: str) -> str:
     """``"<treaty title>, <num>-бап"``, the way Kazakh legal texts cite an article.
     Whitespace in the title (line breaks from the source) is collapsed."""

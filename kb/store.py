@@ -30,6 +30,8 @@ from kb.provision_table import ProvisionTable
 from kb.records import (
     ApprovalRef,
     ArticleRecord,
+    ConceptRecord,
+    DefinitionRecord,
     ParagraphRecord,
     PointRecord,
     TreatySummary,
@@ -177,6 +179,11 @@ class KnowledgeBase:
         """The treaty decoded back into the frozen model, as the parser made it."""
         return msgspec.json.decode(self.get_treaty_export(treaty_id), type=Treaty)
 
+    def treaty_text(self, treaty_id: str) -> str:
+        """A treaty's repaired text, which every stored span indexes (read once per
+        treaty and version)."""
+        return self.memo(f"text:{treaty_id}", lambda: self.get_treaty(treaty_id).text)  # type: ignore[no-any-return]
+
     def has_treaty(self, treaty_id: str) -> bool:
         return _usable_key(treaty_id) and self._one("SELECT 1 FROM treaties WHERE id = ?", (treaty_id,)) is not None
 
@@ -221,6 +228,65 @@ class KnowledgeBase:
             citation=citation(title_row[0], art[1]),
         )
 
+
+    # -- concepts ---------------------------------------------------------------------
+
+    def list_concepts(self) -> list[ConceptRecord]:
+        """Every concept, by id, with how many definitions name it."""
+        rows = self._all(
+            "SELECT c.id, c.label, c.labels, (SELECT count(*) FROM definitions d WHERE d.concept_id = c.id)"
+            " FROM concepts c ORDER BY c.id"
+        )
+        return [ConceptRecord(id=r[0], label=r[1], labels=json.loads(r[2] or "{}"), definitions=int(r[3])) for r in rows]
+
+    def definitions(self, concept_id: str | None = None) -> list[DefinitionRecord]:
+        """The definitions of one concept (every definition without ``concept_id``), in
+        corpus order."""
+        sql = (
+            "SELECT d.treaty_id, d.article_num, d.term, d.definition, d.concept_id, d.span_start, d.span_end"
+            " FROM definitions d JOIN treaties t ON t.id = d.treaty_id"
+        )
+        params: tuple[object, ...] = ()
+        if concept_id is not None:
+            sql += " WHERE d.concept_id = ?"
+            params = (concept_id,)
+        rows = self._all(sql + " ORDER BY t.ord, d.ord", params)
+        return [
+            DefinitionRecord(
+                treaty_id=r[0], article=r[1], term=r[2], definition=r[3], concept_id=r[4],
+                span=(int(r[5]), int(r[6])) if r[5] is not None and r[6] is not None else None,
+            )
+            for r in rows
+        ]
+
+    # -- clauses ----------------------------------------------------------------------
+
+    def clause_articles(self, clause_type: str) -> list[tuple[str, str]]:
+        """(treaty id, article number) of the articles of a clause type, in corpus
+        order: first the article each treaty's clause attributes of that type cite,
+        then every article typed so."""
+        cited = self._all(
+            "SELECT c.treaty_id, c.article_num FROM clauses c JOIN treaties t ON t.id = c.treaty_id"
+            " WHERE c.kind = ? AND c.article_num IS NOT NULL ORDER BY t.ord",
+            (clause_type,),
+        )
+        typed = self._all(
+            "SELECT a.treaty_id, a.num FROM articles a JOIN treaties t ON t.id = a.treaty_id, json_each(a.clause_types) j"
+            " WHERE j.value = ? ORDER BY t.ord, a.ord",
+            (clause_type,),
+        )
+        return [(r[0], r[1]) for r in [*cited, *typed]]
+
+    def clause_attributes(self, clause_type: str) -> dict[str, dict[str, Any]]:
+        """Treaty id → the stored attributes of its clause of that type."""
+        return {r[0]: json.loads(r[1]) for r in self._all("SELECT treaty_id, attributes FROM clauses WHERE kind = ?", (clause_type,))}
+
+    def article_span(self, treaty_id: str, num: str) -> tuple[int, int] | None:
+        """Where article ``num`` stands in the treaty's repaired text."""
+        if not (_usable_key(treaty_id) and _usable_key(num)):
+            return None
+        row = self._one("SELECT span_start, span_end FROM articles WHERE treaty_id = ? AND num = ? ORDER BY ord LIMIT 1", (treaty_id, num))
+        return (int(row[0]), int(row[1])) if row else None
 
     # -- search ---------------------------------------------------------------------
     # What ``kb.search`` asks of a version.

@@ -1,0 +1,102 @@
+"""The comparison API: concepts, the clause matrix, the clause and concept comparisons.
+Each handler is one ``kb`` call and one renderer (``kb.compare_render``); ``format``
+picks JSON (default), Markdown or, for the matrix, CSV. Refusals are ``QueryError`` /
+``NotFound`` naming the parameter, answered by ``api.app`` as 400 / 404.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Response, get
+from litestar.params import QueryParameter
+
+from api.params import KB, FromPath
+from kb.clause_compare import compare_clauses
+from kb.clause_matrix import clause_matrix
+from kb.compare_render import FORMATS, Comparison, render
+from kb.concepts import compare_concept, find_concept
+from kb.errors import QueryError
+from kb.records import ConceptRecord, DefinitionRecord
+
+MEDIA = {"json": "application/json", "md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8"}
+MAX_PASTE = 20_000
+
+Format = Annotated[str | None, QueryParameter(name="format", description=f"One of {', '.join(FORMATS)} (csv: the matrix only).")]
+Treaties = Annotated[str | None, QueryParameter(description="Treaty ids, comma-separated, in the order wanted (default: all).")]
+Columns = Annotated[str | None, QueryParameter(description="Clause kinds, comma-separated (default: all).")]
+Baseline = Annotated[str | None, QueryParameter(description="The treaty whose text is the baseline of the redlines.")]
+BaselineText = Annotated[str | None, QueryParameter(name="baseline_text", description="A pasted text as the baseline.")]
+Draft = Annotated[str | None, QueryParameter(description="A draft clause, redlined against the baseline treaty.")]
+ClauseType = Annotated[str | None, QueryParameter(name="type", description="A clause type id (docs/clause-types.md).")]
+
+
+def _listed(value: str | None, param: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    items = tuple(v.strip() for v in value.split(",") if v.strip())
+    if not items or len(items) > 1000:
+        raise QueryError(f"{param}: give 1 to 1000 comma-separated ids", param)
+    return items
+
+
+def _pasted(value: str | None, param: str) -> str | None:
+    if value is not None and len(value) > MAX_PASTE:
+        raise QueryError(f"{param}: at most {MAX_PASTE} characters", param)
+    return value
+
+
+def _answer(model: Comparison, fmt: str | None) -> Response[bytes]:
+    chosen = fmt or "json"
+    if chosen not in FORMATS:
+        raise QueryError(f"unknown format {chosen[:20]!r}: the formats are {', '.join(FORMATS)}", "format")
+    try:
+        return Response(content=render(model, chosen), media_type=MEDIA[chosen])
+    except ValueError as exc:
+        raise QueryError(str(exc), "format") from None
+
+
+@get("/api/v1/concepts", tags=["compare"], summary="Every concept, with its kk/ru/en labels and how many treaties define it")
+async def list_concepts(kb: KB) -> list[ConceptRecord]:
+    return kb.list_concepts()
+
+
+@get("/api/v1/concepts/{concept:str}", tags=["compare"], summary="One concept (by id or any kk/ru/en label) and its definitions")
+async def get_concept(kb: KB, concept: FromPath[str]) -> dict[str, object]:
+    found = find_concept(kb, concept)
+    definitions: list[DefinitionRecord] = kb.definitions(found.id)
+    return {"concept": found, "definitions": definitions}
+
+
+@get("/api/v1/compare/concepts/{concept:str}", tags=["compare"], summary="How each treaty defines a concept, redlined against a baseline")
+async def compare_concept_route(
+    kb: KB, concept: FromPath[str], baseline: Baseline = None, baseline_text: BaselineText = None, fmt: Format = None
+) -> Response[bytes]:
+    return _answer(compare_concept(kb, concept, baseline=baseline, baseline_text=_pasted(baseline_text, "baseline_text")), fmt)
+
+
+@get("/api/v1/compare/clauses", tags=["compare"], summary="Each treaty's article of a clause type, with attributes and redlines")
+async def compare_clauses_route(
+    kb: KB,
+    clause_type: ClauseType = None,
+    treaties: Treaties = None,
+    baseline: Baseline = None,
+    baseline_text: BaselineText = None,
+    draft: Draft = None,
+    fmt: Format = None,
+) -> Response[bytes]:
+    if not clause_type:
+        raise QueryError("type: which clause type to compare (docs/clause-types.md)", "type")
+    model = compare_clauses(
+        kb, clause_type, treaties=_listed(treaties, "treaties"), baseline=baseline,
+        baseline_text=_pasted(baseline_text, "baseline_text"), draft=_pasted(draft, "draft"),
+    )
+    return _answer(model, fmt)
+
+
+@get("/api/v1/compare/matrix", tags=["compare"], summary="Treaties × clause attributes, each cell cited to its source words")
+async def matrix_route(kb: KB, treaties: Treaties = None, columns: Columns = None, fmt: Format = None) -> Response[bytes]:
+    return _answer(clause_matrix(kb, treaties=_listed(treaties, "treaties"), columns=_listed(columns, "columns")), fmt)
+
+
+HANDLERS = [list_concepts, get_concept, compare_concept_route, compare_clauses_route, matrix_route]

@@ -1,0 +1,143 @@
+"""The comparisons (``kb.concepts``, ``kb.clause_compare``, ``kb.clause_matrix``) as
+documents: JSON (the model as it is), Markdown (a report to read or paste) and CSV
+(the matrix, a line per cell). Every renderer reads the same
+model, so a cell says the same thing in every format; each row cites its article and
+its source offsets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import msgspec
+
+from kb.clause_compare import ClauseComparison
+from kb.clause_matrix import Cell, ClauseMatrix
+from kb.concepts import ConceptComparison, Evidence
+
+Comparison = ConceptComparison | ClauseComparison | ClauseMatrix
+FORMATS = ("json", "md", "csv")
+"""``csv`` is for the matrix only: a comparison of texts is no table of values."""
+
+
+def to_json(model: Comparison) -> bytes:
+    """The model as JSON; each redline also as its counts and as HTML."""
+    data: Any = msgspec.to_builtins(model)
+    if isinstance(model, ClauseMatrix):
+        return msgspec.json.format(msgspec.json.encode(data), indent=1)
+    for row, source in zip(data["rows"], model.rows, strict=True):
+        if source.redline is not None:
+            row["redline"]["changes"] = source.redline.changes
+            row["redline"]["html"] = source.redline.html()
+    if isinstance(model, ConceptComparison):
+        data["drift"] = model.drift
+    return msgspec.json.format(msgspec.json.encode(data), indent=1)
+
+
+def _cite(e: Evidence) -> str:
+    if not e.article:
+        return "the draft"
+    where = f"{e.article}-бап"
+    if e.source_start is not None:
+        where += f", source characters {e.source_start}–{e.source_end}"
+    return f"[{where}]({e.anchor})"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _show(value: Any) -> str:
+    """A value as a reader writes it: lists with commas, yes/no, a dash for none."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_show(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _value(cell: Cell) -> str:
+    """A cell's value in a few words ("notice_months: 6; survival: yes"), or its status."""
+    if cell.status != "found":
+        return cell.status
+    if isinstance(cell.value, list):  # the classification levels, one "kk / ru / tk" per level
+        return "; ".join(" / ".join(str(v) for v in level.values()) for level in cell.value)
+    return _show(cell.value)
+
+
+def _matrix_markdown(model: ClauseMatrix) -> list[str]:
+    lines = ["# Clause matrix", "", f"Knowledge base version `{model.version}`; {len(model.rows)} treaties.", ""]
+    lines += ["| treaty | " + " | ".join(model.columns) + " |", "|---" * (len(model.columns) + 1) + "|"]
+    for row in model.rows:
+        cells = []
+        for cell in row.cells:
+            cite = f" ({_cite(cell.evidence)})" if cell.evidence is not None else ""
+            cells.append(_cell(_value(cell)) + cite)
+        lines.append(f"| {_cell(row.treaty_title)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def to_csv(model: ClauseMatrix) -> str:
+    """One line per cell: treaty, column, status, value (JSON), article, source offsets,
+    and the quoted words."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["treaty_id", "treaty_title", "column", "status", "value", "article", "source_start", "source_end", "anchor", "quote"])
+    for row in model.rows:
+        for cell in row.cells:
+            e = cell.evidence
+            writer.writerow([
+                row.treaty_id, row.treaty_title, cell.column, cell.status,
+                "" if cell.value is None else json.dumps(cell.value, ensure_ascii=False),
+                e.article if e else "", e.source_start if e else "", e.source_end if e else "", e.anchor if e else "",
+                " ".join(e.quote.split()) if e else "",
+            ])
+    return out.getvalue()
+
+
+def to_markdown(model: Comparison) -> str:
+    lines: list[str] = []
+    if isinstance(model, ClauseMatrix):
+        lines = _matrix_markdown(model)
+    elif isinstance(model, ConceptComparison):
+        c = model.concept
+        labels = ", ".join(f"{k}: {v}" for k, v in c.labels.items())
+        lines += [f"# {c.label}", "", f"Concept `{c.id}` ({labels}). Knowledge base version `{model.version}`.", ""]
+        lines += [f"Baseline: {model.baseline or 'none'}. Drift in substance: {'yes' if model.drift else 'no'}.", ""]
+        lines += ["| treaty | term | definition | against the baseline | used in articles |", "|---|---|---|---|---|"]
+        for r in model.rows:
+            against = "baseline" if r.redline is None else f"{r.drift}: {_cell(r.redline.markdown())}"
+            lines.append(
+                f"| {_cell(r.treaty_title)} ({_cite(r.evidence)}) | {_cell(r.term)} | {_cell(r.definition)} | {against} | {', '.join(r.used_in)} |"
+            )
+    else:
+        lines += [f"# Clause comparison: {model.type}", "", f"Knowledge base version `{model.version}`. Baseline: {model.baseline or 'none'}.", ""]
+        for r in model.rows:
+            title = "Draft" if r.treaty_id == "draft" else f"{r.treaty_title}, {r.article}-бап"
+            lines += [f"## {title}", "", f"Source: {_cite(r.evidence)}.", ""]
+            if r.attributes:
+                lines += [", ".join(f"**{k}**: {_show(v)}" for k, v in r.attributes.items() if k != "article"), ""]
+            lines += [r.redline.markdown() if r.redline is not None else r.text, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render(model: Comparison, fmt: str) -> bytes:
+    if fmt == "json":
+        return to_json(model)
+    if fmt == "md":
+        return to_markdown(model).encode("utf-8")
+    if fmt == "csv":
+        if not isinstance(model, ClauseMatrix):
+            raise ValueError("csv is for the clause matrix; a comparison of texts is json or md")
+        return to_csv(model).encode("utf-8")
+    raise ValueError(f"unknown format {fmt!r}: the formats are {', '.join(FORMATS)}")
+
+
+__all__ = ["FORMATS", "Comparison", "render", "to_csv", "to_json", "to_markdown"]

@@ -1,0 +1,274 @@
+"""Comparison across treaties (issue 12, first part): redlines, the clause matrix held
+to the hand-checked gold, the concept comparison, the clause comparison with a pasted
+draft, every cited cell checked against the source file, and the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from api import cli
+from ingest.decode import decode
+from ingest.repair import repair
+from kb.clause_compare import compare_clauses
+from kb.clause_matrix import COLUMNS, clause_matrix
+from kb.compare_render import render, to_csv
+from kb.concepts import Evidence, compare_concept, drift, find_concept
+from kb.errors import NotFound, QueryError
+from kb.redline import normalise, redline
+from kb.store import KnowledgeBase
+
+REPO = Path(__file__).resolve().parents[1]
+GOLD = json.loads((REPO / "tests" / "fixtures" / "gold" / "seeds.json").read_text(encoding="utf-8"))
+TM = "2017-kupiia-akparatty-ozara-korgau"
+
+
+@pytest.fixture(scope="module")
+def kb(real_kb: KnowledgeBase) -> KnowledgeBase:
+    return real_kb
+
+
+def _file_of(kb: KnowledgeBase) -> dict[str, str]:
+    return {t.id: Path(kb.get_treaty(t.id).source).name for t in kb.list_treaties()}
+
+
+# -- redlines --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "options", "edits"),
+    [
+        ("Даулар келіссөздер арқылы шешіледі.", "Даулар келіссөздер арқылы шешіледі.", {}, [("equal", "Даулар келіссөздер арқылы шешіледі.")]),
+        ("алты ай ішінде", "үш ай ішінде", {}, [("delete", "алты "), ("insert", "үш "), ("equal", "ай ішінде")]),
+        ("«құпия» ақпарат — мәлімет", '"құпия" ақпарат - мәлімет', {}, [("equal", '"құпия" ақпарат - мәлімет')]),  # typography is no change
+        ("Тараптар  хабарлайды", "тараптар хабарлайды", {"ignore_case": True}, [("equal", "тараптар хабарлайды")]),
+        ("Тараптар хабарлайды.", "Тараптар хабарлайды", {"ignore_punctuation": True}, [("equal", "Тараптар хабарлайды")]),
+        ("1. Тараптар хабарлайды", "2) Тараптар хабарлайды", {"ignore_numbering": True}, [("equal", "2) Тараптар хабарлайды")]),
+        ("құпия ақпаратты береді", "құпия ақпаратқа береді", {"lemmas": True}, [("equal", "құпия ақпаратқа береді")]),
+        ("", "жаңа сөз", {}, [("insert", "жаңа сөз")]),
+    ],
+)
+def test_redline_table(old: str, new: str, options: dict[str, bool], edits: list[tuple[str, str]]) -> None:
+    assert [(e.kind, e.text) for e in redline(old, new, **options).edits] == edits
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("аәбғқңөұүіһ ТК.,;:()«»—-12 \n")), max_size=60)
+
+
+@given(_TEXT, _TEXT)
+def test_a_redline_rebuilds_both_texts(old: str, new: str) -> None:
+    """Equal and deleted runs are the old text, equal and inserted runs the new one
+    (both normalised); no two neighbouring edits are of one kind."""
+    shown = redline(old, new)
+    assert shown.new() == normalise(new)
+    assert normalise(shown.old()).split() == normalise(old).split() or shown.old().replace(" ", "") == normalise(old).replace(" ", "")
+    assert all(a.kind != b.kind for a, b in zip(shown.edits, shown.edits[1:]))
+    assert shown.same == (normalise(old).split() == normalise(new).split())
+
+
+def test_renderers_mark_the_same_edits() -> None:
+    shown = redline("Даулар келіссөздер арқылы шешіледі.", "Даулар <келіссөздер> және консультациялар арқылы шешіледі.")
+    assert shown.changes == 2
+    assert "<ins>&lt;</ins>келіссөздер<ins>&gt; және консультациялар </ins>" in shown.html()  # markup escaped
+    assert "**> және консультациялар**" in shown.markdown()
+
+
+def test_inflection_is_wording_and_a_new_word_is_substance() -> None:
+    assert drift("құпия ақпарат", "құпия ақпарат")[1] == "same"
+    assert drift("құпия ақпаратты қорғау", "Құпия ақпаратқа қорғау.")[1] == "wording"
+    assert drift("құпия ақпаратты қорғау", "құпия ақпаратты жою")[1] == "substance"
+
+
+# -- the drafting test: a pasted dispute clause against the Turkmen agreement's article 13 --
+
+
+def test_a_draft_shows_exactly_its_inserted_sentence_and_its_changed_word(kb: KnowledgeBase) -> None:
+    article = kb.get_article(TM, "13").text
+    assert "келіссөздер арқылы" in article
+    sentence = "Егер дау алты ай ішінде шешілмесе, ол төрелік сотқа беріледі."
+    first, second = article.split("\n")
+    draft = first.replace("келіссөздер арқылы", "консультациялар арқылы") + " " + sentence + "\n" + second
+    comparison = compare_clauses(kb, "dispute_resolution", treaties=(TM,), baseline=TM, draft=draft)
+    row = comparison.rows[-1]
+    assert row.treaty_id == "draft" and row.redline is not None
+    changes = [(e.kind, e.text.strip()) for e in row.redline.edits if e.kind != "equal"]
+    assert changes == [("delete", "келіссөздер"), ("insert", "консультациялар"), ("insert", sentence)]
+    assert comparison.rows[0].redline is None  # the baseline is not redlined against itself
+
+
+# -- the clause matrix, held to the gold ----------------------------------------------------
+
+
+def _gold_holds(kind: str, gold: dict[str, object], value: dict[str, object], article: str) -> bool:
+    for field, wanted in gold.items():
+        if field == "article":
+            ok = article == wanted
+        elif field == "methods":
+            ok = sorted(value["methods"]) == sorted(wanted)  # type: ignore[arg-type]
+        elif field == "escalation_after_months":
+            ok = (value.get("escalation") or {}).get("after_months") == wanted  # type: ignore[union-attr]
+        elif field == "notification":
+            ok = value.get("notification") in wanted  # type: ignore[operator]
+        else:
+            ok = value.get(field) == wanted
+        if not ok:
+            return False
+    return True
+
+
+def test_the_matrix_reproduces_every_gold_clause_attribute(kb: KnowledgeBase) -> None:
+    matrix = clause_matrix(kb)
+    file_of = _file_of(kb)
+    by_file = {file_of[row.treaty_id]: row for row in matrix.rows}
+    checked = 0
+    for entry in GOLD["treaties"]:
+        row = by_file[entry["file"]]
+        cells = {c.column: c for c in row.cells}
+        for kind, gold in (entry.get("clauses") or {}).items():
+            cell = cells[kind]
+            assert cell.status == "found" and cell.evidence is not None, (entry["file"], kind)
+            assert _gold_holds(kind, gold, cell.value, cell.evidence.article), (entry["file"], kind, cell.value)
+            checked += 1
+        if entry.get("classification_levels"):
+            assert cells["classification_levels"].value == entry["classification_levels"]
+            checked += 1
+    assert checked >= 25
+
+
+def _holds_its_quote(kb: KnowledgeBase, e: Evidence) -> bool:
+    """The quoted words are at the stated offsets of the source file (the source's
+    extraction damage repaired as the parser repairs it)."""
+    source = decode((REPO / kb.get_treaty(e.treaty_id).source).read_bytes()).text
+    assert e.source_start is not None and e.source_end is not None
+    return normalise(repair(source[e.source_start : e.source_end]).text) == normalise(e.quote)
+
+
+def test_every_found_cell_quotes_words_at_its_source_offsets(kb: KnowledgeBase) -> None:
+    cells = [c for row in clause_matrix(kb).rows for c in row.cells if c.status == "found"]
+    assert len(cells) >= 25
+    assert all(c.evidence is not None and _holds_its_quote(kb, c.evidence) for c in cells)
+
+
+def test_the_matrix_takes_rows_and_columns_and_refuses_unknown_ones(kb: KnowledgeBase) -> None:
+    matrix = clause_matrix(kb, treaties=(TM,), columns=("withdrawal", "expenses"))
+    assert matrix.columns == ("withdrawal", "expenses") and [r.treaty_id for r in matrix.rows] == [TM]
+    assert matrix.rows[0].cells[0].value == {"notice_months": 6, "survival": True}
+    with pytest.raises(QueryError) as refused:
+        clause_matrix(kb, columns=("withdrawl",))
+    assert refused.value.param == "columns"
+    with pytest.raises(NotFound):
+        clause_matrix(kb, treaties=("nope",))
+    absent = [c for row in clause_matrix(kb).rows for c in row.cells if c.status == "absent"]
+    assert absent and all(c.evidence is None for c in absent)  # 001 has no classification table
+    assert set(COLUMNS) >= {"dispute_resolution", "withdrawal", "entry_into_force"}
+
+
+def test_the_matrix_as_csv_is_one_line_per_cell(kb: KnowledgeBase) -> None:
+    matrix = clause_matrix(kb)
+    rows = list(csv.DictReader(io.StringIO(to_csv(matrix))))
+    assert len(rows) == len(matrix.rows) * len(matrix.columns)
+    found = [r for r in rows if r["status"] == "found"]
+    assert all(r["article"] and r["source_start"] and r["quote"] for r in found)
+
+
+# -- the concept comparison ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("term", ["құпия ақпарат", "құпия ақпаратқа", "classified information", "Секретной информации", "classified-information"])
+def test_classified_information_however_asked(kb: KnowledgeBase, term: str) -> None:
+    comparison = compare_concept(kb, term)
+    file_of = _file_of(kb)
+    group = next(g for g in GOLD["concept_groups"] if ["004", "құпия ақпарат"] in g)
+    assert sorted((file_of[r.treaty_id][:3], r.term) for r in comparison.rows) == sorted(tuple(x) for x in group)
+    assert all(_holds_its_quote(kb, r.evidence) for r in comparison.rows)
+    assert [r.redline is None for r in comparison.rows].count(True) == 1  # the baseline
+    assert comparison.drift  # the two treaties define it differently in substance
+    assert all(r.used_in and r.article in r.used_in for r in comparison.rows)
+
+
+def test_concepts_the_gold_keeps_apart_never_share_a_comparison(kb: KnowledgeBase) -> None:
+    file_of = _file_of(kb)
+    for a, b in GOLD["concepts_apart"]:
+        rows = {(file_of[r.treaty_id][:3], r.term) for r in compare_concept(kb, a[1]).rows}
+        assert tuple(a) in rows or not rows
+        assert tuple(b) not in rows, (a, b)
+
+
+def test_a_pasted_definition_is_a_baseline_and_unknown_terms_are_named(kb: KnowledgeBase) -> None:
+    comparison = compare_concept(kb, "құпия ақпарат", baseline_text="мемлекеттік құпияларды құрайтын мәліметтер")
+    assert comparison.baseline == "text" and all(r.redline is not None for r in comparison.rows)
+    with pytest.raises(NotFound) as missing:
+        find_concept(kb, "ауа райы")
+    assert missing.value.param == "term"
+    with pytest.raises(QueryError):
+        find_concept(kb, "   ")
+    with pytest.raises(NotFound) as base:
+        compare_concept(kb, "құпия ақпарат", baseline="2017-akparat-almasu")
+    assert base.value.param == "baseline"
+
+
+# -- formats and the command line ----------------------------------------------------------------
+
+
+def test_json_and_markdown_say_the_same_thing(kb: KnowledgeBase) -> None:
+    comparison = compare_clauses(kb, "withdrawal", baseline=TM)
+    data = json.loads(render(comparison, "json"))
+    assert [r["treaty_id"] for r in data["rows"]] == [r.treaty_id for r in comparison.rows]
+    assert all({"treaty_id", "article", "attributes", "evidence"} <= set(r) for r in data["rows"])
+    changed = [r for r in data["rows"] if r["redline"]]
+    assert changed and all(r["redline"]["changes"] > 0 and "<ins>" in r["redline"]["html"] for r in changed)
+    markdown = render(comparison, "md").decode()
+    assert markdown.startswith("# Clause comparison: withdrawal")
+    assert all(f"/treaties/{r.treaty_id}#art-{r.article}" in markdown for r in comparison.rows)
+    with pytest.raises(ValueError, match="csv is for the clause matrix"):
+        render(comparison, "csv")
+
+
+def test_cli_compare(real_kb_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["compare", "concept", "classified information", "--kb", str(real_kb_root), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["concept"]["id"] == "classified-information"
+    out = tmp_path / "m.csv"
+    assert cli.main(["compare", "matrix", "--kb", str(real_kb_root), "--format", "csv", "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("treaty_id,")
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Даулар келіссөздер арқылы шешіледі.", encoding="utf-8")
+    assert cli.main(["compare", "clauses", "--type", "dispute_resolution", "--baseline", TM, "--draft-file", str(draft), "--kb", str(real_kb_root)]) == 0
+    assert "## Draft" in capsys.readouterr().out
+    assert cli.main(["compare", "clauses", "--type", "nope", "--kb", str(real_kb_root)]) == 2
+    assert "kelisim compare: type:" in capsys.readouterr().err
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    assert cli.main(["compare", "concept", "құпия ақпарат", "--baseline-file", str(tmp_path / "bad.txt"), "--kb", str(real_kb_root)]) == 2
+    assert "baseline-file" in capsys.readouterr().err
+    assert cli.main(["compare", "matrix", "--kb", str(tmp_path / "none")]) == 1
+
+
+def test_api_compare(real_client) -> None:  # type: ignore[no-untyped-def]
+    concepts = real_client.get("/api/v1/concepts").json()
+    assert any(c["id"] == "classified-information" and c["labels"]["en"] == "classified information" for c in concepts)
+    one = real_client.get("/api/v1/concepts/секретная информация").json()
+    assert one["concept"]["id"] == "classified-information" and len(one["definitions"]) == 2
+    compared = real_client.get("/api/v1/compare/concepts/classified-information", params={"baseline": TM})
+    assert compared.status_code == 200 and compared.json()["baseline"] == TM
+    md = real_client.get("/api/v1/compare/clauses", params={"type": "withdrawal", "format": "md"})
+    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown") and md.text.startswith("# Clause comparison")
+    draft = real_client.get("/api/v1/compare/clauses", params={"type": "dispute_resolution", "baseline": TM, "draft": "Даулар келіссөздер арқылы шешіледі."})
+    assert draft.json()["rows"][-1]["treaty_id"] == "draft"
+    matrix = real_client.get("/api/v1/compare/matrix", params={"columns": "withdrawal", "format": "csv"})
+    assert matrix.status_code == 200 and matrix.text.startswith("treaty_id,")
+    for path, params, param, status in [
+        ("/api/v1/compare/matrix", {"columns": "nope"}, "columns", 400),
+        ("/api/v1/compare/matrix", {"format": "xls"}, "format", 400),
+        ("/api/v1/compare/clauses", {}, "type", 400),
+        ("/api/v1/compare/clauses", {"type": "withdrawal", "format": "csv"}, "format", 400),
+        ("/api/v1/compare/clauses", {"type": "withdrawal", "draft": "x" * 30_000, "baseline": TM}, "draft", 400),
+        ("/api/v1/compare/concepts/ауа райы", {}, "term", 404),
+        ("/api/v1/compare/matrix", {"treaties": "nope"}, "treaties", 404),
+    ]:
+        r = real_client.get(path, params=params)
+        assert r.status_code == status and r.json()["param"] == param, (path, params, r.text)
