@@ -54,6 +54,7 @@ bench: setup
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/tune_fusion.py
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/generalization.py
 
 scorecard: setup

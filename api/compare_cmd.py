@@ -1,10 +1,11 @@
 """``kelisim compare``: the comparisons of ``kb.concepts`` and ``kb.clause_compare``
-on the command line, as JSON or Markdown, to stdout or a file.
+on the command line, as JSON, Markdown, CSV, XLSX or DOCX, to stdout or a file (the
+binary formats to a file only).
 
     kelisim compare clauses --type dispute_resolution [--treaties ID,…]
         [--baseline ID | --baseline-file F] [--draft-file F] [--format json|md] [--out F]
     kelisim compare concept TERM [--baseline ID | --baseline-file F] [--format json|md] [--out F]
-    kelisim compare matrix [--treaties ID,…] [--columns KIND,…] [--format json|md|csv] [--out F]
+    kelisim compare matrix [--treaties ID,…] [--columns KIND,…] [--format json|md|csv|xlsx|docx] [--out F]
 
 Exit 2 for a refused request (the parameter named on stderr), 1 without a knowledge base.
 """
@@ -88,6 +89,9 @@ def run(args: argparse.Namespace, kb_root: Path) -> int:
     except KbUnavailable as exc:
         print(f"kelisim compare: {exc}", file=sys.stderr)
         return 1
+    if args.format in ("xlsx", "docx") and args.out is None:
+        print(f"kelisim compare: format: {args.format} is a binary file: give --out FILE", file=sys.stderr)
+        return 2
     try:
         data = render(model, args.format)
     except ValueError as exc:

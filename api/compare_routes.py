@@ -19,7 +19,13 @@ from kb.concepts import compare_concept, find_concept
 from kb.errors import QueryError
 from kb.records import ConceptRecord, DefinitionRecord
 
-MEDIA = {"json": "application/json", "md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8"}
+MEDIA = {
+    "json": "application/json",
+    "md": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 MAX_PASTE = 20_000
 
 Format = Annotated[str | None, QueryParameter(name="format", description=f"One of {', '.join(FORMATS)} (csv: the matrix only).")]

@@ -89,10 +89,23 @@ def clause_matrix(kb: KnowledgeBase, *, treaties: tuple[str, ...] | None = None,
     return ClauseMatrix(kb.version, tuple(wanted_columns), tuple(rows))
 
 
+def show(value: Any) -> str:
+    """A value as a reader writes it: lists with commas, yes/no, a dash for none."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(show(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {show(v)}" for k, v in value.items())
+    return str(value)
+
+
 def _has_value(stored: Any) -> bool:
     if isinstance(stored, dict):
         return any(v not in (None, [], {}) for k, v in stored.items() if k != "article")
     return bool(stored)
 
 
-__all__ = ["COLUMNS", "Cell", "ClauseMatrix", "MatrixRow", "clause_matrix"]
+__all__ = ["COLUMNS", "Cell", "ClauseMatrix", "MatrixRow", "clause_matrix", "show"]

@@ -1,6 +1,7 @@
 """The comparisons (``kb.concepts``, ``kb.clause_compare``, ``kb.clause_matrix``) as
-documents: JSON (the model as it is), Markdown (a report to read or paste) and CSV
-(the matrix, a line per cell). Every renderer reads the same
+documents: JSON (the model as it is), Markdown (a report to read or paste), CSV (the
+matrix, a line per cell), and through ``kb.compare_office`` XLSX (the matrix) and DOCX
+(every comparison, redlines as tracked changes). Every renderer reads the same
 model, so a cell says the same thing in every format; each row cites its article and
 its source offsets.
 """
@@ -15,12 +16,13 @@ from typing import Any
 import msgspec
 
 from kb.clause_compare import ClauseComparison
-from kb.clause_matrix import Cell, ClauseMatrix
+from kb.clause_matrix import Cell, ClauseMatrix, show
 from kb.concepts import ConceptComparison, Evidence
 
 Comparison = ConceptComparison | ClauseComparison | ClauseMatrix
-FORMATS = ("json", "md", "csv")
-"""``csv`` is for the matrix only: a comparison of texts is no table of values."""
+FORMATS = ("json", "md", "csv", "xlsx", "docx")
+"""``csv`` and ``xlsx`` are for the matrix only: a comparison of texts is no table of
+values. ``xlsx`` and ``docx`` are written by ``kb.compare_office``."""
 
 
 def to_json(model: Comparison) -> bytes:
@@ -50,26 +52,13 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _show(value: Any) -> str:
-    """A value as a reader writes it: lists with commas, yes/no, a dash for none."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(_show(v) for v in value) or "—"
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_show(v)}" for k, v in value.items())
-    return str(value)
-
-
 def _value(cell: Cell) -> str:
     """A cell's value in a few words ("notice_months: 6; survival: yes"), or its status."""
     if cell.status != "found":
         return cell.status
     if isinstance(cell.value, list):  # the classification levels, one "kk / ru / tk" per level
         return "; ".join(" / ".join(str(v) for v in level.values()) for level in cell.value)
-    return _show(cell.value)
+    return show(cell.value)
 
 
 def _matrix_markdown(model: ClauseMatrix) -> list[str]:
@@ -123,7 +112,7 @@ def to_markdown(model: Comparison) -> str:
             title = "Draft" if r.treaty_id == "draft" else f"{r.treaty_title}, {r.article}-бап"
             lines += [f"## {title}", "", f"Source: {_cite(r.evidence)}.", ""]
             if r.attributes:
-                lines += [", ".join(f"**{k}**: {_show(v)}" for k, v in r.attributes.items() if k != "article"), ""]
+                lines += [", ".join(f"**{k}**: {show(v)}" for k, v in r.attributes.items() if k != "article"), ""]
             lines += [r.redline.markdown() if r.redline is not None else r.text, ""]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -133,10 +122,18 @@ def render(model: Comparison, fmt: str) -> bytes:
         return to_json(model)
     if fmt == "md":
         return to_markdown(model).encode("utf-8")
-    if fmt == "csv":
+    if fmt in ("csv", "xlsx"):
         if not isinstance(model, ClauseMatrix):
-            raise ValueError("csv is for the clause matrix; a comparison of texts is json or md")
-        return to_csv(model).encode("utf-8")
+            raise ValueError(f"{fmt} is for the clause matrix; a comparison of texts is json, md or docx")
+        if fmt == "csv":
+            return to_csv(model).encode("utf-8")
+        from kb.compare_office import matrix_xlsx
+
+        return matrix_xlsx(model)
+    if fmt == "docx":
+        from kb.compare_office import comparison_docx
+
+        return comparison_docx(model)
     raise ValueError(f"unknown format {fmt!r}: the formats are {', '.join(FORMATS)}")
 
 

@@ -261,6 +261,10 @@ def test_api_compare(real_client) -> None:  # type: ignore[no-untyped-def]
     assert draft.json()["rows"][-1]["treaty_id"] == "draft"
     matrix = real_client.get("/api/v1/compare/matrix", params={"columns": "withdrawal", "format": "csv"})
     assert matrix.status_code == 200 and matrix.text.startswith("treaty_id,")
+    workbook = real_client.get("/api/v1/compare/matrix", params={"format": "xlsx"})
+    assert workbook.headers["content-type"].endswith("spreadsheetml.sheet") and workbook.content[:2] == b"PK"
+    report = real_client.get("/api/v1/compare/concepts/classified-information", params={"format": "docx"})
+    assert report.headers["content-type"].endswith("wordprocessingml.document") and report.content[:2] == b"PK"
     for path, params, param, status in [
         ("/api/v1/compare/matrix", {"columns": "nope"}, "columns", 400),
         ("/api/v1/compare/matrix", {"format": "xls"}, "format", 400),
@@ -272,3 +276,51 @@ def test_api_compare(real_client) -> None:  # type: ignore[no-untyped-def]
     ]:
         r = real_client.get(path, params=params)
         assert r.status_code == status and r.json()["param"] == param, (path, params, r.text)
+
+
+# -- office formats, read back ------------------------------------------------------------------
+
+
+def test_the_docx_holds_tables_with_a_repeating_header_and_one_tracked_change_per_edit(kb: KnowledgeBase) -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    for model in (
+        compare_clauses(kb, "withdrawal", baseline=TM, draft="Әрбір Тарап алты ай бұрын хабарлап, Келісімнен шыға алады."),
+        compare_concept(kb, "құпия ақпарат"),
+    ):
+        document = docx.Document(io.BytesIO(render(model, "docx")))
+        body = document.element.body
+        assert document.tables and body.findall(".//" + qn("w:tblHeader"))
+        first_rows = [t.rows[0]._tr for t in document.tables[1:]]  # the cover block has no header
+        assert all(tr.find(qn("w:trPr")) is not None and tr.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None for tr in first_rows)
+        tracked = len(body.findall(".//" + qn("w:ins"))) + len(body.findall(".//" + qn("w:del")))
+        assert tracked == sum(r.redline.changes for r in model.rows if r.redline is not None) > 0
+        deleted = "".join(t.text for t in body.iter(qn("w:delText")))
+        assert deleted and all(t.text for t in body.iter(qn("w:delText")))
+        ids = [el.get(qn("w:id")) for tag in ("w:ins", "w:del") for el in body.iter(qn(tag))]
+        assert len(ids) == len(set(ids))
+        assert model.version in "\n".join(c.text for row in document.tables[0].rows for c in row.cells)
+
+
+def test_the_xlsx_matrix_has_a_cell_per_value_and_its_evidence(kb: KnowledgeBase) -> None:
+    from openpyxl import load_workbook
+
+    matrix = clause_matrix(kb)
+    book = load_workbook(io.BytesIO(render(matrix, "xlsx")))
+    sheet, evidence = book["Matrix"], book["Evidence"]
+    assert sheet.max_row == len(matrix.rows) + 1 and sheet.max_column == len(matrix.columns) + 1
+    assert [c.value for c in sheet[1]] == ["treaty", *matrix.columns] and sheet.freeze_panes == "B2"
+    assert evidence.max_row == len(matrix.rows) * len(matrix.columns) + 1
+    found = [r for r in evidence.iter_rows(min_row=2, values_only=True) if r[2] == "found"]
+    assert found and all(r[4] and r[5] is not None and r[8] for r in found)
+    with pytest.raises(ValueError, match="xlsx is for the clause matrix"):
+        render(compare_concept(kb, "құпия ақпарат"), "xlsx")
+
+
+def test_cli_writes_binary_formats_to_a_file_only(real_kb_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["compare", "matrix", "--kb", str(real_kb_root), "--format", "xlsx"]) == 2
+    assert "give --out" in capsys.readouterr().err
+    out = tmp_path / "c.docx"
+    assert cli.main(["compare", "concept", "құпия ақпарат", "--kb", str(real_kb_root), "--format", "docx", "--out", str(out)]) == 0
+    assert out.read_bytes()[:2] == b"PK"
