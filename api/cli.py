@@ -1,4 +1,4 @@
-"""The ``kelisim`` command: ``build``, ``serve``, ``parse``, ``lemmas``, ``schema``, ``search`` and ``compare``.
+"""The ``kelisim`` command: ``build``, ``serve``, ``parse``, ``lemmas``, ``schema``, ``search``, ``compare`` and ``report``.
 
 Each subcommand is a thin shell over one library call (``kb.build.build``,
 ``api.app.create_app``, ``api.parse_cmd.run``, ``kb.search.search``) so everything it does is testable
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parse_cmd.add_parser(sub)
     compare_cmd.add_parser(sub)
+    compare_cmd.add_report_parser(sub)
     sub.add_parser("schema", help="print the JSON Schema of the parse export (docs/parse.schema.json)")
     p_lemmas = sub.add_parser("lemmas", help="print each word with its candidate lemmas, best first")
     p_lemmas.add_argument("words", nargs="+", metavar="WORD")
@@ -191,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(args, kb_root)
     if args.command == "search":
         return _search(args, kb_root)
-    if args.command == "compare":
+    if args.command in ("compare", "report"):
         return compare_cmd.run(args, kb_root)
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover - argparse guards
 

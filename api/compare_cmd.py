@@ -1,10 +1,11 @@
-"""``kelisim compare``: the comparisons of ``kb.concepts`` and ``kb.clause_compare``
+"""``kelisim compare`` and ``kelisim report``: the comparisons of ``kb.concepts``, ``kb.clause_compare``, ``kb.clause_matrix`` and the profile of ``kb.profile``
 on the command line, as JSON, Markdown, CSV, XLSX or DOCX, to stdout or a file (the
 binary formats to a file only).
 
     kelisim compare clauses --type dispute_resolution [--treaties ID,…]
         [--baseline ID | --baseline-file F] [--draft-file F] [--format json|md] [--out F]
     kelisim compare concept TERM [--baseline ID | --baseline-file F] [--format json|md] [--out F]
+    kelisim report treaty ID [--format json|md|docx] [--out F]
     kelisim compare matrix [--treaties ID,…] [--columns KIND,…] [--format json|md|csv|xlsx|docx] [--out F]
 
 Exit 2 for a refused request (the parameter named on stderr), 1 without a knowledge base.
@@ -21,6 +22,16 @@ from kb.errors import KbUnavailable, NotFound, QueryError
 
 MAX_PASTE = 200_000
 """A pasted clause or definition longer than this is not one."""
+
+
+def add_report_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("report", help="one treaty's profile: parties, dates, final clauses, obligations by actor")
+    kinds = p.add_subparsers(dest="what", required=True, metavar="WHAT")
+    treaty = kinds.add_parser("treaty", help="the profile of one treaty")
+    treaty.add_argument("treaty_id", metavar="ID")
+    treaty.add_argument("--format", choices=("json", "md", "docx"), default="md")
+    treaty.add_argument("--out", type=Path, metavar="F", help="write here instead of stdout")
+    treaty.add_argument("--kb", type=Path, default=None, help="knowledge-base root (default: $KELISIM_KB or var/kb)")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -66,6 +77,7 @@ def run(args: argparse.Namespace, kb_root: Path) -> int:
     from kb.clause_compare import compare_clauses
     from kb.clause_matrix import clause_matrix
     from kb.concepts import compare_concept
+    from kb.profile import treaty_profile
     from kb.store import open_current
 
     def listed(value: str | None) -> tuple[str, ...] | None:
@@ -74,7 +86,9 @@ def run(args: argparse.Namespace, kb_root: Path) -> int:
     try:
         baseline_text = _read_text(getattr(args, "baseline_file", None), "baseline-file")
         with open_current(kb_root) as kb:
-            if args.what == "matrix":
+            if args.what == "treaty":
+                model = treaty_profile(kb, args.treaty_id)
+            elif args.what == "matrix":
                 model = clause_matrix(kb, treaties=listed(args.treaties), columns=listed(args.columns))
             elif args.what == "clauses":
                 model = compare_clauses(
@@ -84,18 +98,18 @@ def run(args: argparse.Namespace, kb_root: Path) -> int:
             else:
                 model = compare_concept(kb, args.term, baseline=args.baseline, baseline_text=baseline_text)
     except (QueryError, NotFound) as exc:
-        print(f"kelisim compare: {exc.param}: {exc.message}", file=sys.stderr)
+        print(f"kelisim {args.command}: {exc.param}: {exc.message}", file=sys.stderr)
         return 2
     except KbUnavailable as exc:
-        print(f"kelisim compare: {exc}", file=sys.stderr)
+        print(f"kelisim {args.command}: {exc}", file=sys.stderr)
         return 1
     if args.format in ("xlsx", "docx") and args.out is None:
-        print(f"kelisim compare: format: {args.format} is a binary file: give --out FILE", file=sys.stderr)
+        print(f"kelisim {args.command}: format: {args.format} is a binary file: give --out FILE", file=sys.stderr)
         return 2
     try:
         data = render(model, args.format)
     except ValueError as exc:
-        print(f"kelisim compare: format: {exc}", file=sys.stderr)
+        print(f"kelisim {args.command}: format: {exc}", file=sys.stderr)
         return 2
     if args.out is not None:
         args.out.write_bytes(data)

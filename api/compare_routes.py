@@ -17,6 +17,7 @@ from kb.clause_matrix import clause_matrix
 from kb.compare_render import FORMATS, Comparison, render
 from kb.concepts import compare_concept, find_concept
 from kb.errors import QueryError
+from kb.profile import treaty_profile
 from kb.records import ConceptRecord, DefinitionRecord
 
 MEDIA = {
@@ -105,4 +106,9 @@ async def matrix_route(kb: KB, treaties: Treaties = None, columns: Columns = Non
     return _answer(clause_matrix(kb, treaties=_listed(treaties, "treaties"), columns=_listed(columns, "columns")), fmt)
 
 
-HANDLERS = [list_concepts, get_concept, compare_concept_route, compare_clauses_route, matrix_route]
+@get("/api/v1/treaties/{treaty_id:str}/profile", tags=["compare"], summary="One treaty's parties, dates, final clauses and obligations")
+async def profile_route(kb: KB, treaty_id: FromPath[str], fmt: Format = None) -> Response[bytes]:
+    return _answer(treaty_profile(kb, treaty_id), fmt)
+
+
+HANDLERS = [profile_route, list_concepts, get_concept, compare_concept_route, compare_clauses_route, matrix_route]

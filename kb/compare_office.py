@@ -22,6 +22,7 @@ from typing import Any
 from kb.clause_compare import ClauseComparison
 from kb.clause_matrix import ClauseMatrix, show
 from kb.concepts import ConceptComparison, Evidence
+from kb.profile import TreatyProfile
 from kb.redline import Redline
 
 AUTHOR = "Kelisim"
@@ -132,12 +133,40 @@ def _cover(document, title: str, version: str, treaties: list[str], baseline: st
         cells[0].text, cells[1].text = label, value
 
 
-def comparison_docx(model: ClauseMatrix | ClauseComparison | ConceptComparison) -> bytes:
+def _profile(document, model: TreatyProfile) -> None:  # type: ignore[no-untyped-def]
+    _cover(document, model.title, model.version, [model.title], "")
+    for label, value in (
+        ("Parties", "; ".join(model.parties)), ("Signed", ", ".join(p for p in (model.signed_date, model.signed_place) if p)),
+        ("Approved by", model.approval or ""), ("In force since", model.entry_into_force_date or ""),
+    ):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label}: ").bold = True
+        paragraph.add_run(value or "—")
+    document.add_heading("Final clauses", level=1)
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, label in zip(table.rows[0].cells, ["clause", "value", "source"], strict=True):
+        cell.text = label
+    _repeat_header(table)
+    for c in model.clauses:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = c.column, _value_text(c.value) if c.status == "found" else c.status, _cite(c.evidence)
+    document.add_heading("Obligations, prohibitions and permissions", level=1)
+    for group in model.duties:
+        document.add_heading(f"{group.actor or 'no actor named'}: {group.modality} ({len(group.duties)})", level=2)
+        for d in group.duties:
+            extra = "".join(f"; {label}: {v}" for label, v in (("deadline", d.deadline), ("if", d.condition)) if v)
+            document.add_paragraph(f"{' '.join(d.text.split())} ({d.article}-бап{extra})", style="List Bullet")
+
+
+def comparison_docx(model: ClauseMatrix | ClauseComparison | ConceptComparison | TreatyProfile) -> bytes:
     from docx import Document
 
     document = Document()
     revisions = _Revisions()
-    if isinstance(model, ClauseMatrix):
+    if isinstance(model, TreatyProfile):
+        _profile(document, model)
+    elif isinstance(model, ClauseMatrix):
         _cover(document, "Clause matrix", model.version, [r.treaty_title for r in model.rows], "")
         table = document.add_table(rows=1, cols=len(model.columns) + 1)
         table.style = "Table Grid"

@@ -18,8 +18,9 @@ import msgspec
 from kb.clause_compare import ClauseComparison
 from kb.clause_matrix import Cell, ClauseMatrix, show
 from kb.concepts import ConceptComparison, Evidence
+from kb.profile import TreatyProfile
 
-Comparison = ConceptComparison | ClauseComparison | ClauseMatrix
+Comparison = ConceptComparison | ClauseComparison | ClauseMatrix | TreatyProfile
 FORMATS = ("json", "md", "csv", "xlsx", "docx")
 """``csv`` and ``xlsx`` are for the matrix only: a comparison of texts is no table of
 values. ``xlsx`` and ``docx`` are written by ``kb.compare_office``."""
@@ -28,7 +29,7 @@ values. ``xlsx`` and ``docx`` are written by ``kb.compare_office``."""
 def to_json(model: Comparison) -> bytes:
     """The model as JSON; each redline also as its counts and as HTML."""
     data: Any = msgspec.to_builtins(model)
-    if isinstance(model, ClauseMatrix):
+    if isinstance(model, ClauseMatrix | TreatyProfile):
         return msgspec.json.format(msgspec.json.encode(data), indent=1)
     for row, source in zip(data["rows"], model.rows, strict=True):
         if source.redline is not None:
@@ -91,9 +92,32 @@ def to_csv(model: ClauseMatrix) -> str:
     return out.getvalue()
 
 
+def _profile_markdown(model: TreatyProfile) -> list[str]:
+    lines = [f"# {model.title}", "", f"Knowledge base version `{model.version}`; treaty `{model.treaty_id}`.", ""]
+    facts = [
+        ("Parties", "; ".join(model.parties) or "—"),
+        ("Signed", ", ".join(p for p in (model.signed_date, model.signed_place) if p) or "—"),
+        ("Approved by", model.approval or "—"),
+        ("In force since", model.entry_into_force_date or "—"),
+    ]
+    lines += [f"- **{k}**: {v}" for k, v in facts] + ["", "## Final clauses", "", "| clause | value | source |", "|---|---|---|"]
+    for cell in model.clauses:
+        lines.append(f"| {cell.column} | {_cell(_value(cell))} | {_cite(cell.evidence) if cell.evidence else ''} |")
+    lines += ["", "## Obligations, prohibitions and permissions", ""]
+    for group in model.duties:
+        lines += [f"### {group.actor or 'no actor named'}: {group.modality} ({len(group.duties)})", ""]
+        for d in group.duties:
+            extra = "".join(f"; {label}: {v}" for label, v in (("deadline", d.deadline), ("if", d.condition)) if v)
+            lines.append(f"- {_cell(d.text)} ({_cite(d.evidence)}{extra})")
+        lines.append("")
+    return lines
+
+
 def to_markdown(model: Comparison) -> str:
     lines: list[str] = []
-    if isinstance(model, ClauseMatrix):
+    if isinstance(model, TreatyProfile):
+        lines = _profile_markdown(model)
+    elif isinstance(model, ClauseMatrix):
         lines = _matrix_markdown(model)
     elif isinstance(model, ConceptComparison):
         c = model.concept

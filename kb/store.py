@@ -281,6 +281,16 @@ class KnowledgeBase:
         """Treaty id → the stored attributes of its clause of that type."""
         return {r[0]: json.loads(r[1]) for r in self._all("SELECT treaty_id, attributes FROM clauses WHERE kind = ?", (clause_type,))}
 
+    def obligations(self, treaty_id: str) -> list[dict[str, Any]]:
+        """A treaty's obligations, permissions and prohibitions, in treaty order."""
+        rows = self._all(
+            "SELECT article_num, paragraph_num, point_num, modality, actor, condition, deadline_value, deadline_unit,"
+            " deadline_immediate, text FROM obligations WHERE treaty_id = ? ORDER BY ord",
+            (treaty_id,),
+        )
+        keys = ("article", "paragraph", "point", "modality", "actor", "condition", "value", "unit", "immediate", "text")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
     def article_span(self, treaty_id: str, num: str) -> tuple[int, int] | None:
         """Where article ``num`` stands in the treaty's repaired text."""
         if not (_usable_key(treaty_id) and _usable_key(num)):

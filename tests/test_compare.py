@@ -324,3 +324,41 @@ def test_cli_writes_binary_formats_to_a_file_only(real_kb_root: Path, tmp_path: 
     out = tmp_path / "c.docx"
     assert cli.main(["compare", "concept", "құпия ақпарат", "--kb", str(real_kb_root), "--format", "docx", "--out", str(out)]) == 0
     assert out.read_bytes()[:2] == b"PK"
+
+
+# -- the treaty profile -----------------------------------------------------------------------------
+
+
+def test_a_treaty_profile_holds_its_facts_clauses_and_every_obligation(kb: KnowledgeBase) -> None:
+    import docx
+
+    from kb.profile import treaty_profile
+
+    file_of = _file_of(kb)
+    for treaty_id, file in file_of.items():
+        gold = next(t for t in GOLD["treaties"] if t["file"] == file)
+        profile = treaty_profile(kb, treaty_id)
+        assert profile.signed_date == gold.get("signed_date") and profile.entry_into_force_date == gold.get("entry_into_force_date")
+        assert [c.column for c in profile.clauses] == list(clause_matrix(kb).columns)
+        assert sum(len(g.duties) for g in profile.duties) == len(kb.obligations(treaty_id))
+        keys = [(g.actor, g.modality) for g in profile.duties]
+        assert len(keys) == len(set(keys))  # one group per actor and modality
+    profile = treaty_profile(kb, TM)
+    assert profile.approval and profile.approval.startswith("қаулы № ")
+    assert any(d.deadline == "immediately" for g in profile.duties for d in g.duties)
+    markdown = render(profile, "md").decode()
+    assert "## Final clauses" in markdown and "/treaties/2017-kupiia-akparatty-ozara-korgau#art-13" in markdown
+    document = docx.Document(io.BytesIO(render(profile, "docx")))
+    assert [p.text for p in document.paragraphs if p.style.name.startswith("Heading 1")] == ["Final clauses", "Obligations, prohibitions and permissions"]
+    with pytest.raises(NotFound):
+        treaty_profile(kb, "nope")
+
+
+def test_profile_on_the_command_line_and_the_api(real_kb_root: Path, real_client, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    assert cli.main(["report", "treaty", TM, "--kb", str(real_kb_root), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["treaty_id"] == TM
+    assert cli.main(["report", "treaty", "nope", "--kb", str(real_kb_root)]) == 2
+    assert "kelisim report: treaty_id:" in capsys.readouterr().err
+    r = real_client.get(f"/api/v1/treaties/{TM}/profile", params={"format": "md"})
+    assert r.status_code == 200 and r.text.startswith("# ")
+    assert real_client.get("/api/v1/treaties/nope/profile").status_code == 404
