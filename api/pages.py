@@ -1,19 +1,27 @@
-"""The HTML reader: the treaty list, one page per treaty, and the search page. Plain
+"""The HTML reader: the treaty list, one page per treaty, the search page, and the
+comparison pages (a clause type side by side, the clause matrix, a concept's
+definitions, a treaty's profile), each with its downloads. Plain
 server-rendered HTML, no JavaScript, so a page is a document that prints, links and
 archives well, and a search is a URL that can be bookmarked and shared."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from litestar import Request, Response, get
 from litestar.response import Template
 
+from api.compare_routes import Baseline, Draft
 from api.params import KB, FromPath
 from api.search_routes import ClauseType, Cursor, Mode, Q, Treaty, Year
+from kb.clause_compare import compare_clauses
+from kb.clause_matrix import clause_matrix, show
+from kb.compare_render import FORMATS, cell_text
+from kb.concepts import compare_concept
 from kb.errors import NotFound, QueryError
 from kb.modes import MODES, default_mode
+from kb.profile import treaty_profile
 from kb.search import DEFAULT_LIMIT, search
 from kb.store import KnowledgeBase
 
@@ -105,4 +113,59 @@ async def search_page(
     return Template(template_name="search.html", context=context)
 
 
-HANDLERS = [index, treaty_page, search_page]
+@get("/compare", include_in_schema=False)
+async def compare_page(kb: KB, clause_type: ClauseType = None, baseline: Baseline = None, draft: Draft = None) -> Template:
+    """One clause type side by side: pick the type, a baseline treaty, paste a draft."""
+    types = sorted(kb.clause_type_ids())
+    chosen = clause_type if clause_type and clause_type.strip() else "dispute_resolution"
+    base = baseline if baseline and baseline.strip() else None
+    pasted = draft if draft and draft.strip() else None
+    params = {"type": chosen, "baseline": base, "draft": pasted}
+    try:
+        model = compare_clauses(kb, chosen, baseline=base, draft=pasted if base else None)
+    except (QueryError, NotFound) as exc:
+        return Template(template_name="not_found.html", context={"message": exc.message, "param": exc.param, "version": kb.version}, status_code=400 if isinstance(exc, QueryError) else 404)
+    return Template(
+        template_name="compare.html",
+        context={
+            "model": model, "types": types, "draft": pasted, "version": kb.version, "show": show,
+            "formats": ("json", "md", "docx"), "download": lambda f: _href("/api/v1/compare/clauses", {**params, "format": f}),
+        },
+    )
+
+
+@get("/compare/matrix", include_in_schema=False)
+async def matrix_page(kb: KB) -> Template:
+    return Template(
+        template_name="matrix.html",
+        context={"model": clause_matrix(kb), "version": kb.version, "cell_value": cell_text, "formats": FORMATS},
+    )
+
+
+@get("/concepts", include_in_schema=False)
+async def concepts_page(kb: KB) -> Template:
+    return Template(template_name="concepts.html", context={"concepts": kb.list_concepts(), "version": kb.version})
+
+
+@get("/concepts/{concept:str}", include_in_schema=False, exception_handlers={NotFound: html_not_found})
+async def concept_page(kb: KB, concept: FromPath[str], baseline: Baseline = None) -> Template:
+    model = compare_concept(kb, concept, baseline=baseline if baseline and baseline.strip() else None)
+    params = {"baseline": model.baseline or None}
+    return Template(
+        template_name="concept.html",
+        context={
+            "model": model, "version": kb.version, "formats": ("json", "md", "docx"),
+            "download": lambda f: _href(f"/api/v1/compare/concepts/{quote(model.concept.id)}", {**params, "format": f}),
+        },
+    )
+
+
+@get("/treaties/{treaty_id:str}/profile", include_in_schema=False, exception_handlers={NotFound: html_not_found})
+async def profile_page(kb: KB, treaty_id: FromPath[str]) -> Template:
+    return Template(
+        template_name="profile.html",
+        context={"model": treaty_profile(kb, treaty_id), "version": kb.version, "cell_value": cell_text, "formats": ("json", "md", "docx")},
+    )
+
+
+HANDLERS = [index, treaty_page, search_page, compare_page, matrix_page, concepts_page, concept_page, profile_page]

@@ -56,6 +56,14 @@ def _articles_of_type(kb: KnowledgeBase, clause_type: str) -> dict[str, str]:
     return out
 
 
+def _as_fields(stored: Any) -> dict[str, Any]:
+    """Stored attributes as named fields: the classification-level table, stored as a
+    list of levels, is the field ``levels``."""
+    if stored is None:
+        return {}
+    return stored if isinstance(stored, dict) else {"levels": stored}
+
+
 def _paragraph_texts(article: ArticleRecord) -> dict[str, str] | None:
     numbered = {p.num: p.text for p in article.paragraphs if p.num}
     return numbered if numbered and len(numbered) == len(article.paragraphs) else None
@@ -126,7 +134,7 @@ def compare_clauses(
                 treaty_title=" ".join(titles.get(treaty_id, "").split()),
                 article=article.num,
                 heading=article.heading,
-                attributes=attributes.get(treaty_id, {}),
+                attributes=_as_fields(attributes.get(treaty_id)),
                 text=article.text,
                 evidence=_article_evidence(kb, treaty_id, article.num, article.text),
                 redline=shown,

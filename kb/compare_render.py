@@ -53,7 +53,7 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _value(cell: Cell) -> str:
+def cell_text(cell: Cell) -> str:
     """A cell's value in a few words ("notice_months: 6; survival: yes"), or its status."""
     if cell.status != "found":
         return cell.status
@@ -69,7 +69,7 @@ def _matrix_markdown(model: ClauseMatrix) -> list[str]:
         cells = []
         for cell in row.cells:
             cite = f" ({_cite(cell.evidence)})" if cell.evidence is not None else ""
-            cells.append(_cell(_value(cell)) + cite)
+            cells.append(_cell(cell_text(cell)) + cite)
         lines.append(f"| {_cell(row.treaty_title)} | " + " | ".join(cells) + " |")
     return lines
 
@@ -102,7 +102,7 @@ def _profile_markdown(model: TreatyProfile) -> list[str]:
     ]
     lines += [f"- **{k}**: {v}" for k, v in facts] + ["", "## Final clauses", "", "| clause | value | source |", "|---|---|---|"]
     for cell in model.clauses:
-        lines.append(f"| {cell.column} | {_cell(_value(cell))} | {_cite(cell.evidence) if cell.evidence else ''} |")
+        lines.append(f"| {cell.column} | {_cell(cell_text(cell))} | {_cite(cell.evidence) if cell.evidence else ''} |")
     lines += ["", "## Obligations, prohibitions and permissions", ""]
     for group in model.duties:
         lines += [f"### {group.actor or 'no actor named'}: {group.modality} ({len(group.duties)})", ""]
@@ -161,4 +161,4 @@ def render(model: Comparison, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt!r}: the formats are {', '.join(FORMATS)}")
 
 
-__all__ = ["FORMATS", "Comparison", "render", "to_csv", "to_json", "to_markdown"]
+__all__ = ["FORMATS", "Comparison", "cell_text", "render", "to_csv", "to_json", "to_markdown"]

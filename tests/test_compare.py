@@ -362,3 +362,29 @@ def test_profile_on_the_command_line_and_the_api(real_kb_root: Path, real_client
     r = real_client.get(f"/api/v1/treaties/{TM}/profile", params={"format": "md"})
     assert r.status_code == 200 and r.text.startswith("# ")
     assert real_client.get("/api/v1/treaties/nope/profile").status_code == 404
+
+
+# -- pages ------------------------------------------------------------------------------------------
+
+
+def test_the_comparison_pages_render_and_link_their_downloads(real_client) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    pages = {
+        "/compare/matrix": "Ережелер матрицасы",
+        f"/compare?type=dispute_resolution&baseline={TM}&draft=Даулар+консультациялар+арқылы+шешіледі.": "<ins>",
+        "/concepts": "құпия ақпарат",
+        "/concepts/classified information": "<del>",
+        f"/treaties/{TM}/profile": "Қорытынды ережелер",
+    }
+    for path, marker in pages.items():
+        r = real_client.get(path)
+        assert r.status_code == 200 and marker in r.text, path
+        for href in re.findall(r'href="([^"#]+)', r.text):
+            if href.startswith("/") and not href.startswith("/schema"):
+                assert real_client.get(href.replace("&amp;", "&")).status_code == 200, (path, href)
+    reader = real_client.get(f"/treaties/{TM}").text
+    assert f'href="/treaties/{TM}/profile"' in reader
+    assert 'href="/concepts/classified-information"' in reader and 'href="/compare?type=dispute_resolution"' in reader
+    assert real_client.get("/compare?type=nope").status_code == 400
+    assert real_client.get("/concepts/ауа райы").status_code == 404
