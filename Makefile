@@ -16,7 +16,7 @@ LOCK_TOOLS := pip==26.3 pip-tools==7.7.0
 # e.g. `make lock LOCK_ARGS=--upgrade-package=msgspec` (or --upgrade: everything)
 LOCK_ARGS  ?=
 
-.PHONY: run test setup lock build bench scorecard clean
+.PHONY: run test setup browser lock build bench scorecard clean
 
 # The lock, then the project itself without dependencies (with the lock's setuptools,
 # no build isolation): nothing that is not in the lock gets installed.
@@ -40,7 +40,11 @@ run: setup
 	$(BIN)/kelisim serve --corpus corpus --kb var/kb --host $(HOST) --port $(PORT)
 
 ## test: set up and run the test suite
-test: setup
+## browser: Debian's chromium, which the page tests drive headless (apt-get needs root)
+browser:
+	@command -v chromium >/dev/null || apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+
+test: setup browser
 	$(BIN)/python -m pytest
 
 build: setup

@@ -29,7 +29,7 @@ def add_report_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     kinds = p.add_subparsers(dest="what", required=True, metavar="WHAT")
     treaty = kinds.add_parser("treaty", help="the profile of one treaty")
     treaty.add_argument("treaty_id", metavar="ID")
-    treaty.add_argument("--format", choices=("json", "md", "docx"), default="md")
+    treaty.add_argument("--format", choices=("json", "md", "html", "docx", "pdf"), default="md")
     treaty.add_argument("--out", type=Path, metavar="F", help="write here instead of stdout")
     treaty.add_argument("--kb", type=Path, default=None, help="knowledge-base root (default: $KELISIM_KB or var/kb)")
 
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace, kb_root: Path) -> int:
     except KbUnavailable as exc:
         print(f"kelisim {args.command}: {exc}", file=sys.stderr)
         return 1
-    if args.format in ("xlsx", "docx") and args.out is None:
+    if args.format in ("xlsx", "docx", "pdf") and args.out is None:
         print(f"kelisim {args.command}: format: {args.format} is a binary file: give --out FILE", file=sys.stderr)
         return 2
     try:

@@ -4,6 +4,8 @@
   clause kind, the header row frozen) and sheet "Evidence" (a line per cell: status,
   value, article, source offsets, the quoted words), so a value can be checked without
   leaving the workbook.
+- PDF (WeasyPrint), every comparison, rendered from its HTML document
+  (``kb.compare_render.to_html``) with a URL fetcher that refuses every request.
 - DOCX (python-docx), every comparison: a cover block (knowledge-base version, the
   treaties compared), headings, real tables whose header row repeats on every page
   (``w:tblHeader``), citations, and redlines as Word tracked changes: each deletion a
@@ -29,12 +31,7 @@ AUTHOR = "Kelisim"
 
 
 def _cite(e: Evidence | None) -> str:
-    if e is None or not e.article:
-        return ""
-    where = f"{e.article}-бап"
-    if e.source_start is not None:
-        where += f" (source {e.source_start}–{e.source_end})"
-    return where
+    return "" if e is None else e.where()
 
 
 def _value_text(value: Any) -> str:
@@ -224,4 +221,20 @@ def comparison_docx(model: ClauseMatrix | ClauseComparison | ConceptComparison |
     return out.getvalue()
 
 
-__all__ = ["AUTHOR", "comparison_docx", "matrix_xlsx"]
+
+
+# -- PDF ---------------------------------------------------------------------------------------
+
+
+def html_pdf(document: str) -> bytes:
+    """The report's HTML as PDF. WeasyPrint's fetcher is given no protocol it may use:
+    a report is self-contained, and an image or stylesheet a text pointed to would be a
+    request from the server to wherever it pointed. Links stay links."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols=frozenset(), allow_redirects=False)
+    return HTML(string=document, base_url="/", url_fetcher=fetcher).write_pdf()  # type: ignore[no-any-return]
+
+
+__all__ = ["AUTHOR", "comparison_docx", "html_pdf", "matrix_xlsx"]

@@ -9,6 +9,7 @@ its source offsets.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from typing import Any
@@ -21,9 +22,10 @@ from kb.concepts import ConceptComparison, Evidence
 from kb.profile import TreatyProfile
 
 Comparison = ConceptComparison | ClauseComparison | ClauseMatrix | TreatyProfile
-FORMATS = ("json", "md", "csv", "xlsx", "docx")
+FORMATS = ("json", "md", "html", "csv", "xlsx", "docx", "pdf")
 """``csv`` and ``xlsx`` are for the matrix only: a comparison of texts is no table of
-values. ``xlsx`` and ``docx`` are written by ``kb.compare_office``."""
+values. ``xlsx``, ``docx`` and ``pdf`` (from the ``html``) are written by
+``kb.compare_office``."""
 
 
 def to_json(model: Comparison) -> bytes:
@@ -41,12 +43,7 @@ def to_json(model: Comparison) -> bytes:
 
 
 def _cite(e: Evidence) -> str:
-    if not e.article:
-        return "the draft"
-    where = f"{e.article}-бап"
-    if e.source_start is not None:
-        where += f", source characters {e.source_start}–{e.source_end}"
-    return f"[{where}]({e.anchor})"
+    return f"[{e.where()}]({e.anchor})" if e.article else "the draft"
 
 
 def _cell(text: str) -> str:
@@ -141,6 +138,75 @@ def to_markdown(model: Comparison) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+_STYLE = """
+body { font-family: "DejaVu Serif", "PT Serif", Georgia, serif; font-size: 10.5pt; line-height: 1.45; margin: 1.5em; }
+h1 { font-size: 16pt; } h2 { font-size: 12.5pt; margin-top: 1.4em; } h3 { font-size: 11pt; }
+table { border-collapse: collapse; width: 100%; margin: 0.8em 0; }
+th, td { border: 1px solid #bbb; padding: 0.3em 0.5em; vertical-align: top; text-align: left; }
+thead { display: table-header-group; } th { background: #f3f0e8; }
+ins { background: #dcefd8; } del { background: #f6d6d0; }
+.cover td:first-child { width: 14em; color: #555; } .cite { color: #555; font-size: 9pt; }
+@page { size: A4 landscape; margin: 1.5cm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _html_cite(e: Evidence | None) -> str:
+    if e is None or not e.article:
+        return ""
+    return f'<span class="cite"><a href="{_e(e.anchor)}">{_e(e.where())}</a></span>'
+
+
+def to_html(model: Comparison) -> str:
+    """A whole HTML document: a cover block (knowledge-base version, the treaties
+    compared), then the comparison's tables and redlines (``<ins>``/``<del>``), every
+    cell citing its article. Self-contained: no script, no external resource."""
+    rows: list[str] = []
+    if isinstance(model, ClauseMatrix):
+        title, treaties, baseline = "Clause matrix", [r.treaty_title for r in model.rows], ""
+        rows.append("<table><thead><tr><th>treaty</th>" + "".join(f"<th>{_e(c)}</th>" for c in model.columns) + "</tr></thead><tbody>")
+        for row in model.rows:
+            cells = "".join(f"<td>{_e(cell_text(c))}<br>{_html_cite(c.evidence)}</td>" for c in row.cells)
+            rows.append(f"<tr><th>{_e(row.treaty_title)}</th>{cells}</tr>")
+        rows.append("</tbody></table>")
+    elif isinstance(model, ConceptComparison):
+        title, treaties, baseline = f"Concept: {model.concept.label}", [r.treaty_title for r in model.rows], model.baseline
+        rows.append("<table><thead><tr><th>treaty</th><th>term</th><th>definition against the baseline</th><th>used in</th></tr></thead><tbody>")
+        for r in model.rows:
+            body = _e(r.definition) + " <em>(baseline)</em>" if r.redline is None else f"{r.redline.html()}<br><em>{_e(r.drift)}</em>"
+            rows.append(f"<tr><td>{_e(r.treaty_title)}<br>{_html_cite(r.evidence)}</td><td>{_e(r.term)}</td><td>{body}</td><td>{_e(', '.join(r.used_in))}</td></tr>")
+        rows.append("</tbody></table>")
+    elif isinstance(model, ClauseComparison):
+        title, treaties, baseline = f"Clause comparison: {model.type}", [r.treaty_title or r.treaty_id for r in model.rows], model.baseline
+        for r in model.rows:
+            rows.append(f"<h2>{'Draft' if r.treaty_id == 'draft' else _e(f'{r.treaty_title}, {r.article}-бап')}</h2><p>{_html_cite(r.evidence)}</p>")
+            if r.attributes:
+                rows.append("<table><tbody>" + "".join(f"<tr><th>{_e(k)}</th><td>{_e(show(v))}</td></tr>" for k, v in r.attributes.items() if k != "article") + "</tbody></table>")
+            rows.append(f"<p>{r.redline.html() if r.redline is not None else _e(r.text)}</p>")
+    else:
+        title, treaties, baseline = model.title, [model.title], ""
+        rows.append("<table><thead><tr><th>clause</th><th>value</th><th>source</th></tr></thead><tbody>")
+        rows += [f"<tr><td>{_e(c.column)}</td><td>{_e(cell_text(c))}</td><td>{_html_cite(c.evidence)}</td></tr>" for c in model.clauses]
+        rows.append("</tbody></table>")
+        for group in model.duties:
+            rows.append(f"<h3>{_e(group.actor or 'no actor named')}: {_e(group.modality)} ({len(group.duties)})</h3><ul>")
+            rows += [f"<li>{_e(' '.join(d.text.split()))} {_html_cite(d.evidence)}{_e(f' · {d.deadline}' if d.deadline else '')}</li>" for d in group.duties]
+            rows.append("</ul>")
+    cover = (
+        '<table class="cover"><tbody>'
+        f"<tr><td>Knowledge base version</td><td>{_e(model.version)}</td></tr>"
+        f"<tr><td>Treaties compared</td><td>{'<br>'.join(_e(t) for t in treaties)}</td></tr>"
+        f"<tr><td>Baseline</td><td>{_e(baseline or '—')}</td></tr></tbody></table>"
+    )
+    return (
+        f'<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>{_e(title)}</title><style>{_STYLE}</style></head>'
+        f"<body><h1>{_e(title)}</h1>{cover}{''.join(rows)}</body></html>\n"
+    )
+
+
 def render(model: Comparison, fmt: str) -> bytes:
     if fmt == "json":
         return to_json(model)
@@ -158,7 +224,13 @@ def render(model: Comparison, fmt: str) -> bytes:
         from kb.compare_office import comparison_docx
 
         return comparison_docx(model)
+    if fmt == "html":
+        return to_html(model).encode("utf-8")
+    if fmt == "pdf":
+        from kb.compare_office import html_pdf
+
+        return html_pdf(to_html(model))
     raise ValueError(f"unknown format {fmt!r}: the formats are {', '.join(FORMATS)}")
 
 
-__all__ = ["FORMATS", "Comparison", "cell_text", "render", "to_csv", "to_json", "to_markdown"]
+__all__ = ["FORMATS", "Comparison", "cell_text", "render", "to_html", "to_csv", "to_json", "to_markdown"]

@@ -46,6 +46,16 @@ class Evidence:
     source_end: int | None
     anchor: str
 
+    def where(self) -> str:
+        """How a report cites it: "13-бап, source characters 14150–14463" ("" for a
+        pasted draft, which has no article)."""
+        if not self.article:
+            return ""
+        out = f"{self.article}-бап"
+        if self.source_start is not None:
+            out += f", source characters {self.source_start}–{self.source_end}"
+        return out
+
 
 @dataclass(frozen=True, slots=True)
 class DefinitionRow:

@@ -388,3 +388,73 @@ def test_the_comparison_pages_render_and_link_their_downloads(real_client) -> No
     assert 'href="/concepts/classified-information"' in reader and 'href="/compare?type=dispute_resolution"' in reader
     assert real_client.get("/compare?type=nope").status_code == 400
     assert real_client.get("/concepts/ауа райы").status_code == 404
+
+
+# -- HTML and PDF, read back; the HTML in a real browser -----------------------------------------
+
+
+def test_the_pdf_holds_the_cover_and_every_citation(kb: KnowledgeBase) -> None:
+    from pypdf import PdfReader
+
+    for model in (compare_concept(kb, "құпия ақпарат"), clause_matrix(kb, columns=("withdrawal", "dispute_resolution"))):
+        pdf = render(model, "pdf")
+        assert pdf.startswith(b"%PDF")
+        text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert model.version in text
+        cited = [r.evidence for r in model.rows] if isinstance(model, type(compare_concept(kb, "құпия ақпарат"))) else [c.evidence for row in model.rows for c in row.cells if c.evidence]
+        assert cited and all(f"{e.article}-бап" in text and str(e.source_start) in text for e in cited)
+
+
+def test_a_report_fetches_nothing() -> None:
+    """An image and a stylesheet on a loopback server: the PDF renders, the server is
+    never asked (it counts its requests, and stops with the test)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from kb.compare_office import html_pdf
+
+    asked: list[str] = []
+
+    class Counting(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the http.server name
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Counting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        pdf = html_pdf(f'<html><head><link rel="stylesheet" href="{base}/s.css"></head><body><img src="{base}/x.png"><p>мәтін</p></body></html>')
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert pdf.startswith(b"%PDF") and asked == []
+
+
+def test_the_html_report_renders_in_headless_chromium(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """Debian's chromium (``make browser``) renders the report; the screenshot's
+    non-white area is as tall as a table of every treaty's definition."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is missing: `make browser` installs it"
+    page = tmp_path / "concept.html"
+    page.write_bytes(render(compare_concept(kb, "құпия ақпарат"), "html"))
+    shot = tmp_path / "concept.png"
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--screenshot={shot}",
+         "--window-size=1200,1400", page.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )
+    image = Image.open(shot).convert("L")
+    assert image.size == (1200, 1400)
+    box = Image.eval(image, lambda v: 255 if v < 200 else 0).getbbox()
+    assert box is not None and box[3] - box[1] > 600 and box[2] - box[0] > 900  # the cover and the table, wide and tall
