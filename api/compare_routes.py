@@ -1,6 +1,7 @@
 """The comparison API: concepts, the clause matrix, the clause and concept comparisons.
 Each handler is one ``kb`` call and one renderer (``kb.compare_render``); ``format``
-picks JSON (default), Markdown or, for the matrix, CSV. Refusals are ``QueryError`` /
+(or else the ``Accept`` header) picks JSON (the default), Markdown, HTML, PDF, DOCX or,
+for the matrix, CSV and XLSX. Refusals are ``QueryError`` /
 ``NotFound`` naming the parameter, answered by ``api.app`` as 400 / 404.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.params import QueryParameter
 
 from api.params import KB, FromPath
@@ -55,8 +56,18 @@ def _pasted(value: str | None, param: str) -> str | None:
     return value
 
 
-def _answer(model: Comparison, fmt: str | None) -> Response[bytes]:
-    chosen = fmt or "json"
+def _accepted(accept: str | None) -> str:
+    """The first format an ``Accept`` header names (JSON when it names none of ours)."""
+    for part in (accept or "").split(","):
+        media = part.split(";")[0].strip().lower()
+        for name, ours in MEDIA.items():
+            if media and media == ours.split(";")[0]:
+                return name
+    return "json"
+
+
+def _answer(model: Comparison, fmt: str | None, accept: str | None = None) -> Response[bytes]:
+    chosen = fmt or _accepted(accept)
     if chosen not in FORMATS:
         raise QueryError(f"unknown format {chosen[:20]!r}: the formats are {', '.join(FORMATS)}", "format")
     try:
@@ -79,13 +90,15 @@ async def get_concept(kb: KB, concept: FromPath[str]) -> dict[str, object]:
 
 @get("/api/v1/compare/concepts/{concept:str}", tags=["compare"], summary="How each treaty defines a concept, redlined against a baseline")
 async def compare_concept_route(
-    kb: KB, concept: FromPath[str], baseline: Baseline = None, baseline_text: BaselineText = None, fmt: Format = None
+    request: Request, kb: KB, concept: FromPath[str], baseline: Baseline = None, baseline_text: BaselineText = None, fmt: Format = None
 ) -> Response[bytes]:
-    return _answer(compare_concept(kb, concept, baseline=baseline, baseline_text=_pasted(baseline_text, "baseline_text")), fmt)
+    model = compare_concept(kb, concept, baseline=baseline, baseline_text=_pasted(baseline_text, "baseline_text"))
+    return _answer(model, fmt, request.headers.get("accept"))
 
 
 @get("/api/v1/compare/clauses", tags=["compare"], summary="Each treaty's article of a clause type, with attributes and redlines")
 async def compare_clauses_route(
+    request: Request,
     kb: KB,
     clause_type: ClauseType = None,
     treaties: Treaties = None,
@@ -100,17 +113,18 @@ async def compare_clauses_route(
         kb, clause_type, treaties=_listed(treaties, "treaties"), baseline=baseline,
         baseline_text=_pasted(baseline_text, "baseline_text"), draft=_pasted(draft, "draft"),
     )
-    return _answer(model, fmt)
+    return _answer(model, fmt, request.headers.get("accept"))
 
 
 @get("/api/v1/compare/matrix", tags=["compare"], summary="Treaties × clause attributes, each cell cited to its source words")
-async def matrix_route(kb: KB, treaties: Treaties = None, columns: Columns = None, fmt: Format = None) -> Response[bytes]:
-    return _answer(clause_matrix(kb, treaties=_listed(treaties, "treaties"), columns=_listed(columns, "columns")), fmt)
+async def matrix_route(request: Request, kb: KB, treaties: Treaties = None, columns: Columns = None, fmt: Format = None) -> Response[bytes]:
+    model = clause_matrix(kb, treaties=_listed(treaties, "treaties"), columns=_listed(columns, "columns"))
+    return _answer(model, fmt, request.headers.get("accept"))
 
 
 @get("/api/v1/treaties/{treaty_id:str}/profile", tags=["compare"], summary="One treaty's parties, dates, final clauses and obligations")
-async def profile_route(kb: KB, treaty_id: FromPath[str], fmt: Format = None) -> Response[bytes]:
-    return _answer(treaty_profile(kb, treaty_id), fmt)
+async def profile_route(request: Request, kb: KB, treaty_id: FromPath[str], fmt: Format = None) -> Response[bytes]:
+    return _answer(treaty_profile(kb, treaty_id), fmt, request.headers.get("accept"))
 
 
 HANDLERS = [profile_route, list_concepts, get_concept, compare_concept_route, compare_clauses_route, matrix_route]

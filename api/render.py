@@ -212,6 +212,14 @@ def annex_blocks(treaty: Treaty, annex: Annex) -> list[AnnexBlock]:
     return out
 
 
+def clause_label(type_id: str) -> str:
+    """A clause type as a page names it: its Kazakh label (Russian and English in the
+    title attribute the templates add), the id for an unknown type."""
+    from ingest.extract.clause_labels import label
+
+    return label(type_id)
+
+
 def install(env: Environment) -> None:
     """Register the helpers on the Jinja environment (``TemplateConfig.engine_callback``)."""
     env.globals.update(
@@ -227,6 +235,7 @@ def install(env: Environment) -> None:
         approval_line=approval_line,
         alinea_texts=alinea_texts,
         annex_blocks=annex_blocks,
+        clause_label=clause_label,
     )
     env.filters["lines"] = lines
     env.trim_blocks = True

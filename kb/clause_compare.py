@@ -3,8 +3,9 @@ attributes negotiators compare above it, redlined against a baseline.
 
 The baseline is a treaty of the knowledge base (its article of that type) or a clause
 the user pastes (a draft on the table). Paragraphs are aligned by their number when
-both texts number them, otherwise the articles are compared whole; numbering never
-counts as a change (``kb.redline``'s ``ignore_numbering``).
+both texts number them alike, else by similarity of their words (``align_paragraphs``),
+else the articles are compared whole; numbering never counts as a change
+(``kb.redline``'s ``ignore_numbering``).
 
 Attributes are the parse export's ``clauses`` fields as the build stored them
 (``dispute_resolution``: methods, escalation, obligations_continue; ``withdrawal``:
@@ -13,13 +14,15 @@ notice_months, survival …); a type without stored attributes has none.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kb.concepts import Evidence, evidence
 from kb.errors import NotFound, QueryError
 from kb.records import ArticleRecord
-from kb.redline import Redline, redline
+from kb.redline import Edit, Redline, normalise, redline
 from kb.store import KnowledgeBase
 
 
@@ -69,19 +72,59 @@ def _paragraph_texts(article: ArticleRecord) -> dict[str, str] | None:
     return numbered if numbered and len(numbered) == len(article.paragraphs) else None
 
 
+SIMILAR = 0.3
+"""Two paragraphs are the same paragraph, reworded, from this share of their words in
+common, in order (``difflib``'s ratio over words)."""
+
+
+def align_paragraphs(old: Sequence[str], new: Sequence[str]) -> list[tuple[str | None, str | None]]:
+    """Pairs of paragraphs in order, matched by their words where their numbers do not
+    match them: the alignment with the greatest total similarity that keeps both
+    orders (a small dynamic programme; an article has a few paragraphs). A paragraph
+    with no partner similar enough stands alone: inserted or deleted whole."""
+    words_old, words_new = [normalise(t).split() for t in old], [normalise(t).split() for t in new]
+    score = [[difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() for b in words_new] for a in words_old]
+    n, m = len(old), len(new)
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            pair = best[i + 1][j + 1] + score[i][j] if score[i][j] >= SIMILAR else -1.0
+            best[i][j] = max(pair, best[i + 1][j], best[i][j + 1])
+    out: list[tuple[str | None, str | None]] = []
+    i = j = 0
+    while i < n and j < m:
+        if score[i][j] >= SIMILAR and best[i][j] == best[i + 1][j + 1] + score[i][j]:
+            out.append((old[i], new[j]))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            out.append((old[i], None))
+            i += 1
+        else:
+            out.append((None, new[j]))
+            j += 1
+    out += [(t, None) for t in old[i:]] + [(None, t) for t in new[j:]]
+    return out
+
+
+def _joined(parts: Sequence[Redline]) -> Redline:
+    edits: list[Edit] = []
+    for part in parts:
+        if edits and part.edits:
+            edits.append(Edit("equal", "\n"))
+        edits.extend(part.edits)
+    return Redline(tuple(edits))
+
+
 def article_redline(old: ArticleRecord | str, new: ArticleRecord) -> Redline:
-    """``new`` against ``old``: paragraph by paragraph when both number them alike,
-    else whole."""
+    """``new`` against ``old``: paragraph by paragraph, matched by number when both
+    number them alike, else by their words when both have several; whole otherwise."""
     if isinstance(old, ArticleRecord):
         a, b = _paragraph_texts(old), _paragraph_texts(new)
-        if a is not None and b is not None:
-            edits = []
-            for num in dict.fromkeys([*a, *b]):
-                part = redline(a.get(num, ""), b.get(num, ""), ignore_numbering=True)
-                if edits and part.edits:
-                    edits.append(type(part.edits[0])("equal", "\n"))
-                edits.extend(part.edits)
-            return Redline(tuple(edits))
+        if a is not None and b is not None and set(a) == set(b):
+            return _joined([redline(a[num], b[num], ignore_numbering=True) for num in a])
+        if len(old.paragraphs) > 1 and len(new.paragraphs) > 1:
+            pairs = align_paragraphs([p.text for p in old.paragraphs], [p.text for p in new.paragraphs])
+            return _joined([redline(x or "", y or "", ignore_numbering=True) for x, y in pairs])
         old = old.text
     return redline(old, new.text, ignore_numbering=True)
 
@@ -160,4 +203,4 @@ def _article_evidence(kb: KnowledgeBase, treaty_id: str, num: str, text: str) ->
     return evidence(kb, treaty_id, num, kb.article_span(treaty_id, num), text)
 
 
-__all__ = ["ClauseComparison", "ClauseRow", "article_redline", "compare_clauses"]
+__all__ = ["ClauseComparison", "ClauseRow", "align_paragraphs", "article_redline", "compare_clauses"]

@@ -263,6 +263,9 @@ def test_api_compare(real_client) -> None:  # type: ignore[no-untyped-def]
     assert matrix.status_code == 200 and matrix.text.startswith("treaty_id,")
     workbook = real_client.get("/api/v1/compare/matrix", params={"format": "xlsx"})
     assert workbook.headers["content-type"].endswith("spreadsheetml.sheet") and workbook.content[:2] == b"PK"
+    negotiated = real_client.get("/api/v1/compare/matrix", headers={"Accept": "text/csv, application/json;q=0.5"})
+    assert negotiated.headers["content-type"].startswith("text/csv")
+    assert real_client.get("/api/v1/compare/matrix", headers={"Accept": "*/*"}).headers["content-type"].startswith("application/json")
     report = real_client.get("/api/v1/compare/concepts/classified-information", params={"format": "docx"})
     assert report.headers["content-type"].endswith("wordprocessingml.document") and report.content[:2] == b"PK"
     for path, params, param, status in [
@@ -458,3 +461,48 @@ def test_the_html_report_renders_in_headless_chromium(kb: KnowledgeBase, tmp_pat
     assert image.size == (1200, 1400)
     box = Image.eval(image, lambda v: 255 if v < 200 else 0).getbbox()
     assert box is not None and box[3] - box[1] > 600 and box[2] - box[0] > 900  # the cover and the table, wide and tall
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pairs"),
+    [
+        (["Тараптар ақпарат алмасады.", "Шығыстарды әр Тарап өзі көтереді."], ["Тараптар ақпарат алмасады.", "Шығыстарды әр Тарап өзі көтереді."], [(0, 0), (1, 1)]),
+        # a paragraph inserted in the middle: the others still find their partners
+        (["Тараптар ақпарат алмасады.", "Шығыстарды әр Тарап өзі көтереді."],
+         ["Тараптар ақпарат алмасады.", "Даулар келіссөздер арқылы шешіледі.", "Шығыстарды әр Тарап өз есебінен көтереді."],
+         [(0, 0), (None, 1), (1, 2)]),
+        # reordered: the better half is kept in order, the other paragraph is deleted and inserted
+        (["Даулар келіссөздер арқылы шешіледі.", "Тараптар ақпарат алмасады."], ["Тараптар ақпарат алмасады.", "Даулар келіссөздер арқылы шешіледі."],
+         [(0, None), (1, 0), (None, 1)]),
+        ([], ["Жаңа тармақ."], [(None, 0)]),
+    ],
+)
+def test_paragraphs_align_by_their_words(old: list[str], new: list[str], pairs: list[tuple[int | None, int | None]]) -> None:
+    from kb.clause_compare import align_paragraphs
+
+    expected = [(None if i is None else old[i], None if j is None else new[j]) for i, j in pairs]
+    assert align_paragraphs(old, new) == expected
+
+
+@given(st.lists(st.sampled_from(["Тараптар ақпарат алмасады.", "Даулар шешіледі.", "Шығыстар.", "Жаңа сөз бар."]), max_size=5),
+       st.lists(st.sampled_from(["Тараптар ақпарат алмасады.", "Даулар шешіледі.", "Шығыстар.", "Жаңа сөз бар."]), max_size=5))
+def test_an_alignment_keeps_every_paragraph_once_in_order(old: list[str], new: list[str]) -> None:
+    from kb.clause_compare import align_paragraphs
+
+    pairs = align_paragraphs(old, new)
+    assert [a for a, _ in pairs if a is not None] == old and [b for _, b in pairs if b is not None] == new
+
+
+def test_clause_labels_are_the_shared_tables(real_client) -> None:  # type: ignore[no-untyped-def]
+    from ingest.extract.clause_labels import LABELS, label
+    from ingest.extract.clause_types import TYPES
+
+    table = {}
+    for line in (REPO / "docs" / "clause-types.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0] in TYPES:
+            table[cells[0]] = tuple(cells[1:4])
+    assert LABELS == table and set(LABELS) == set(TYPES)
+    assert label("withdrawal", "en") == LABELS["withdrawal"][2] and label("nope") == "nope"
+    page = real_client.get("/compare/matrix").text
+    assert LABELS["withdrawal"][0] in page and LABELS["dispute_resolution"][0] in page
