@@ -7,16 +7,18 @@ archives well, and a search is a URL that can be bookmarked and shared."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Annotated
 from urllib.parse import quote, urlencode
 
 from litestar import Request, Response, get
+from litestar.params import QueryParameter
 from litestar.response import Template
 
 from api.compare_routes import Baseline, Draft
 from api.params import KB, FromPath
 from api.search_routes import ClauseType, Cursor, Mode, Q, Treaty, Year
 from kb.clause_compare import compare_clauses
-from kb.clause_matrix import clause_matrix, show
+from kb.clause_matrix import COLUMNS, clause_matrix, show
 from kb.compare_render import FORMATS, cell_text
 from kb.concepts import compare_concept
 from kb.errors import NotFound, QueryError
@@ -24,6 +26,10 @@ from kb.modes import MODES, default_mode
 from kb.profile import treaty_profile
 from kb.search import DEFAULT_LIMIT, search
 from kb.store import KnowledgeBase
+
+Picked = Annotated[list[str] | None, QueryParameter(description="Treaty ids or clause kinds, one parameter each.")]
+TEXT_FORMATS = ("json", "md", "html", "docx", "pdf")
+"""What a comparison of texts downloads as (the matrix adds csv and xlsx)."""
 
 
 def html_not_found(request: Request, exc: NotFound) -> Response[str]:
@@ -114,31 +120,48 @@ async def search_page(
 
 
 @get("/compare", include_in_schema=False)
-async def compare_page(kb: KB, clause_type: ClauseType = None, baseline: Baseline = None, draft: Draft = None) -> Template:
-    """One clause type side by side: pick the type, a baseline treaty, paste a draft."""
+async def compare_page(
+    kb: KB, clause_type: ClauseType = None, baseline: Baseline = None, draft: Draft = None, treaties: Picked = None
+) -> Template:
+    """One clause type side by side: pick the type, the treaties (all by default), a
+    baseline treaty, paste a draft."""
     types = sorted(kb.clause_type_ids())
     chosen = clause_type if clause_type and clause_type.strip() else "dispute_resolution"
     base = baseline if baseline and baseline.strip() else None
     pasted = draft if draft and draft.strip() else None
-    params = {"type": chosen, "baseline": base, "draft": pasted}
+    picked = tuple(t for t in (treaties or ()) if t.strip()) or None
+    params = {"type": chosen, "baseline": base, "draft": pasted, "treaties": ",".join(picked) if picked else None}
     try:
-        model = compare_clauses(kb, chosen, baseline=base, draft=pasted if base else None)
+        model = compare_clauses(kb, chosen, treaties=picked, baseline=base, draft=pasted if base else None)
     except (QueryError, NotFound) as exc:
         return Template(template_name="not_found.html", context={"message": exc.message, "param": exc.param, "version": kb.version}, status_code=400 if isinstance(exc, QueryError) else 404)
     return Template(
         template_name="compare.html",
         context={
             "model": model, "types": types, "draft": pasted, "version": kb.version, "show": show,
-            "formats": ("json", "md", "docx"), "download": lambda f: _href("/api/v1/compare/clauses", {**params, "format": f}),
+            "treaties": kb.list_treaties(), "picked": set(picked or ()),
+            "formats": TEXT_FORMATS, "download": lambda f: _href("/api/v1/compare/clauses", {**params, "format": f}),
         },
     )
 
 
 @get("/compare/matrix", include_in_schema=False)
-async def matrix_page(kb: KB) -> Template:
+async def matrix_page(kb: KB, treaties: Picked = None, columns: Picked = None) -> Template:
+    """The matrix over the treaties and clause kinds picked (all by default)."""
+    picked = tuple(t for t in (treaties or ()) if t.strip()) or None
+    kinds = tuple(c for c in (columns or ()) if c.strip()) or None
+    try:
+        model = clause_matrix(kb, treaties=picked, columns=kinds)
+    except (QueryError, NotFound) as exc:
+        return Template(template_name="not_found.html", context={"message": exc.message, "param": exc.param, "version": kb.version}, status_code=400 if isinstance(exc, QueryError) else 404)
+    params = {"treaties": ",".join(picked) if picked else None, "columns": ",".join(kinds) if kinds else None}
     return Template(
         template_name="matrix.html",
-        context={"model": clause_matrix(kb), "version": kb.version, "cell_value": cell_text, "formats": FORMATS},
+        context={
+            "model": model, "version": kb.version, "cell_value": cell_text, "formats": FORMATS,
+            "treaties": kb.list_treaties(), "all_columns": COLUMNS, "picked": set(picked or ()), "picked_columns": set(kinds or ()),
+            "download": lambda f: _href("/api/v1/compare/matrix", {**params, "format": f}),
+        },
     )
 
 
@@ -154,7 +177,7 @@ async def concept_page(kb: KB, concept: FromPath[str], baseline: Baseline = None
     return Template(
         template_name="concept.html",
         context={
-            "model": model, "version": kb.version, "formats": ("json", "md", "docx"),
+            "model": model, "version": kb.version, "formats": TEXT_FORMATS,
             "download": lambda f: _href(f"/api/v1/compare/concepts/{quote(model.concept.id)}", {**params, "format": f}),
         },
     )
@@ -164,7 +187,7 @@ async def concept_page(kb: KB, concept: FromPath[str], baseline: Baseline = None
 async def profile_page(kb: KB, treaty_id: FromPath[str]) -> Template:
     return Template(
         template_name="profile.html",
-        context={"model": treaty_profile(kb, treaty_id), "version": kb.version, "cell_value": cell_text, "formats": ("json", "md", "docx")},
+        context={"model": treaty_profile(kb, treaty_id), "version": kb.version, "cell_value": cell_text, "formats": TEXT_FORMATS},
     )
 
 

@@ -68,6 +68,13 @@ class SourceMap(msgspec.Struct):
     _source_offset = Treaty._source_offset
 
 
+class _TreatyText(msgspec.Struct):
+    """The one field of a stored export a quote needs: decoding only it skips building
+    the whole ``Treaty`` (articles, definitions, obligations …) to slice a few words."""
+
+    text: str
+
+
 _SOURCE_MAPS = 64
 _CHUNK = 500
 
@@ -182,7 +189,9 @@ class KnowledgeBase:
     def treaty_text(self, treaty_id: str) -> str:
         """A treaty's repaired text, which every stored span indexes (read once per
         treaty and version)."""
-        return self.memo(f"text:{treaty_id}", lambda: self.get_treaty(treaty_id).text)  # type: ignore[no-any-return]
+        return self.memo(  # type: ignore[no-any-return]
+            f"text:{treaty_id}", lambda: msgspec.json.decode(self.get_treaty_export(treaty_id), type=_TreatyText).text
+        )
 
     def has_treaty(self, treaty_id: str) -> bool:
         return _usable_key(treaty_id) and self._one("SELECT 1 FROM treaties WHERE id = ?", (treaty_id,)) is not None

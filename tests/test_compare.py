@@ -386,6 +386,12 @@ def test_the_comparison_pages_render_and_link_their_downloads(real_client) -> No
         for href in re.findall(r'href="([^"#]+)', r.text):
             if href.startswith("/") and not href.startswith("/schema"):
                 assert real_client.get(href.replace("&amp;", "&")).status_code == 200, (path, href)
+    picked = real_client.get("/compare/matrix", params=[("treaties", TM), ("columns", "withdrawal"), ("columns", "expenses")])
+    assert picked.status_code == 200 and picked.text.count("<tr><th scope=\"row\">") == 1
+    assert "format=xlsx" in picked.text and "columns=withdrawal%2Cexpenses" in picked.text
+    two = real_client.get("/compare", params=[("type", "withdrawal"), ("treaties", TM), ("treaties", "2017-akparat-almasu")])
+    assert two.status_code == 200 and two.text.count('<section class="article">') == 2 and "format=pdf" in two.text
+    assert real_client.get("/compare/matrix", params={"columns": "nope"}).status_code == 400
     reader = real_client.get(f"/treaties/{TM}").text
     assert f'href="/treaties/{TM}/profile"' in reader
     assert 'href="/concepts/classified-information"' in reader and 'href="/compare?type=dispute_resolution"' in reader
