@@ -23,7 +23,7 @@ from typing import Literal
 
 from ingest.model import Span
 from kb.errors import NotFound, QueryError
-from kb.expansion import _same, stems
+from kb.expansion import same_stem, stems
 from kb.query import Word
 from kb.records import ConceptRecord
 from kb.redline import Redline, redline
@@ -98,7 +98,7 @@ def _kazakh_match(asked: list[frozenset[str]], label: str) -> bool:
 
 def _foreign_match(asked: tuple[str, ...], label: str) -> bool:
     wanted = stems(label)
-    return bool(wanted) and len(wanted) == len(asked) and all(any(_same(s, a) for a in asked) for s in wanted)
+    return bool(wanted) and len(wanted) == len(asked) and all(any(same_stem(s, a) for a in asked) for s in wanted)
 
 
 def find_concept(kb: KnowledgeBase, term: str) -> ConceptRecord:

@@ -55,7 +55,7 @@ def stems(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _same(stem: str, word: str) -> bool:
+def same_stem(stem: str, word: str) -> bool:
     """Two stems of one word: equal, or one the other with a letter or two more
     ("переда" of "передать", "передач" of "передача")."""
     if stem == word:
@@ -75,7 +75,7 @@ def kazakh_terms(query: str) -> list[str]:
         for term_stems, kazakh in table:
             positions: list[int] = []
             for stem in term_stems:
-                at = next((i for i, w in enumerate(words) if i not in used and i not in positions and _same(stem, w)), None)
+                at = next((i for i, w in enumerate(words) if i not in used and i not in positions and same_stem(stem, w)), None)
                 if at is None:
                     break
                 positions.append(at)
