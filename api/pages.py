@@ -18,12 +18,13 @@ from api.compare_routes import Baseline, Draft
 from api.params import KB, FromPath
 from api.search_routes import ClauseType, Cursor, Mode, Q, Treaty, Year
 from kb.clause_compare import compare_clauses
-from kb.clause_matrix import COLUMNS, clause_matrix, show
-from kb.compare_render import FORMATS, cell_text
+from kb.clause_matrix import COLUMNS, clause_matrix
+from kb.compare_render import FORMATS
 from kb.concepts import compare_concept
 from kb.errors import NotFound, QueryError
 from kb.modes import MODES, default_mode
 from kb.profile import treaty_profile
+from kb.report_text import cell_text, show
 from kb.search import DEFAULT_LIMIT, search
 from kb.store import KnowledgeBase
 

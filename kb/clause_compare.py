@@ -50,15 +50,6 @@ class ClauseComparison:
     rows: tuple[ClauseRow, ...]
 
 
-def _articles_of_type(kb: KnowledgeBase, clause_type: str) -> dict[str, str]:
-    """Treaty id → the article of that type: the one its clause attributes cite, else
-    the first article typed so."""
-    out: dict[str, str] = {}
-    for treaty_id, article in kb.clause_articles(clause_type):
-        out.setdefault(treaty_id, article)
-    return out
-
-
 def _as_fields(stored: Any) -> dict[str, Any]:
     """Stored attributes as named fields: the classification-level table, stored as a
     list of levels, is the field ``levels``."""
@@ -144,12 +135,12 @@ def compare_clauses(
     treaty: what the draft inserts shows as inserted."""
     if clause_type not in kb.clause_type_ids():
         raise QueryError(f"unknown clause type {clause_type[:40]!r}: see GET /api/v1/search facets or docs/clause-types.md", "type")
-    chosen = _articles_of_type(kb, clause_type)
+    chosen = kb.clause_articles(clause_type)
+    titles = kb.treaty_titles()
     wanted = tuple(chosen) if treaties is None else treaties
     for treaty_id in wanted:
-        if not kb.has_treaty(treaty_id):
+        if treaty_id not in titles:
             raise NotFound("treaties", treaty_id, f"no treaty with treaty_id={treaty_id!r}")
-    titles = kb.treaty_titles()
     base: ArticleRecord | str | None = None
     base_id, base_words = "", ""
     if baseline_text is not None:
@@ -179,7 +170,7 @@ def compare_clauses(
                 heading=article.heading,
                 attributes=_as_fields(attributes.get(treaty_id)),
                 text=article.text,
-                evidence=_article_evidence(kb, treaty_id, article.num, article.text),
+                evidence=evidence(kb, treaty_id, article.num, kb.article_span(treaty_id, article.num), article.text),
                 redline=shown,
             )
         )
@@ -189,18 +180,13 @@ def compare_clauses(
             raise QueryError("the draft clause is empty", "draft")
         if base is None:
             raise QueryError("a draft is compared with a baseline: give baseline (a treaty id) or baseline_text", "baseline")
-        old = base.text if isinstance(base, ArticleRecord) else base
         rows.append(
             ClauseRow(
                 treaty_id="draft", treaty_title="", article="", heading=None, attributes={}, text=words,
-                evidence=Evidence("draft", "", words, None, None, ""), redline=redline(old, words, ignore_numbering=True),
+                evidence=Evidence("draft", "", words, None, None, ""), redline=redline(base_words, words, ignore_numbering=True),
             )
         )
     return ClauseComparison(kb.version, clause_type, base_id, base_words, tuple(rows))
-
-
-def _article_evidence(kb: KnowledgeBase, treaty_id: str, num: str, text: str) -> Evidence:
-    return evidence(kb, treaty_id, num, kb.article_span(treaty_id, num), text)
 
 
 __all__ = ["ClauseComparison", "ClauseRow", "align_paragraphs", "article_redline", "compare_clauses"]

@@ -65,16 +65,13 @@ def clause_matrix(kb: KnowledgeBase, *, treaties: tuple[str, ...] | None = None,
         if treaty_id not in titles:
             raise NotFound("treaties", treaty_id, f"no treaty with treaty_id={treaty_id!r}")
     attributes = {column: kb.clause_attributes(column) for column in wanted_columns}
-    typed: dict[str, dict[str, str]] = {}
-    for column in wanted_columns:
-        for treaty_id, article in kb.clause_articles(column):
-            typed.setdefault(column, {}).setdefault(treaty_id, article)
+    typed = {column: kb.clause_articles(column) for column in wanted_columns}
     rows = []
     for treaty_id in wanted:
         cells = []
         for column in wanted_columns:
             stored = attributes[column].get(treaty_id)
-            article = (stored.get("article") if isinstance(stored, dict) else None) or typed.get(column, {}).get(treaty_id)
+            article = typed[column].get(treaty_id)  # the article its attributes cite, else one typed so
             cite = None
             if article:
                 cite = evidence(kb, treaty_id, article, kb.article_span(treaty_id, article), "")
@@ -89,23 +86,10 @@ def clause_matrix(kb: KnowledgeBase, *, treaties: tuple[str, ...] | None = None,
     return ClauseMatrix(kb.version, tuple(wanted_columns), tuple(rows))
 
 
-def show(value: Any) -> str:
-    """A value as a reader writes it: lists with commas, yes/no, a dash for none."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(show(v) for v in value) or "—"
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {show(v)}" for k, v in value.items())
-    return str(value)
-
-
 def _has_value(stored: Any) -> bool:
     if isinstance(stored, dict):
         return any(v not in (None, [], {}) for k, v in stored.items() if k != "article")
     return bool(stored)
 
 
-__all__ = ["COLUMNS", "Cell", "ClauseMatrix", "MatrixRow", "clause_matrix", "show"]
+__all__ = ["COLUMNS", "Cell", "ClauseMatrix", "MatrixRow", "clause_matrix"]

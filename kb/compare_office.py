@@ -19,25 +19,27 @@ from __future__ import annotations
 import io
 import json
 from datetime import UTC, datetime
-from typing import Any
 
-from kb.clause_compare import ClauseComparison
-from kb.clause_matrix import ClauseMatrix, show
+from kb.clause_matrix import ClauseMatrix
 from kb.concepts import ConceptComparison, Evidence
 from kb.profile import TreatyProfile
 from kb.redline import Redline
+from kb.report_text import (
+    Comparison,
+    cell_text,
+    cover,
+    duty_notes,
+    group_heading,
+    profile_facts,
+    row_title,
+    value_text,
+)
 
 AUTHOR = "Kelisim"
 
 
 def _cite(e: Evidence | None) -> str:
     return "" if e is None else e.where()
-
-
-def _value_text(value: Any) -> str:
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        return "; ".join(" / ".join(str(v) for v in level.values()) for level in value)
-    return show(value)
 
 
 def matrix_xlsx(model: ClauseMatrix) -> bytes:
@@ -49,7 +51,7 @@ def matrix_xlsx(model: ClauseMatrix) -> bytes:
     sheet.title = "Matrix"
     sheet.append(["treaty", *model.columns])
     for row in model.rows:
-        sheet.append([row.treaty_title, *(_value_text(c.value) if c.status == "found" else c.status for c in row.cells)])
+        sheet.append([row.treaty_title, *(cell_text(c) for c in row.cells)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"
@@ -76,6 +78,16 @@ def matrix_xlsx(model: ClauseMatrix) -> bytes:
 
 
 # -- DOCX ---------------------------------------------------------------------------------------
+
+
+def _table(document, labels: list[str]):  # type: ignore[no-untyped-def]
+    """A bordered table whose first row, ``labels`` in bold, repeats on every page."""
+    table = document.add_table(rows=1, cols=len(labels))
+    table.style = "Table Grid"
+    for cell, label in zip(table.rows[0].cells, labels, strict=True):
+        cell.text = label
+    _repeat_header(table)
+    return table
 
 
 def _repeat_header(table) -> None:  # type: ignore[no-untyped-def]
@@ -122,70 +134,52 @@ class _Revisions:
             paragraph._p.append(wrapper)
 
 
-def _cover(document, title: str, version: str, treaties: list[str], baseline: str) -> None:  # type: ignore[no-untyped-def]
+def _cover(document, model: Comparison) -> None:  # type: ignore[no-untyped-def]
+    title, treaties, baseline = cover(model)
     document.add_heading(title, level=0)
-    cover = document.add_table(rows=0, cols=2)
-    for label, value in (("Knowledge base version", version), ("Treaties compared", "\n".join(treaties)), ("Baseline", baseline or "—")):
-        cells = cover.add_row().cells
+    block = document.add_table(rows=0, cols=2)
+    for label, value in (("Knowledge base version", model.version), ("Treaties compared", "\n".join(treaties)), ("Baseline", baseline or "—")):
+        cells = block.add_row().cells
         cells[0].text, cells[1].text = label, value
 
 
 def _profile(document, model: TreatyProfile) -> None:  # type: ignore[no-untyped-def]
-    _cover(document, model.title, model.version, [model.title], "")
-    for label, value in (
-        ("Parties", "; ".join(model.parties)), ("Signed", ", ".join(p for p in (model.signed_date, model.signed_place) if p)),
-        ("Approved by", model.approval or ""), ("In force since", model.entry_into_force_date or ""),
-    ):
+    for label, value in profile_facts(model):
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label}: ").bold = True
-        paragraph.add_run(value or "—")
+        paragraph.add_run(value)
     document.add_heading("Final clauses", level=1)
-    table = document.add_table(rows=1, cols=3)
-    table.style = "Table Grid"
-    for cell, label in zip(table.rows[0].cells, ["clause", "value", "source"], strict=True):
-        cell.text = label
-    _repeat_header(table)
+    table = _table(document, ["clause", "value", "source"])
     for c in model.clauses:
         cells = table.add_row().cells
-        cells[0].text, cells[1].text, cells[2].text = c.column, _value_text(c.value) if c.status == "found" else c.status, _cite(c.evidence)
+        cells[0].text, cells[1].text, cells[2].text = c.column, cell_text(c), _cite(c.evidence)
     document.add_heading("Obligations, prohibitions and permissions", level=1)
     for group in model.duties:
-        document.add_heading(f"{group.actor or 'no actor named'}: {group.modality} ({len(group.duties)})", level=2)
+        document.add_heading(group_heading(group), level=2)
         for d in group.duties:
-            extra = "".join(f"; {label}: {v}" for label, v in (("deadline", d.deadline), ("if", d.condition)) if v)
-            document.add_paragraph(f"{' '.join(d.text.split())} ({d.article}-бап{extra})", style="List Bullet")
+            document.add_paragraph(f"{' '.join(d.text.split())} ({d.article}-бап{duty_notes(d)})", style="List Bullet")
 
 
-def comparison_docx(model: ClauseMatrix | ClauseComparison | ConceptComparison | TreatyProfile) -> bytes:
+def comparison_docx(model: Comparison) -> bytes:
     from docx import Document
 
     document = Document()
     revisions = _Revisions()
+    _cover(document, model)
     if isinstance(model, TreatyProfile):
         _profile(document, model)
     elif isinstance(model, ClauseMatrix):
-        _cover(document, "Clause matrix", model.version, [r.treaty_title for r in model.rows], "")
-        table = document.add_table(rows=1, cols=len(model.columns) + 1)
-        table.style = "Table Grid"
-        for cell, label in zip(table.rows[0].cells, ["treaty", *model.columns], strict=True):
-            cell.text = label
-        _repeat_header(table)
+        table = _table(document, ["treaty", *model.columns])
         for row in model.rows:
             cells = table.add_row().cells
             cells[0].text = row.treaty_title
             for cell, value in zip(cells[1:], row.cells, strict=True):
-                cell.text = _value_text(value.value) if value.status == "found" else value.status
+                cell.text = cell_text(value)
                 if value.evidence is not None:
                     cell.add_paragraph(_cite(value.evidence)).runs[0].italic = True
     elif isinstance(model, ConceptComparison):
-        c = model.concept
-        _cover(document, f"Concept: {c.label}", model.version, [r.treaty_title for r in model.rows], model.baseline)
-        document.add_paragraph(", ".join(f"{k}: {v}" for k, v in c.labels.items()))
-        table = document.add_table(rows=1, cols=4)
-        table.style = "Table Grid"
-        for cell, label in zip(table.rows[0].cells, ["treaty", "term", "definition against the baseline", "used in articles"], strict=True):
-            cell.text = label
-        _repeat_header(table)
+        document.add_paragraph(", ".join(f"{k}: {v}" for k, v in model.concept.labels.items()))
+        table = _table(document, ["treaty", "term", "definition against the baseline", "used in articles"])
         for r in model.rows:
             cells = table.add_row().cells
             cells[0].text = f"{r.treaty_title}, {_cite(r.evidence)}"
@@ -197,20 +191,16 @@ def comparison_docx(model: ClauseMatrix | ClauseComparison | ConceptComparison |
                 cells[2].add_paragraph(f"drift: {r.drift}").runs[0].italic = True
             cells[3].text = ", ".join(r.used_in)
     else:
-        _cover(document, f"Clause comparison: {model.type}", model.version, [r.treaty_title or r.treaty_id for r in model.rows], model.baseline)
         for r in model.rows:
-            document.add_heading("Draft" if r.treaty_id == "draft" else f"{r.treaty_title}, {r.article}-бап", level=1)
+            document.add_heading(row_title(r), level=1)
             if r.evidence.article:
                 document.add_paragraph(_cite(r.evidence)).runs[0].italic = True
             if r.attributes:
-                table = document.add_table(rows=1, cols=2)
-                table.style = "Table Grid"
-                table.rows[0].cells[0].text, table.rows[0].cells[1].text = "attribute", "value"
-                _repeat_header(table)
+                table = _table(document, ["attribute", "value"])
                 for key, value in r.attributes.items():
                     if key != "article":
                         cells = table.add_row().cells
-                        cells[0].text, cells[1].text = key, _value_text(value)
+                        cells[0].text, cells[1].text = key, value_text(value)
             paragraph = document.add_paragraph()
             if r.redline is None:
                 paragraph.add_run(r.text)

@@ -17,11 +17,20 @@ from typing import Any
 import msgspec
 
 from kb.clause_compare import ClauseComparison
-from kb.clause_matrix import Cell, ClauseMatrix, show
+from kb.clause_matrix import ClauseMatrix
 from kb.concepts import ConceptComparison, Evidence
 from kb.profile import TreatyProfile
+from kb.report_text import (
+    Comparison,
+    cell_text,
+    cover,
+    duty_notes,
+    group_heading,
+    profile_facts,
+    row_title,
+    show,
+)
 
-Comparison = ConceptComparison | ClauseComparison | ClauseMatrix | TreatyProfile
 FORMATS = ("json", "md", "html", "csv", "xlsx", "docx", "pdf")
 """``csv`` and ``xlsx`` are for the matrix only: a comparison of texts is no table of
 values. ``xlsx``, ``docx`` and ``pdf`` (from the ``html``) are written by
@@ -48,15 +57,6 @@ def _cite(e: Evidence) -> str:
 
 def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
-
-
-def cell_text(cell: Cell) -> str:
-    """A cell's value in a few words ("notice_months: 6; survival: yes"), or its status."""
-    if cell.status != "found":
-        return cell.status
-    if isinstance(cell.value, list):  # the classification levels, one "kk / ru / tk" per level
-        return "; ".join(" / ".join(str(v) for v in level.values()) for level in cell.value)
-    return show(cell.value)
 
 
 def _matrix_markdown(model: ClauseMatrix) -> list[str]:
@@ -91,21 +91,13 @@ def to_csv(model: ClauseMatrix) -> str:
 
 def _profile_markdown(model: TreatyProfile) -> list[str]:
     lines = [f"# {model.title}", "", f"Knowledge base version `{model.version}`; treaty `{model.treaty_id}`.", ""]
-    facts = [
-        ("Parties", "; ".join(model.parties) or "—"),
-        ("Signed", ", ".join(p for p in (model.signed_date, model.signed_place) if p) or "—"),
-        ("Approved by", model.approval or "—"),
-        ("In force since", model.entry_into_force_date or "—"),
-    ]
-    lines += [f"- **{k}**: {v}" for k, v in facts] + ["", "## Final clauses", "", "| clause | value | source |", "|---|---|---|"]
+    lines += [f"- **{k}**: {v}" for k, v in profile_facts(model)] + ["", "## Final clauses", "", "| clause | value | source |", "|---|---|---|"]
     for cell in model.clauses:
         lines.append(f"| {cell.column} | {_cell(cell_text(cell))} | {_cite(cell.evidence) if cell.evidence else ''} |")
     lines += ["", "## Obligations, prohibitions and permissions", ""]
     for group in model.duties:
-        lines += [f"### {group.actor or 'no actor named'}: {group.modality} ({len(group.duties)})", ""]
-        for d in group.duties:
-            extra = "".join(f"; {label}: {v}" for label, v in (("deadline", d.deadline), ("if", d.condition)) if v)
-            lines.append(f"- {_cell(d.text)} ({_cite(d.evidence)}{extra})")
+        lines += [f"### {group_heading(group)}", ""]
+        lines += [f"- {_cell(d.text)} ({_cite(d.evidence)}{duty_notes(d)})" for d in group.duties]
         lines.append("")
     return lines
 
@@ -130,8 +122,7 @@ def to_markdown(model: Comparison) -> str:
     else:
         lines += [f"# Clause comparison: {model.type}", "", f"Knowledge base version `{model.version}`. Baseline: {model.baseline or 'none'}.", ""]
         for r in model.rows:
-            title = "Draft" if r.treaty_id == "draft" else f"{r.treaty_title}, {r.article}-бап"
-            lines += [f"## {title}", "", f"Source: {_cite(r.evidence)}.", ""]
+            lines += [f"## {row_title(r)}", "", f"Source: {_cite(r.evidence)}.", ""]
             if r.attributes:
                 lines += [", ".join(f"**{k}**: {show(v)}" for k, v in r.attributes.items() if k != "article"), ""]
             lines += [r.redline.markdown() if r.redline is not None else r.text, ""]
@@ -164,38 +155,35 @@ def to_html(model: Comparison) -> str:
     """A whole HTML document: a cover block (knowledge-base version, the treaties
     compared), then the comparison's tables and redlines (``<ins>``/``<del>``), every
     cell citing its article. Self-contained: no script, no external resource."""
+    title, treaties, baseline = cover(model)
     rows: list[str] = []
     if isinstance(model, ClauseMatrix):
-        title, treaties, baseline = "Clause matrix", [r.treaty_title for r in model.rows], ""
         rows.append("<table><thead><tr><th>treaty</th>" + "".join(f"<th>{_e(c)}</th>" for c in model.columns) + "</tr></thead><tbody>")
         for row in model.rows:
             cells = "".join(f"<td>{_e(cell_text(c))}<br>{_html_cite(c.evidence)}</td>" for c in row.cells)
             rows.append(f"<tr><th>{_e(row.treaty_title)}</th>{cells}</tr>")
         rows.append("</tbody></table>")
     elif isinstance(model, ConceptComparison):
-        title, treaties, baseline = f"Concept: {model.concept.label}", [r.treaty_title for r in model.rows], model.baseline
         rows.append("<table><thead><tr><th>treaty</th><th>term</th><th>definition against the baseline</th><th>used in</th></tr></thead><tbody>")
         for r in model.rows:
             body = _e(r.definition) + " <em>(baseline)</em>" if r.redline is None else f"{r.redline.html()}<br><em>{_e(r.drift)}</em>"
             rows.append(f"<tr><td>{_e(r.treaty_title)}<br>{_html_cite(r.evidence)}</td><td>{_e(r.term)}</td><td>{body}</td><td>{_e(', '.join(r.used_in))}</td></tr>")
         rows.append("</tbody></table>")
     elif isinstance(model, ClauseComparison):
-        title, treaties, baseline = f"Clause comparison: {model.type}", [r.treaty_title or r.treaty_id for r in model.rows], model.baseline
         for r in model.rows:
-            rows.append(f"<h2>{'Draft' if r.treaty_id == 'draft' else _e(f'{r.treaty_title}, {r.article}-бап')}</h2><p>{_html_cite(r.evidence)}</p>")
+            rows.append(f"<h2>{_e(row_title(r))}</h2><p>{_html_cite(r.evidence)}</p>")
             if r.attributes:
                 rows.append("<table><tbody>" + "".join(f"<tr><th>{_e(k)}</th><td>{_e(show(v))}</td></tr>" for k, v in r.attributes.items() if k != "article") + "</tbody></table>")
             rows.append(f"<p>{r.redline.html() if r.redline is not None else _e(r.text)}</p>")
     else:
-        title, treaties, baseline = model.title, [model.title], ""
         rows.append("<table><thead><tr><th>clause</th><th>value</th><th>source</th></tr></thead><tbody>")
         rows += [f"<tr><td>{_e(c.column)}</td><td>{_e(cell_text(c))}</td><td>{_html_cite(c.evidence)}</td></tr>" for c in model.clauses]
         rows.append("</tbody></table>")
         for group in model.duties:
-            rows.append(f"<h3>{_e(group.actor or 'no actor named')}: {_e(group.modality)} ({len(group.duties)})</h3><ul>")
+            rows.append(f"<h3>{_e(group_heading(group))}</h3><ul>")
             rows += [f"<li>{_e(' '.join(d.text.split()))} {_html_cite(d.evidence)}{_e(f' · {d.deadline}' if d.deadline else '')}</li>" for d in group.duties]
             rows.append("</ul>")
-    cover = (
+    block = (
         '<table class="cover"><tbody>'
         f"<tr><td>Knowledge base version</td><td>{_e(model.version)}</td></tr>"
         f"<tr><td>Treaties compared</td><td>{'<br>'.join(_e(t) for t in treaties)}</td></tr>"
@@ -203,7 +191,7 @@ def to_html(model: Comparison) -> str:
     )
     return (
         f'<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>{_e(title)}</title><style>{_STYLE}</style></head>'
-        f"<body><h1>{_e(title)}</h1>{cover}{''.join(rows)}</body></html>\n"
+        f"<body><h1>{_e(title)}</h1>{block}{''.join(rows)}</body></html>\n"
     )
 
 
@@ -233,4 +221,4 @@ def render(model: Comparison, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt!r}: the formats are {', '.join(FORMATS)}")
 
 
-__all__ = ["FORMATS", "Comparison", "cell_text", "render", "to_html", "to_csv", "to_json", "to_markdown"]
+__all__ = ["FORMATS", "Comparison", "render", "to_csv", "to_html", "to_json", "to_markdown"]

@@ -21,10 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from ingest.model import Span
 from kb.errors import NotFound, QueryError
 from kb.expansion import same_stem, stems
-from kb.query import Word
+from kb.query import term_of
 from kb.records import ConceptRecord
 from kb.redline import Redline, redline
 from kb.store import KnowledgeBase
@@ -143,17 +145,13 @@ def evidence(kb: KnowledgeBase, treaty_id: str, article: str, span: tuple[int, i
 def used_in(kb: KnowledgeBase, treaty_id: str, term: str) -> tuple[str, ...]:
     """The articles of a treaty whose text holds ``term``, its words in a row in any
     inflection (the keyword index's phrase match)."""
-    words = tuple(Word(m.group()) for m in WORD_RE.finditer(term))
-    if not words:
-        return ()
-    index = kb.lexical_index()
-    found = index.phrase(words) if len(words) > 1 else index.term(words[0])[0]
+    query = term_of(term)
     table = kb.provision_table()
-    if treaty_id not in table.treaty_ids:
+    if query is None or treaty_id not in table.treaty_ids:
         return ()
-    treaty = table.treaty_ids.index(treaty_id)
-    docs = [int(d) for d in found.nonzero()[0] if table.treaty[d] == treaty and table.level[d] == 0]
-    return tuple(dict.fromkeys(table.article_nums[table.article_num[d]] for d in docs))
+    found = kb.lexical_index().term(query)[0]
+    found &= (table.treaty == table.treaty_ids.index(treaty_id)) & (table.level == 0)
+    return tuple(dict.fromkeys(table.article_nums[table.article_num[d]] for d in np.flatnonzero(found)))
 
 
 def drift(old: str, new: str) -> tuple[Redline, Drift]:

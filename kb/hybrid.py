@@ -34,9 +34,8 @@ from kb.fusion import WEIGHTS, Weights, fuse
 from kb.modes import Found, SearchRequest, register_mode
 from kb.paths import VECTORS_NAME
 from kb.provision_table import ProvisionTable
-from kb.query import Phrase, Term, Word
+from kb.query import Term, term_of
 from kb.store import KnowledgeBase
-from kb.tokens import WORD_RE, clean
 from kb.vectors import VectorIndex
 
 DENSE_CANDIDATES = 300
@@ -125,7 +124,7 @@ def keyword_candidates(kb: KnowledgeBase, request: SearchRequest, language: str,
     if language == "kk":
         terms: tuple[Term, ...] = tuple(w for w in request.query.words() if not _stop(w))
     else:
-        terms = tuple(t for t in (_term(text) for text in kazakh_terms(request.text)) if t is not None)
+        terms = tuple(t for t in (term_of(text) for text in kazakh_terms(request.text)) if t is not None)
     if not terms:
         return Found.nothing()
     index = kb.lexical_index()
@@ -135,14 +134,6 @@ def keyword_candidates(kb: KnowledgeBase, request: SearchRequest, language: str,
     if request.allowed is not None:
         found &= request.allowed
     return Found.from_mask(found & (scores > 0), scores)
-
-
-def _term(text: str) -> Term | None:
-    """A glossary term as a query term: one word, or its words as a phrase."""
-    words = tuple(Word(clean(m.group())) for m in WORD_RE.finditer(text))
-    if not words:
-        return None
-    return words[0] if len(words) == 1 else Phrase(words)
 
 
 def _stop(word: object) -> bool:

@@ -11,10 +11,11 @@ the article's anchor, without source offsets.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from kb.clause_matrix import Cell, clause_matrix
-from kb.concepts import Evidence
+from kb.concepts import Evidence, evidence
 from kb.errors import TreatyNotFound
 from kb.store import KnowledgeBase
 
@@ -69,10 +70,12 @@ def treaty_profile(kb: KnowledgeBase, treaty_id: str) -> TreatyProfile:
         deadline = "immediately" if o["immediate"] else (f"{o['value']} {o['unit']}" if o["value"] is not None else None)
         duty = Duty(
             article=o["article"], paragraph=o["paragraph"], point=o["point"], text=o["text"], condition=o["condition"],
-            deadline=deadline, evidence=Evidence(treaty_id, o["article"], o["text"], None, None, f"/treaties/{treaty_id}#art-{o['article']}"),
+            deadline=deadline, evidence=evidence(kb, treaty_id, o["article"], None, o["text"]),
         )
         groups.setdefault((o["actor"], o["modality"]), []).append(duty)
-    order = sorted(groups, key=lambda k: (k[0] is None, -sum(1 for g in groups if g[0] == k[0]), k[0] or "", MODALITIES.index(k[1]) if k[1] in MODALITIES else 9))
+    # actors with most kinds of duty first (a named actor before none), then by name; modalities in MODALITIES order
+    kinds = Counter(actor for actor, _ in groups)
+    order = sorted(groups, key=lambda k: (k[0] is None, -kinds[k[0]], k[0] or "", MODALITIES.index(k[1]) if k[1] in MODALITIES else len(MODALITIES)))
     return TreatyProfile(
         version=kb.version,
         treaty_id=treaty_id,

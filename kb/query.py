@@ -157,6 +157,12 @@ def _term(words: tuple[Word, ...]) -> Term | None:
     return words[0] if len(words) == 1 else Phrase(words)
 
 
+def term_of(text: str) -> Term | None:
+    """A text as one query term: its only word, or its words as a phrase (None without
+    a word): a glossary term in a question, a defined term in a treaty."""
+    return _term(_words(text))
+
+
 def check_length(text: object, param: str = "q", limit: int = MAX_QUERY_CHARS) -> str:
     if not isinstance(text, str):
         raise QueryError(f"{param} must be a string", param)
@@ -342,4 +348,5 @@ __all__ = [
     "check_length",
     "parse_filters",
     "parse_query",
+    "term_of",
 ]

@@ -270,10 +270,9 @@ class KnowledgeBase:
 
     # -- clauses ----------------------------------------------------------------------
 
-    def clause_articles(self, clause_type: str) -> list[tuple[str, str]]:
-        """(treaty id, article number) of the articles of a clause type, in corpus
-        order: first the article each treaty's clause attributes of that type cite,
-        then every article typed so."""
+    def clause_articles(self, clause_type: str) -> dict[str, str]:
+        """Treaty id → its article of a clause type, in corpus order: the article its
+        clause attributes of that type cite, else the first article typed so."""
         cited = self._all(
             "SELECT c.treaty_id, c.article_num FROM clauses c JOIN treaties t ON t.id = c.treaty_id"
             " WHERE c.kind = ? AND c.article_num IS NOT NULL ORDER BY t.ord",
@@ -284,7 +283,10 @@ class KnowledgeBase:
             " WHERE j.value = ? ORDER BY t.ord, a.ord",
             (clause_type,),
         )
-        return [(r[0], r[1]) for r in [*cited, *typed]]
+        out: dict[str, str] = {}
+        for treaty_id, article in [*cited, *typed]:
+            out.setdefault(treaty_id, article)
+        return out
 
     def clause_attributes(self, clause_type: str) -> dict[str, dict[str, Any]]:
         """Treaty id → the stored attributes of its clause of that type."""
@@ -301,11 +303,17 @@ class KnowledgeBase:
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
     def article_span(self, treaty_id: str, num: str) -> tuple[int, int] | None:
-        """Where article ``num`` stands in the treaty's repaired text."""
-        if not (_usable_key(treaty_id) and _usable_key(num)):
-            return None
-        row = self._one("SELECT span_start, span_end FROM articles WHERE treaty_id = ? AND num = ? ORDER BY ord LIMIT 1", (treaty_id, num))
-        return (int(row[0]), int(row[1])) if row else None
+        """Where article ``num`` stands in the treaty's repaired text (the first article
+        so numbered). Every article's span is read in one query, once per version: a
+        clause matrix cites thousands."""
+
+        def load() -> dict[tuple[str, str], tuple[int, int]]:
+            spans: dict[tuple[str, str], tuple[int, int]] = {}
+            for treaty, number, start, end in self._all("SELECT treaty_id, num, span_start, span_end FROM articles ORDER BY treaty_id, ord"):
+                spans.setdefault((treaty, number), (int(start), int(end)))
+            return spans
+
+        return self.memo("article_spans", load).get((treaty_id, num))  # type: ignore[no-any-return]
 
     # -- search ---------------------------------------------------------------------
     # What ``kb.search`` asks of a version.
