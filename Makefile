@@ -40,9 +40,9 @@ run: setup
 	$(BIN)/kelisim serve --corpus corpus --kb var/kb --host $(HOST) --port $(PORT)
 
 ## test: set up and run the test suite
-## browser: Debian's chromium, which the page tests drive headless (apt-get needs root)
+## browser: Debian's chromium and its chromedriver, which the page tests drive headless (apt-get needs root)
 browser:
-	@command -v chromium >/dev/null || apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+	@{ command -v chromium && command -v chromedriver; } >/dev/null || apt-get install -y -q chromium chromium-driver >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null; }
 
 test: setup browser
 	$(BIN)/python -m pytest
