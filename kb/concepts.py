@@ -89,16 +89,16 @@ class ConceptComparison:
         return any(r.drift == "substance" for r in self.rows)
 
 
-def _word_lemmas(text: str) -> list[frozenset[str]]:
+def word_lemmas(text: str) -> list[frozenset[str]]:
     return [frozenset(lemmas_of(m.group())) for m in WORD_RE.finditer(text)]
 
 
 def _kazakh_match(asked: list[frozenset[str]], label: str) -> bool:
-    words = _word_lemmas(label)
+    words = word_lemmas(label)
     return len(words) == len(asked) and all(a & w for a, w in zip(asked, words, strict=True))
 
 
-def _foreign_match(asked: tuple[str, ...], label: str) -> bool:
+def foreign_match(asked: tuple[str, ...], label: str) -> bool:
     wanted = stems(label)
     return bool(wanted) and len(wanted) == len(asked) and all(any(same_stem(s, a) for a in asked) for s in wanted)
 
@@ -114,7 +114,7 @@ def find_concept(kb: KnowledgeBase, term: str) -> ConceptRecord:
     for concept in concepts:
         if concept.id == text:
             return concept
-    asked = _word_lemmas(text)
+    asked = word_lemmas(text)
     foreign = stems(text)
     terms: dict[str, set[str]] = {}
     for d in kb.definitions():
@@ -125,7 +125,7 @@ def find_concept(kb: KnowledgeBase, term: str) -> ConceptRecord:
         if asked and any(label and _kazakh_match(asked, label) for label in kazakh):
             return concept
     for concept in concepts:
-        if foreign and any(_foreign_match(foreign, concept.labels.get(lang, "")) for lang in ("ru", "en")):
+        if foreign and any(foreign_match(foreign, concept.labels.get(lang, "")) for lang in ("ru", "en")):
             return concept
     raise NotFound("term", text, f"no concept is called {text!r}; GET /api/v1/concepts lists them")
 
@@ -206,4 +206,16 @@ def compare_concept(kb: KnowledgeBase, term: str, *, baseline: str | None = None
     return ConceptComparison(kb.version, concept, base_id, base, tuple(rows))
 
 
-__all__ = ["ConceptComparison", "DefinitionRow", "Drift", "Evidence", "compare_concept", "drift", "evidence", "find_concept", "used_in"]
+__all__ = [
+    "ConceptComparison",
+    "DefinitionRow",
+    "Drift",
+    "Evidence",
+    "compare_concept",
+    "drift",
+    "evidence",
+    "find_concept",
+    "foreign_match",
+    "used_in",
+    "word_lemmas",
+]

@@ -48,7 +48,7 @@ GENERAL = frozenset({"definitions", "scope"})
 """Clause types of the articles that speak of the whole treaty (``Weights.general``)."""
 
 
-def _index(kb: KnowledgeBase) -> VectorIndex:
+def vector_index(kb: KnowledgeBase) -> VectorIndex:
     """The version's dense index; a version built without one answers the keyword mode
     only, and says so (400 naming ``mode``), never a 500."""
     if not kb.has_vectors():
@@ -69,7 +69,7 @@ def dense_candidates(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_C
     table = kb.provision_table()
     within = None if request.allowed is None else table.rowid[request.allowed]
     query = embed_query(request.text) if vector is None else vector
-    rowids, scores = _index(kb).search(query, k, within=within)
+    rowids, scores = vector_index(kb).search(query, k, within=within)
     docs = table.numbers(rowids)
     known = docs >= 0
     return Found(docs[known], scores[known].astype(np.float64))
@@ -90,7 +90,7 @@ def typicality(kb: KnowledgeBase) -> np.ndarray:
     def load() -> np.ndarray:
         table = kb.provision_table()
         out = np.zeros(table.size)
-        rowids, vectors = _index(kb).vectors()
+        rowids, vectors = vector_index(kb).vectors()
         docs = table.numbers(rowids)
         known = docs >= 0
         docs, vectors = docs[known], vectors[known].astype(np.float64)

@@ -302,6 +302,62 @@ class KnowledgeBase:
         keys = ("article", "paragraph", "point", "modality", "actor", "condition", "value", "unit", "immediate", "text")
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
+    # -- what extraction found, as lists (kb.extracted) ------------------------------
+
+    def definition_rows(self) -> tuple[tuple[Any, ...], ...]:
+        """Every definition as (treaty ord, ord, treaty id, article, term, definition,
+        concept id, span start, span end), in corpus order; read once per version."""
+        return self.memo(  # type: ignore[no-any-return]
+            "definition_rows",
+            lambda: tuple(
+                self._all(
+                    "SELECT t.ord, d.ord, d.treaty_id, d.article_num, d.term, d.definition, d.concept_id, d.span_start, d.span_end"
+                    " FROM definitions d JOIN treaties t ON t.id = d.treaty_id ORDER BY t.ord, d.ord"
+                )
+            ),
+        )
+
+    def obligation_rows(self) -> tuple[tuple[Any, ...], ...]:
+        """Every obligation, permission and prohibition as (treaty ord, ord, treaty id,
+        article, paragraph, point, modality, actor, condition, deadline value, unit,
+        immediate, text, the article's clause types as JSON), in corpus order; read once
+        per version."""
+        return self.memo(  # type: ignore[no-any-return]
+            "obligation_rows",
+            lambda: tuple(
+                self._all(
+                    "SELECT t.ord, o.ord, o.treaty_id, o.article_num, o.paragraph_num, o.point_num, o.modality, o.actor,"
+                    " o.condition, o.deadline_value, o.deadline_unit, o.deadline_immediate, o.text,"
+                    " coalesce((SELECT a.clause_types FROM articles a WHERE a.treaty_id = o.treaty_id AND a.num = o.article_num"
+                    " ORDER BY a.ord LIMIT 1), '[]')"
+                    " FROM obligations o JOIN treaties t ON t.id = o.treaty_id ORDER BY t.ord, o.ord"
+                )
+            ),
+        )
+
+    def reference_rows(self, treaty_id: str, num: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """The references out of article ``num`` of a treaty and those into it (from its
+        own articles, and from other treaties whose reference the build resolved to
+        it), each row (treaty id, kind, from article, paragraph, point, to article,
+        paragraph, point, annex, date, title, target treaty, text), in corpus order."""
+        self.get_article(treaty_id, num)  # NotFound for an unknown treaty or article
+        cols = (
+            "r.treaty_id, r.kind, r.from_article, r.from_paragraph, r.from_point, r.to_article, r.to_paragraph,"
+            " r.to_point, r.to_annex, r.date, r.title, r.target_treaty, r.text"
+        )
+        outgoing = self._all(f"SELECT {cols} FROM refs r WHERE r.treaty_id = ? AND r.from_article = ? ORDER BY r.ord", (treaty_id, num))
+        incoming = self._all(
+            f"SELECT {cols} FROM refs r JOIN treaties t ON t.id = r.treaty_id"
+            " WHERE r.to_article = ? AND ((r.kind = 'internal' AND r.treaty_id = ?) OR (r.kind = 'external' AND r.target_treaty = ?))"
+            " ORDER BY t.ord, r.ord",
+            (num, treaty_id, treaty_id),
+        )
+        return outgoing, incoming
+
+    def treaty_ids(self) -> list[str]:
+        """Every treaty id, in corpus order."""
+        return [r[0] for r in self._all("SELECT id FROM treaties ORDER BY ord")]
+
     def article_span(self, treaty_id: str, num: str) -> tuple[int, int] | None:
         """Where article ``num`` stands in the treaty's repaired text (the first article
         so numbered). Every article's span is read in one query, once per version: a

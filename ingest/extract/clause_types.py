@@ -32,7 +32,7 @@ from collections.abc import Sequence
 
 from ingest.extract._text import lk_re
 from ingest.extract.clause_model import THRESHOLD, learned_types
-from ingest.model import Article, Treaty
+from ingest.model import Article, Span, Treaty
 
 CLOSE = 0.5
 FLOOR = 3.0
@@ -371,3 +371,13 @@ def assign_clause_types(treaty: Treaty) -> dict[str, tuple[str, ...]]:
     cues = cue_types(treaty)
     learned = dict(zip((a.num for a in treaty.articles), learned_types(treaty.articles), strict=True))
     return {num: combine(types, learned.get(num, ())) for num, types in cues.items()}
+
+
+def text_clause_types(text: str, heading: str | None = None) -> tuple[str, ...]:
+    """The clause types of a text that is no treaty's article (a draft clause a user
+    pastes), read as the one article of a one-article text: the cue scorer's and the
+    learned classifier's, ``combine``d as for every article."""
+    article = Article(
+        num="1", heading=heading, implicit=True, text=text, span=Span(0, len(text)), header_span=None, heading_span=None, paragraphs=()
+    )
+    return combine(choose(score_article(article)), learned_types([article])[0])
