@@ -9,44 +9,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litestar import Litestar, Request, Response
+from collections.abc import Sequence
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
+from litestar.types import Scope
 
-from api import compare_routes, json_routes, pages, render, search_routes
-from api.openapi import SpanSchemaPlugin
-from kb.errors import KbUnavailable, NotFound, QueryError
+from api import compare_routes, drafting_routes, extracted_routes, json_routes, pages, problems, render, search_routes
+from api.caching import conditional_get, pinned
+from api.openapi import SpanSchemaPlugin, document_formats
+from kb.errors import KbUnavailable
 from kb.modes import default_mode
 from kb.search import search
 from kb.store import CurrentKnowledgeBase, KnowledgeBase
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _not_found(request: Request, exc: NotFound) -> Response[dict[str, object]]:
-    """404 naming the parameter at fault, so a client knows which id to fix."""
-    return Response(
-        content={"status_code": 404, "detail": exc.message, "param": exc.param},
-        status_code=404,
-    )
-
-
-def _bad_query(request: Request, exc: QueryError) -> Response[dict[str, object]]:
-    """400 naming the parameter a search refused (``q``, ``limit``, ``cursor``, …)."""
-    return Response(
-        content={"status_code": 400, "detail": exc.message, "param": exc.param},
-        status_code=400,
-    )
-
-
-def _unavailable(request: Request, exc: KbUnavailable) -> Response[dict[str, object]]:
-    """No version to serve yet (or a broken one): a 503 the health check can show."""
-    return Response(
-        content={"status": "unavailable", "status_code": 503, "detail": str(exc)},
-        status_code=503,
-    )
 
 
 def _kelisim_version() -> str:
@@ -58,18 +40,27 @@ def _kelisim_version() -> str:
         return "0+unknown"
 
 
-def create_app(kb_root: Path, *, debug: bool = False, warm_model: bool = False) -> Litestar:
+def create_app(
+    kb_root: Path, *, debug: bool = False, warm_model: bool = False, cors_origins: Sequence[str] = ()
+) -> Litestar:
     """The app serving whatever version of ``kb_root`` is current. It starts even when
     nothing is built yet; requests then answer 503 until a build appears.
 
     At start-up it opens the current version and loads its search tables, and with
     ``warm_model`` (``kelisim serve``) the embedding model, the vector index and the
     treaty names too, by one search, so the first search is
-    answered in milliseconds rather than seconds."""
-    current = CurrentKnowledgeBase(Path(kb_root))
+    answered in milliseconds rather than seconds.
 
-    def provide_kb() -> KnowledgeBase:
-        return current.get()
+    Every GET is tagged with the version it reads (``api.caching``: ``ETag``, a 304 on
+    revalidation), answers are gzipped when the client accepts it, errors are RFC 9457
+    problem details (``api.problems``), and cross-origin requests are allowed only
+    from ``cors_origins`` (none by default: a browser page elsewhere cannot read the
+    API unless the operator says so)."""
+    current = CurrentKnowledgeBase(Path(kb_root))
+    release = _kelisim_version()
+
+    def provide_kb(scope: Scope) -> KnowledgeBase:
+        return pinned(scope.get("state", {})) or current.get()  # type: ignore[arg-type]
 
     def warm() -> None:
         try:
@@ -79,13 +70,23 @@ def create_app(kb_root: Path, *, debug: bool = False, warm_model: bool = False) 
         if warm_model and default_mode(kb) == "hybrid":
             search(kb, "ақпарат", mode="hybrid", limit=1)  # the model, the vectors, the treaty names
 
-    return Litestar(
-        route_handlers=[*json_routes.HANDLERS, *search_routes.HANDLERS, *compare_routes.HANDLERS, *pages.HANDLERS],
-        dependencies={"kb": Provide(provide_kb, sync_to_thread=False)},
-        exception_handlers={NotFound: _not_found, KbUnavailable: _unavailable, QueryError: _bad_query},
+    app = Litestar(
+        route_handlers=[
+            *json_routes.HANDLERS,
+            *search_routes.HANDLERS,
+            *extracted_routes.HANDLERS,
+            *drafting_routes.HANDLERS,
+            *compare_routes.HANDLERS,
+            *pages.HANDLERS,
+        ],
+        dependencies={"kb": Provide(provide_kb, sync_to_thread=False), "current": Provide(lambda: current, sync_to_thread=False)},
+        exception_handlers=problems.HANDLERS,  # type: ignore[arg-type]
+        middleware=[conditional_get(current, release)],
+        compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
+        cors_config=CORSConfig(allow_origins=list(cors_origins), allow_methods=["GET", "POST", "OPTIONS"]) if cors_origins else None,
         openapi_config=OpenAPIConfig(
             title="kelisim",
-            version=_kelisim_version(),
+            version=release,
             description="A knowledge base of international agreements in Kazakh.",
             path="/schema",
         ),
@@ -94,6 +95,8 @@ def create_app(kb_root: Path, *, debug: bool = False, warm_model: bool = False) 
         on_startup=[warm],
         debug=debug,
     )
+    document_formats(app, compare_routes.FORMAT_PATHS, compare_routes.MEDIA)
+    return app
 
 
 def _jinja_setup(engine: JinjaTemplateEngine) -> None:

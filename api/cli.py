@@ -46,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--port", type=int, default=8000)
     p_serve.add_argument("--no-build", action="store_true", help="serve the current version if there is one")
+    p_serve.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="allow browser pages of this origin (e.g. https://drafts.example.kz) to call the API; repeat for more; none by default",
+    )
 
     parse_cmd.add_parser(sub)
     compare_cmd.add_parser(sub)
@@ -111,7 +118,7 @@ def _serve(args: argparse.Namespace, kb_root: Path) -> int:
 
     from api.app import create_app
 
-    app = create_app(kb_root, warm_model=True)
+    app = create_app(kb_root, warm_model=True, cors_origins=args.cors_origin)
     print(f"kelisim: serving {kb_root} at http://{_url_host(args.host)}:{args.port}/", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0

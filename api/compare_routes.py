@@ -12,13 +12,17 @@ from typing import Annotated
 from litestar import Request, Response, get
 from litestar.params import QueryParameter
 
+from api.extracted_routes import Cursor, Limit
 from api.params import KB, FromPath
+from api.problems import ERRORS
 from kb.clause_compare import compare_clauses
 from kb.clause_matrix import clause_matrix
 from kb.compare_render import FORMATS, Comparison, render
 from kb.concepts import compare_concept, find_concept
 from kb.errors import QueryError
 from kb.profile import treaty_profile
+from kb.extracted import list_concepts as concept_page
+from kb.paging import Page
 from kb.records import ConceptRecord, DefinitionRecord
 
 MEDIA = {
@@ -31,6 +35,13 @@ MEDIA = {
     "pdf": "application/pdf",
 }
 MAX_PASTE = 20_000
+FORMAT_PATHS = (
+    "/api/v1/compare/concepts/{concept}",
+    "/api/v1/compare/clauses",
+    "/api/v1/compare/matrix",
+    "/api/v1/treaties/{treaty_id}/profile",
+)
+"""The routes answering in every format of ``MEDIA`` (``api.openapi.document_formats``)."""
 
 Format = Annotated[str | None, QueryParameter(name="format", description=f"One of {', '.join(FORMATS)} (csv: the matrix only).")]
 Treaties = Annotated[str | None, QueryParameter(description="Treaty ids, comma-separated, in the order wanted (default: all).")]
@@ -76,28 +87,28 @@ def _answer(model: Comparison, fmt: str | None, accept: str | None = None) -> Re
         raise QueryError(str(exc), "format") from None
 
 
-@get("/api/v1/concepts", tags=["compare"], summary="Every concept, with its kk/ru/en labels and how many treaties define it")
-async def list_concepts(kb: KB) -> list[ConceptRecord]:
-    return kb.list_concepts()
+@get("/api/v1/concepts", tags=["compare"], summary="Every concept, with its kk/ru/en labels and how many treaties define it", responses=ERRORS)
+async def list_concepts(kb: KB, limit: Limit = None, cursor: Cursor = None) -> Page[ConceptRecord]:
+    return concept_page(kb, limit=limit, cursor=cursor)
 
 
-@get("/api/v1/concepts/{concept:str}", tags=["compare"], summary="One concept (by id or any kk/ru/en label) and its definitions")
-async def get_concept(kb: KB, concept: FromPath[str]) -> dict[str, object]:
+@get("/api/v1/concepts/{concept:str}", tags=["compare"], summary="One concept (by id or any kk/ru/en label) and its definitions", responses=ERRORS, sync_to_thread=True)
+def get_concept(kb: KB, concept: FromPath[str]) -> dict[str, object]:
     found = find_concept(kb, concept)
     definitions: list[DefinitionRecord] = kb.definitions(found.id)
     return {"concept": found, "definitions": definitions}
 
 
-@get("/api/v1/compare/concepts/{concept:str}", tags=["compare"], summary="How each treaty defines a concept, redlined against a baseline")
-async def compare_concept_route(
+@get("/api/v1/compare/concepts/{concept:str}", tags=["compare"], summary="How each treaty defines a concept, redlined against a baseline", responses=ERRORS, sync_to_thread=True)
+def compare_concept_route(
     request: Request, kb: KB, concept: FromPath[str], baseline: Baseline = None, baseline_text: BaselineText = None, fmt: Format = None
 ) -> Response[bytes]:
     model = compare_concept(kb, concept, baseline=baseline, baseline_text=_pasted(baseline_text, "baseline_text"))
     return _answer(model, fmt, request.headers.get("accept"))
 
 
-@get("/api/v1/compare/clauses", tags=["compare"], summary="Each treaty's article of a clause type, with attributes and redlines")
-async def compare_clauses_route(
+@get("/api/v1/compare/clauses", tags=["compare"], summary="Each treaty's article of a clause type, with attributes and redlines", responses=ERRORS, sync_to_thread=True)
+def compare_clauses_route(
     request: Request,
     kb: KB,
     clause_type: ClauseType = None,
@@ -116,14 +127,14 @@ async def compare_clauses_route(
     return _answer(model, fmt, request.headers.get("accept"))
 
 
-@get("/api/v1/compare/matrix", tags=["compare"], summary="Treaties × clause attributes, each cell cited to its source words")
-async def matrix_route(request: Request, kb: KB, treaties: Treaties = None, columns: Columns = None, fmt: Format = None) -> Response[bytes]:
+@get("/api/v1/compare/matrix", tags=["compare"], summary="Treaties × clause attributes, each cell cited to its source words", responses=ERRORS, sync_to_thread=True)
+def matrix_route(request: Request, kb: KB, treaties: Treaties = None, columns: Columns = None, fmt: Format = None) -> Response[bytes]:
     model = clause_matrix(kb, treaties=_listed(treaties, "treaties"), columns=_listed(columns, "columns"))
     return _answer(model, fmt, request.headers.get("accept"))
 
 
-@get("/api/v1/treaties/{treaty_id:str}/profile", tags=["compare"], summary="One treaty's parties, dates, final clauses and obligations")
-async def profile_route(request: Request, kb: KB, treaty_id: FromPath[str], fmt: Format = None) -> Response[bytes]:
+@get("/api/v1/treaties/{treaty_id:str}/profile", tags=["compare"], summary="One treaty's parties, dates, final clauses and obligations", responses=ERRORS, sync_to_thread=True)
+def profile_route(request: Request, kb: KB, treaty_id: FromPath[str], fmt: Format = None) -> Response[bytes]:
     return _answer(treaty_profile(kb, treaty_id), fmt, request.headers.get("accept"))
 
 

@@ -11,9 +11,15 @@ from typing import Any
 import msgspec
 from litestar import Response, get
 from litestar.exceptions import HTTPException
+from litestar.openapi.datastructures import ResponseSpec
 
-from api.params import KB, FromPath
+from api.extracted_routes import Cursor, Limit
+from api.params import KB, Current, FromPath
+from api.problems import ERRORS
 from ingest.model import Treaty
+from kb.errors import KbUnavailable
+from kb.extracted import list_treaties as treaty_page
+from kb.paging import Page
 from kb.records import ArticleRecord, TreatySummary
 
 AKN_MEDIA_TYPE = "application/akn+xml"
@@ -25,9 +31,27 @@ class Health(msgspec.Struct, frozen=True, kw_only=True):
     treaties: int
 
 
-@get("/health", tags=["meta"], summary="Liveness and the version being served")
-async def health(kb: KB) -> Health:
-    return Health(status="ok", version=kb.version, treaties=kb.count_treaties())
+class Unhealthy(msgspec.Struct, frozen=True, kw_only=True):
+    status: str
+    detail: str
+
+
+@get(
+    "/health",
+    tags=["meta"],
+    summary="Liveness and the version being served",
+    responses={503: ResponseSpec(data_container=Unhealthy, description="No version can be served")},
+    sync_to_thread=False,
+)
+def health(current: Current) -> Response[Health | Unhealthy]:
+    """Answers whatever the knowledge base's state: 200 with the version served, or
+    503 saying why none can be (a load balancer reads the status, an operator the
+    detail)."""
+    try:
+        kb = current.get()
+    except KbUnavailable as exc:
+        return Response(Unhealthy(status="unavailable", detail=str(exc)), status_code=503)
+    return Response(Health(status="ok", version=kb.version, treaties=kb.count_treaties()))
 
 
 @get("/api/v1/manifest", tags=["meta"], summary="The build manifest of the version being served")
@@ -35,18 +59,18 @@ async def manifest(kb: KB) -> dict[str, Any]:
     return kb.manifest()
 
 
-@get("/api/v1/treaties", tags=["treaties"], summary="All treaties, in corpus order")
-async def list_treaties(kb: KB) -> list[TreatySummary]:
-    return kb.list_treaties()
+@get("/api/v1/treaties", tags=["treaties"], summary="All treaties, in corpus order, a page at a time", responses=ERRORS)
+async def list_treaties(kb: KB, limit: Limit = None, cursor: Cursor = None) -> Page[TreatySummary]:
+    return treaty_page(kb, limit=limit, cursor=cursor)
 
 
-@get("/api/v1/treaties/{treaty_id:str}", tags=["treaties"], summary="One treaty, the whole parse")
+@get("/api/v1/treaties/{treaty_id:str}", tags=["treaties"], summary="One treaty, the whole parse", responses=ERRORS)
 async def get_treaty(kb: KB, treaty_id: FromPath[str]) -> Response[Treaty]:
     # The stored export is already the JSON of ``Treaty``: hand out the bytes as they are.
     return Response(content=kb.get_treaty_export(treaty_id), media_type="application/json")
 
 
-@get("/api/v1/treaties/{treaty_id:str}/articles/{num:str}", tags=["treaties"], summary="One article, with a citation")
+@get("/api/v1/treaties/{treaty_id:str}/articles/{num:str}", tags=["treaties"], summary="One article, with a citation", responses=ERRORS)
 async def get_article(kb: KB, treaty_id: FromPath[str], num: FromPath[str]) -> ArticleRecord:
     return kb.get_article(treaty_id, num)
 
@@ -56,6 +80,7 @@ async def get_article(kb: KB, treaty_id: FromPath[str], num: FromPath[str]) -> A
     tags=["treaties"],
     summary="One treaty as Akoma Ntoso 3.0 XML",
     media_type=AKN_MEDIA_TYPE,
+    responses=ERRORS,
 )
 async def get_akn(kb: KB, treaty_id: FromPath[str]) -> Response[bytes]:
     treaty = kb.get_treaty(treaty_id)

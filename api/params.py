@@ -8,9 +8,12 @@ from typing import TypeAlias
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from kb.store import KnowledgeBase
+from kb.store import CurrentKnowledgeBase, KnowledgeBase
 
 KB: TypeAlias = NamedDependency[KnowledgeBase]
 """The knowledge-base version current at this request (``api.app`` provides it)."""
 
-__all__ = ["KB", "FromPath"]
+Current: TypeAlias = NamedDependency[CurrentKnowledgeBase]
+"""Whatever version is current, not yet opened (``/health`` reports on it)."""
+
+__all__ = ["KB", "Current", "FromPath"]

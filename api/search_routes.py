@@ -10,13 +10,79 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import msgspec
+from msgspec import UNSET, UnsetType
 from litestar import get
+from litestar.openapi.spec import Example
 from litestar.params import QueryParameter
 
+from ingest.model import Span
+
 from api.params import KB
+from api.problems import ERRORS
 from kb.errors import QueryError
 from kb.modes import MODES
-from kb.search import DEFAULT_LIMIT, SearchResult, search
+from kb.search import DEFAULT_LIMIT, Facets, Highlight, Hit, MoreHit, SearchResult, search
+
+HIT_FIELDS = tuple(f.name for f in msgspec.structs.fields(Hit))
+
+
+class PartialHit(msgspec.Struct, frozen=True, kw_only=True):
+    """A hit with only the fields ``fields=`` asked for (all of them without it)."""
+
+    id: int | UnsetType = UNSET
+    treaty_id: str | UnsetType = UNSET
+    treaty_title: str | UnsetType = UNSET
+    article: str | UnsetType = UNSET
+    paragraph: str | None | UnsetType = UNSET
+    point: str | None | UnsetType = UNSET
+    level: str | UnsetType = UNSET
+    score: float | UnsetType = UNSET
+    citation: str | UnsetType = UNSET
+    snippet: str | UnsetType = UNSET
+    highlights: tuple[Highlight, ...] | UnsetType = UNSET
+    clause_types: tuple[str, ...] | UnsetType = UNSET
+    year: int | None | UnsetType = UNSET
+    span: Span | UnsetType = UNSET
+    source_span: Span | UnsetType = UNSET
+    more: tuple[MoreHit, ...] | UnsetType = UNSET
+
+
+class SearchAnswer(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """``kb.search.SearchResult``, its hits trimmed to ``fields`` (and its facets
+    left out unless asked for) when ``fields=`` is given."""
+
+    query: str
+    mode: str
+    version: str
+    total: int
+    hits: tuple[PartialHit, ...]
+    facets: Facets | None = None
+    next_cursor: str | None = None
+
+
+def _fields(value: str | None) -> frozenset[str] | None:
+    if value is None or not value.strip():
+        return None
+    asked = frozenset(f.strip() for f in value.split(",") if f.strip())
+    unknown = sorted(asked - set(HIT_FIELDS) - {"facets"})
+    if unknown:
+        raise QueryError(f"fields: unknown field {unknown[0][:40]!r}; the fields are {', '.join(HIT_FIELDS)}, facets", "fields")
+    return asked
+
+
+def trimmed(result: SearchResult, fields: frozenset[str] | None) -> SearchAnswer:
+    """The answer with only the asked fields of each hit."""
+    keep = set(HIT_FIELDS) if fields is None else fields
+    return SearchAnswer(
+        query=result.query,
+        mode=result.mode,
+        version=result.version,
+        total=result.total,
+        hits=tuple(PartialHit(**{name: getattr(hit, name) for name in keep if name in HIT_FIELDS}) for hit in result.hits),
+        facets=result.facets if fields is None or "facets" in fields else None,
+        next_cursor=result.next_cursor,
+    )
 
 Q = Annotated[
     str | None,
@@ -39,7 +105,20 @@ Party = Annotated[str | None, QueryParameter(description="Only treaties a party 
 ArticleNum = Annotated[str | None, QueryParameter(name="article", description="Only this article number.")]
 Group = Annotated[
     str | None,
-    QueryParameter(description="`article`: each article's best provision only, so a page lists distinct articles."),
+    QueryParameter(
+        description="`article`: one hit per article, its best provision, with the article's next best ones in `more`.",
+        examples=[Example(value="article")],
+    ),
+]
+Fields = Annotated[
+    str | None,
+    QueryParameter(
+        description=(
+            "Comma-separated hit fields to keep (" + ", ".join(HIT_FIELDS) + "), and `facets` to keep the facets: "
+            "a small answer for a tool that needs only citations. Without it, everything."
+        ),
+        examples=[Example(value="id,citation,snippet")],
+    ),
 ]
 
 
@@ -53,6 +132,7 @@ Group = Annotated[
         "the treaty text and in the source file. Facets count the whole result set. Errors: 400 with `param` "
         "naming the parameter at fault."
     ),
+    responses=ERRORS,
 )
 async def search_route(
     kb: KB,
@@ -66,10 +146,12 @@ async def search_route(
     party: Party = None,
     article_num: ArticleNum = None,
     group: Group = None,
-) -> SearchResult:
+    fields: Fields = None,
+) -> SearchAnswer:
     if q is None:
         raise QueryError("q is required: the words to search for", "q")
-    return search(
+    keep = _fields(fields)
+    return trimmed(search(
         kb,
         q,
         mode=mode,
@@ -81,7 +163,7 @@ async def search_route(
         party=party,
         article=article_num,
         group=group,
-    )
+    ), keep)
 
 
 HANDLERS = [search_route]

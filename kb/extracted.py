@@ -22,8 +22,8 @@ from ingest.model import Span
 from kb.concepts import find_concept, foreign_match, word_lemmas
 from kb.errors import QueryError
 from kb.expansion import stems
-from kb.paging import fingerprint, paginate
-from kb.records import citation
+from kb.paging import Page, fingerprint, paginate
+from kb.records import ConceptRecord, TreatySummary, citation
 from kb.store import KnowledgeBase
 
 MAX_FILTER = 200
@@ -44,13 +44,6 @@ class DefinitionItem(msgspec.Struct, frozen=True, kw_only=True):
     citation: str
     url: str
     source_span: Span | None
-
-
-class DefinitionPage(msgspec.Struct, frozen=True, kw_only=True):
-    version: str
-    total: int
-    items: tuple[DefinitionItem, ...]
-    next_cursor: str | None
 
 
 class Deadline(msgspec.Struct, frozen=True, kw_only=True):
@@ -77,13 +70,6 @@ class ObligationItem(msgspec.Struct, frozen=True, kw_only=True):
     clause_types: tuple[str, ...]
     citation: str
     url: str
-
-
-class ObligationPage(msgspec.Struct, frozen=True, kw_only=True):
-    version: str
-    total: int
-    items: tuple[ObligationItem, ...]
-    next_cursor: str | None
 
 
 class ReferenceItem(msgspec.Struct, frozen=True, kw_only=True):
@@ -132,6 +118,18 @@ def provision_citation(title: str, article: str | None, paragraph: str | None = 
     if point:
         out += f", {point}) тармақша"
     return out
+
+
+def list_treaties(kb: KnowledgeBase, *, limit: int | str | None = None, cursor: str | None = None) -> Page[TreatySummary]:
+    """The treaties in corpus order, a page at a time."""
+    rows = [((i,), t) for i, t in enumerate(kb.list_treaties())]
+    return paginate(kb.version, rows, fingerprint(kb.version, "treaties"), cursor, limit, (int,))
+
+
+def list_concepts(kb: KnowledgeBase, *, limit: int | str | None = None, cursor: str | None = None) -> Page[ConceptRecord]:
+    """The concepts by id, a page at a time."""
+    rows = [((c.id,), c) for c in kb.list_concepts()]
+    return paginate(kb.version, rows, fingerprint(kb.version, "concepts"), cursor, limit, (str,))
 
 
 # -- filters --------------------------------------------------------------------------
@@ -196,7 +194,7 @@ def list_definitions(
     concept: str | None = None,
     limit: int | str | None = None,
     cursor: str | None = None,
-) -> DefinitionPage:
+) -> Page[DefinitionItem]:
     """The definitions of the knowledge base in corpus order, filtered by treaty, by a
     term (its words in a row in the defined term, any inflection; or a Russian or
     English label of the concept defined) and by concept (id or any label)."""
@@ -236,9 +234,7 @@ def list_definitions(
             source_span=source,
         )
         rows.append(((int(t_ord), int(ord_)), item))
-    fp = fingerprint(kb.version, "definitions", treaty, term, concept_id)
-    page = paginate(rows, fp, cursor, limit, (int, int))
-    return DefinitionPage(version=kb.version, total=page.total, items=page.items, next_cursor=page.next_cursor)  # type: ignore[arg-type]
+    return paginate(kb.version, rows, fingerprint(kb.version, "definitions", treaty, term, concept_id), cursor, limit, (int, int))
 
 
 # -- obligations ------------------------------------------------------------------------
@@ -254,7 +250,7 @@ def list_obligations(
     clause_type: str | None = None,
     limit: int | str | None = None,
     cursor: str | None = None,
-) -> ObligationPage:
+) -> Page[ObligationItem]:
     """The obligations, permissions and prohibitions in corpus order, filtered by
     treaty, actor (its words in a row, any inflection), modality, whether a deadline
     is set, and the clause type of their article."""
@@ -303,9 +299,7 @@ def list_obligations(
             url=reader_url(treaty_id, article),
         )
         rows.append(((int(t_ord), int(ord_)), item))
-    fp = fingerprint(kb.version, "obligations", treaty, actor, modality, deadline, clause_type)
-    page = paginate(rows, fp, cursor, limit, (int, int))
-    return ObligationPage(version=kb.version, total=page.total, items=page.items, next_cursor=page.next_cursor)  # type: ignore[arg-type]
+    return paginate(kb.version, rows, fingerprint(kb.version, "obligations", treaty, actor, modality, deadline, clause_type), cursor, limit, (int, int))
 
 
 # -- references -------------------------------------------------------------------------
@@ -354,13 +348,13 @@ __all__ = [
     "MODALITIES",
     "ArticleReferences",
     "DefinitionItem",
-    "DefinitionPage",
     "ObligationItem",
-    "ObligationPage",
     "ReferenceItem",
     "article_references",
     "list_definitions",
+    "list_concepts",
     "list_obligations",
+    "list_treaties",
     "provision_citation",
     "reader_url",
     "words_match",

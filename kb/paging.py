@@ -18,7 +18,9 @@ import json
 import re
 from collections.abc import Sequence
 from bisect import bisect_right
-from typing import NamedTuple, TypeVar
+from typing import Generic, TypeVar
+
+import msgspec
 
 from kb.errors import QueryError
 
@@ -31,13 +33,13 @@ Key = tuple[int | str, ...]
 T = TypeVar("T")
 
 
-class Paged(NamedTuple):
-    """One page of a list: its items, how many the whole list holds, and the cursor
-    of the next page (None on the last). Each list answers it in a Struct of its own
-    (``kb.extracted``), which the OpenAPI schema can describe."""
+class Page(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
+    """One page of a list: the version it was read from, how many items the whole
+    list holds, this page's items, and the cursor of the next page (None on the last)."""
 
-    items: tuple[object, ...]
+    version: str
     total: int
+    items: tuple[T, ...]
     next_cursor: str | None
 
 
@@ -93,7 +95,7 @@ def page_size(limit: object, default: int = DEFAULT_PAGE, maximum: int = MAX_PAG
     return limit
 
 
-def paginate(rows: Sequence[tuple[Key, T]], fp: str, cursor: str | None, limit: object, shape: Sequence[type]) -> Paged:
+def paginate(version: str, rows: Sequence[tuple[Key, T]], fp: str, cursor: str | None, limit: object, shape: Sequence[type]) -> Page[T]:
     """One page of ``rows`` (each ``(key, item)``, in ascending key order): the rows
     after the cursor's key, ``limit`` of them."""
     size = page_size(limit)
@@ -102,11 +104,12 @@ def paginate(rows: Sequence[tuple[Key, T]], fp: str, cursor: str | None, limit: 
         start = bisect_right(rows, decode_cursor(cursor, fp, shape), key=lambda row: row[0])
     chosen = rows[start : start + size]
     more = start + size < len(rows)
-    return Paged(
+    return Page(
+        version=version,
         items=tuple(item for _, item in chosen),
         total=len(rows),
         next_cursor=encode_cursor(fp, chosen[-1][0]) if chosen and more else None,
     )
 
 
-__all__ = ["DEFAULT_PAGE", "MAX_PAGE", "Paged", "decode_cursor", "encode_cursor", "fingerprint", "page_size", "paginate"]
+__all__ = ["DEFAULT_PAGE", "MAX_PAGE", "Page", "decode_cursor", "encode_cursor", "fingerprint", "page_size", "paginate"]

@@ -27,19 +27,17 @@ rebuilt knowledge base.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import html
-import json
 import re
 from collections.abc import Mapping
 
 import msgspec
+import numpy as np
 
 from ingest.model import Span
 from kb.errors import QueryError
 from kb.matching import highlight_positions
+from kb.paging import decode_cursor, encode_cursor, fingerprint, page_size
 from kb.modes import SearchRequest, default_mode, scorer_for
 from kb.query import MAX_CLAUSE_CHARS, MAX_CLAUSE_WORDS, Filters, Query, parse_filters, parse_query
 from kb.store import KnowledgeBase, ProvisionRecord
@@ -48,7 +46,7 @@ DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 SNIPPET_CHARS = 280
 SNIPPET_LEAD = 80
-MAX_CURSOR = 256
+MORE_PER_ARTICLE = 3
 
 
 # -- what a search answers ---------------------------------------------------------------
@@ -63,6 +61,18 @@ class Highlight(msgspec.Struct, frozen=True, kw_only=True):
     source_start: int
     source_end: int
     text: str
+
+
+class MoreHit(msgspec.Struct, frozen=True, kw_only=True):
+    """Another provision of a grouped hit's article that matched, after its best."""
+
+    id: int
+    paragraph: str | None
+    point: str | None
+    level: str
+    score: float
+    citation: str
+    snippet: str
 
 
 class Hit(msgspec.Struct, frozen=True, kw_only=True):
@@ -85,6 +95,9 @@ class Hit(msgspec.Struct, frozen=True, kw_only=True):
     year: int | None
     span: Span
     source_span: Span
+    more: tuple[MoreHit, ...] = ()
+    """With ``group=article``: the article's next best provisions that matched (at
+    most ``MORE_PER_ARTICLE``), best first."""
 
 
 class TreatyCount(msgspec.Struct, frozen=True, kw_only=True):
@@ -170,18 +183,22 @@ def search(
         docs, scores = docs[inside], scores[inside]
     kept = table.one_per_match(docs)
     docs, scores = docs[kept], scores[kept]
+    every_doc, every_score = docs, scores
     if group == "article":
         kept = table.best_per_article(docs, scores)
         docs, scores = docs[kept], scores[kept]
     page, more = table.page(docs, scores, size, after)
     rows = [(int(table.rowid[docs[i]]), float(scores[i])) for i in page]
     next_cursor = _encode_cursor(fingerprint, rows[-1][1], rows[-1][0]) if rows and more else None
+    hits = _hits(kb, parsed, rows)
+    if group == "article":
+        hits = _with_more(kb, parsed, hits, [int(docs[i]) for i in page], every_doc, every_score)
     return SearchResult(
         query=query,
         mode=mode,
         version=kb.version,
         total=len(docs),
-        hits=_hits(kb, parsed, rows),
+        hits=hits,
         facets=_facets(kb, *table.facet_counts(docs)),
         next_cursor=next_cursor,
     )
@@ -196,16 +213,7 @@ def read_query(query: str, mode: str) -> Query:
 
 
 def _limit(limit: object) -> int:
-    if isinstance(limit, bool):
-        raise QueryError("limit must be a whole number", "limit")
-    if isinstance(limit, str):
-        text = limit.strip()
-        if not re.fullmatch(r"\d{1,6}", text):
-            raise QueryError(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {limit[:20]!r}", "limit")
-        limit = int(text)
-    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise QueryError(f"limit must be from 1 to {MAX_LIMIT}, not {limit!r}", "limit")
-    return limit
+    return page_size(limit, DEFAULT_LIMIT, MAX_LIMIT)
 
 
 def _check_filters(kb: KnowledgeBase, filters: Filters, param: str | None) -> None:
@@ -249,6 +257,28 @@ def _hits(kb: KnowledgeBase, query: Query, page: list[tuple[int, float]]) -> tup
     records = kb.provisions(rowid for rowid, _ in page)
     titles = kb.treaty_titles()
     return tuple(_hit(kb, query, score, records[rowid], titles) for rowid, score in page if rowid in records)
+
+
+def _with_more(
+    kb: KnowledgeBase, query: Query, hits: tuple[Hit, ...], best: list[int], docs: np.ndarray, scores: np.ndarray
+) -> tuple[Hit, ...]:
+    """Each grouped hit with its article's next best matching provisions."""
+    table = kb.provision_table()
+    rows: list[list[tuple[int, float]]] = []
+    for doc in best:
+        same = np.flatnonzero((table.article[docs] == table.article[doc]) & (docs != doc))
+        same = same[np.lexsort((table.rowid[docs[same]], -scores[same]))][:MORE_PER_ARTICLE]
+        rows.append([(int(table.rowid[docs[i]]), float(scores[i])) for i in same])
+    extra = _hits(kb, query, [row for group in rows for row in group])
+    found = {h.id: h for h in extra}
+    out = []
+    for hit, group in zip(hits, rows, strict=True):
+        more = tuple(
+            MoreHit(id=h.id, paragraph=h.paragraph, point=h.point, level=h.level, score=h.score, citation=h.citation, snippet=h.snippet)
+            for h in (found[rowid] for rowid, _ in group if rowid in found)
+        )
+        out.append(msgspec.structs.replace(hit, more=more))
+    return tuple(out)
 
 
 def _hit(kb: KnowledgeBase, query: Query, score: float, rec: ProvisionRecord, titles: Mapping[str, str]) -> Hit:
@@ -322,34 +352,23 @@ def _plain(text: str) -> str:
 
 
 def _fingerprint(version: str, mode: str, query: Query, extra: Filters) -> str:
-    data = repr((version, mode, query, extra)).encode("utf-8", "surrogatepass")
-    return hashlib.sha256(data).hexdigest()[:16]
+    return fingerprint(version, mode, query, extra)
 
 
-def _encode_cursor(fingerprint: str, score: float, rowid: int) -> str:
-    raw = json.dumps([1, fingerprint, float(score).hex(), rowid], separators=(",", ":")).encode("ascii")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+def _encode_cursor(fp: str, score: float, rowid: int) -> str:
+    return encode_cursor(fp, [float(score).hex(), rowid])
 
 
-def _decode_cursor(cursor: object, fingerprint: str) -> tuple[float, int]:
-    bad = QueryError("cursor is not one this search handed out (altered, or from another query)", "cursor")
-    if not isinstance(cursor, str) or not cursor or len(cursor) > MAX_CURSOR:
-        raise bad
+def _decode_cursor(cursor: object, fp: str) -> tuple[float, int]:
+    """The (score, rowid) a search cursor resumes after."""
+    score, rowid = decode_cursor(cursor, fp, (str, int))
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        version, fp, score, rowid = json.loads(raw)
-        if version != 1 or not isinstance(score, str) or type(rowid) is not int or not isinstance(fp, str):
-            raise bad
-        value = float.fromhex(score)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError):
-        raise bad from None
-    if fp != fingerprint:
-        raise QueryError(
-            "cursor belongs to another query, mode or knowledge-base version: search again without it", "cursor"
-        )
+        value = float.fromhex(str(score))
+    except (ValueError, OverflowError):
+        raise QueryError("cursor is not one this list handed out (altered, or from another query)", "cursor") from None
     if value != value:  # NaN
-        raise bad
-    return value, rowid
+        raise QueryError("cursor is not one this list handed out (altered, or from another query)", "cursor")
+    return value, int(rowid)
 
 
 __all__ = [
@@ -358,6 +377,7 @@ __all__ = [
     "Facets",
     "Highlight",
     "Hit",
+    "MoreHit",
     "SearchResult",
     "search",
     "snippet",

@@ -186,22 +186,40 @@ def real_client(real_kb_root: Path) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="session")
-def vector_kb(tmp_path_factory: pytest.TempPathFactory, e5_model_folder: Path) -> Iterator[KnowledgeBase]:
+def vector_kb_root(tmp_path_factory: pytest.TempPathFactory, e5_model_folder: Path) -> Iterator[Path]:
     """corpus/ built once with vectors (the dense index of the semantic and hybrid
-    modes), opened read-only. Embedding every provision needs the embedding model
-    (``e5_model_folder``: built on first use, about 80 s, then loaded from its cache),
-    so this is the slowest build of the suite and only one is made."""
+    modes): its root folder, read-only. Embedding every provision needs the embedding
+    model (``e5_model_folder``: built on first use, about 80 s, then loaded from its
+    cache), so this is the slowest build of the suite and only one is made."""
     from kb.build import build
-    from kb.store import open_current
 
     root = tmp_path_factory.mktemp("vector-kb")
     result = build(CORPUS, root / "kb", vectors=True, progress=None)
     assert (result.path / "vectors.faiss").is_file()
     kb_root = result.path.parent.parent
     before = _fingerprint(kb_root)
-    with open_current(kb_root) as kb:
-        yield kb
+    yield kb_root
     _assert_unchanged(kb_root, before)
+
+
+@pytest.fixture(scope="session")
+def vector_kb(vector_kb_root: Path) -> Iterator[KnowledgeBase]:
+    """``vector_kb_root``'s current version, opened read-only."""
+    from kb.store import open_current
+
+    with open_current(vector_kb_root) as kb:
+        yield kb
+
+
+@pytest.fixture(scope="session")
+def vector_client(vector_kb_root: Path) -> Iterator[TestClient]:
+    """The app over ``vector_kb_root``: every search mode and the similar-provisions API."""
+    from litestar.testing import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(vector_kb_root)) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

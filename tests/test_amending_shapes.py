@@ -325,7 +325,7 @@ def test_inserted_articles_are_stored_in_order_cited_and_anchored(tmp_path: Path
         order = [page.text.index(f'id="art-{n}"') for n in ("2", "2А", "3")]
         assert order == sorted(order)
         assert client.get(f"/api/v1/treaties/{treaty}/articles/2А").json()["num"] == "2А"
-        protocol = next(t["id"] for t in client.get("/api/v1/treaties").json() if "хаттама" in t["title"])
+        protocol = next(t["id"] for t in client.get("/api/v1/treaties").json()["items"] if "хаттама" in t["title"])
         assert "Өзгерістер енгізілетін акт" in client.get(f"/treaties/{protocol}").text
 
 

@@ -33,7 +33,7 @@ def test_health(sample_client: TestClient, sample_kb_root: Path) -> None:
 def test_list_treaties(sample_client: TestClient) -> None:
     r = sample_client.get("/api/v1/treaties")
     assert r.status_code == 200
-    rows = r.json()
+    rows = r.json()["items"]
     assert [t["id"] for t in rows] == ["a", "b", "xss"]
     a = rows[0]
     assert a["title"] == "Келісім a.txt"
@@ -194,7 +194,7 @@ def test_a_new_build_is_served_without_restart(tmp_path: Path) -> None:
 
 
 def test_real_corpus_end_to_end(real_client: TestClient) -> None:
-    treaties = real_client.get("/api/v1/treaties").json()
+    treaties = real_client.get("/api/v1/treaties").json()["items"]
     assert len(treaties) == 5
     assert real_client.get("/").status_code == 200
     for t in treaties:

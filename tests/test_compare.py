@@ -249,7 +249,7 @@ def test_cli_compare(real_kb_root: Path, tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_api_compare(real_client) -> None:  # type: ignore[no-untyped-def]
-    concepts = real_client.get("/api/v1/concepts").json()
+    concepts = real_client.get("/api/v1/concepts").json()["items"]
     assert any(c["id"] == "classified-information" and c["labels"]["en"] == "classified information" for c in concepts)
     one = real_client.get("/api/v1/concepts/секретная информация").json()
     assert one["concept"]["id"] == "classified-information" and len(one["definitions"]) == 2

@@ -386,7 +386,7 @@ def test_api_refusals_are_400_naming_the_parameter(client: TestClient, params: d
     r = client.get("/api/v1/search", params=params)
     assert r.status_code == 400
     body = r.json()
-    assert body["param"] == param and body["detail"] and body["status_code"] == 400
+    assert body["param"] == param and body["detail"] and body["status"] == 400 and r.headers["content-type"].startswith("application/problem+json")
 
 
 def test_api_hostile_queries_get_results_or_400(client: TestClient) -> None:

@@ -55,7 +55,7 @@ def next_link(doc: lxml_html.HtmlElement) -> str:
 
 
 def test_the_form_renders_without_results(real_client: TestClient) -> None:
-    treaties = real_client.get("/api/v1/treaties").json()
+    treaties = real_client.get("/api/v1/treaties").json()["items"]
     for params in (None, {"q": ""}, {"q": "   ", "treaty": "", "year": "", "type": "", "mode": ""}):
         doc = get_page(real_client, "/search", params)
         form = doc.xpath('//main//form[@action="/search"]')[0]
@@ -69,7 +69,7 @@ def test_the_form_renders_without_results(real_client: TestClient) -> None:
 
 
 def test_every_page_has_a_search_box_in_its_header(real_client: TestClient) -> None:
-    tid = real_client.get("/api/v1/treaties").json()[0]["id"]
+    tid = real_client.get("/api/v1/treaties").json()["items"][0]["id"]
     for url in ("/", f"/treaties/{quote(tid, safe='')}"):
         doc = get_page(real_client, url)
         box = doc.xpath('//header[@class="site"]//form[@action="/search"]')
@@ -242,7 +242,7 @@ def test_no_query_makes_a_500(real_client: TestClient, q: str, key: str, value: 
 
 
 def test_the_reader_page_searches_its_own_treaty(real_client: TestClient) -> None:
-    treaty_id = real_client.get("/api/v1/treaties").json()[0]["id"]
+    treaty_id = real_client.get("/api/v1/treaties").json()["items"][0]["id"]
     page = get_page(real_client, f"/treaties/{treaty_id}")
     form = page.xpath('//form[@role="search"]')[0]
     assert form.get("action") == "/search"
