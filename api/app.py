@@ -7,9 +7,8 @@ server swaps what it serves at the next request, and a request never sees half a
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from collections.abc import Sequence
+from pathlib import Path
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
@@ -20,7 +19,16 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 from litestar.types import Scope
 
-from api import compare_routes, drafting_routes, extracted_routes, json_routes, pages, problems, render, search_routes
+from api import (
+    compare_routes,
+    drafting_routes,
+    extracted_routes,
+    json_routes,
+    pages,
+    problems,
+    render,
+    search_routes,
+)
 from api.caching import conditional_get, pinned
 from api.openapi import SpanSchemaPlugin, document_formats
 from kb.errors import KbUnavailable

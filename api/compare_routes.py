@@ -10,19 +10,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Request, Response, get
-from litestar.params import QueryParameter
 
 from api.extracted_routes import Cursor, Limit
-from api.params import KB, FromPath
+from api.params import EXAMPLE_TREATY, KB, FromPath, query
 from api.problems import ERRORS
 from kb.clause_compare import compare_clauses
 from kb.clause_matrix import clause_matrix
 from kb.compare_render import FORMATS, Comparison, render
 from kb.concepts import compare_concept, find_concept
 from kb.errors import QueryError
-from kb.profile import treaty_profile
 from kb.extracted import list_concepts as concept_page
 from kb.paging import Page
+from kb.profile import treaty_profile
 from kb.records import ConceptRecord, DefinitionRecord
 
 MEDIA = {
@@ -43,13 +42,13 @@ FORMAT_PATHS = (
 )
 """The routes answering in every format of ``MEDIA`` (``api.openapi.document_formats``)."""
 
-Format = Annotated[str | None, QueryParameter(name="format", description=f"One of {', '.join(FORMATS)} (csv: the matrix only).")]
-Treaties = Annotated[str | None, QueryParameter(description="Treaty ids, comma-separated, in the order wanted (default: all).")]
-Columns = Annotated[str | None, QueryParameter(description="Clause kinds, comma-separated (default: all).")]
-Baseline = Annotated[str | None, QueryParameter(description="The treaty whose text is the baseline of the redlines.")]
-BaselineText = Annotated[str | None, QueryParameter(name="baseline_text", description="A pasted text as the baseline.")]
-Draft = Annotated[str | None, QueryParameter(description="A draft clause, redlined against the baseline treaty.")]
-ClauseType = Annotated[str | None, QueryParameter(name="type", description="A clause type id (docs/clause-types.md).")]
+Format = Annotated[str | None, query(f"One of {', '.join(FORMATS)} (csv: the matrix only).", "md", "format")]
+Treaties = Annotated[str | None, query("Treaty ids, comma-separated, in the order wanted (default: all).", f"{EXAMPLE_TREATY},2023-kupiia-akparatty-almasu-korgau")]
+Columns = Annotated[str | None, query("Clause kinds, comma-separated (default: all).", "withdrawal,dispute_resolution")]
+Baseline = Annotated[str | None, query("The treaty whose text is the baseline of the redlines.", EXAMPLE_TREATY)]
+BaselineText = Annotated[str | None, query("A pasted text as the baseline.", "мемлекеттік құпияларды құрайтын мәліметтер", "baseline_text")]
+Draft = Annotated[str | None, query("A draft clause, redlined against the baseline treaty.", "Даулар Тараптар арасындағы консультациялар арқылы шешіледі.")]
+ClauseType = Annotated[str | None, query("A clause type id (docs/clause-types.md).", "withdrawal", "type")]
 
 
 def _listed(value: str | None, param: str) -> tuple[str, ...] | None:

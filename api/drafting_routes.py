@@ -16,6 +16,8 @@ from litestar.params import Body
 from api.params import KB
 from api.problems import ERRORS, responses
 from kb.drafting import MAX_BATCH, Provisions, SimilarResult, find_similar, resolve
+from kb.query import MAX_CLAUSE_CHARS
+from kb.search import MAX_LIMIT
 
 MAX_BODY = 256 * 1024
 
@@ -24,10 +26,10 @@ class SimilarRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     """A draft clause (up to 4,000 characters, any language the model reads) and
     optional filters."""
 
-    text: str
-    limit: int = 10
-    treaty: str | None = None
-    type: str | None = None
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_CLAUSE_CHARS, description="The draft clause, in Kazakh, Russian or English.")]
+    limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_LIMIT, description="How many provisions to answer.")] = 10
+    treaty: Annotated[str | None, msgspec.Meta(description="Only provisions of this treaty (its id).")] = None
+    type: Annotated[str | None, msgspec.Meta(description="Only provisions of articles of this clause type.")] = None
 
 
 class BatchRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -35,7 +37,10 @@ class BatchRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     ``treaty/article[/paragraph[/point]]``, or citations as the knowledge base writes
     them ("<title>, 4-бап, 2-тармақ")."""
 
-    refs: list[str | int]
+    refs: Annotated[
+        list[str | int],
+        msgspec.Meta(min_length=1, max_length=MAX_BATCH, description="Provision ids, paths treaty/article[/paragraph[/point]] or citations."),
+    ]
 
 
 SIMILAR_EXAMPLE = Example(

@@ -8,39 +8,38 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from litestar import Response, get
-from litestar.openapi.spec import Example
-from litestar.params import QueryParameter
+from litestar import get
 from litestar.response import Stream
 
-from api.params import KB, FromPath
+from api.params import EXAMPLE_TREATY, KB, FromPath, query
 from api.problems import ERRORS
-from kb.extracted import ArticleReferences, DefinitionItem, ObligationItem, article_references, list_definitions, list_obligations
+from kb.extracted import (
+    ArticleReferences,
+    DefinitionItem,
+    ObligationItem,
+    article_references,
+    list_definitions,
+    list_obligations,
+)
 from kb.paging import Page
 from kb.store import KnowledgeBase
 
-
-def _param(description: str, example: str | None = None, name: str | None = None) -> QueryParameter:
-    examples = [Example(value=example)] if example is not None else None
-    return QueryParameter(description=description, examples=examples, **({"name": name} if name else {}))  # type: ignore[arg-type]
-
-
-TreatyFilter = Annotated[str | None, _param("Only this treaty (its id, as GET /api/v1/treaties lists).", "2017-kupiia-akparatty-ozara-korgau")]
+TreatyFilter = Annotated[str | None, query("Only this treaty (its id, as GET /api/v1/treaties lists).", EXAMPLE_TREATY)]
 Term = Annotated[
     str | None,
-    _param(
+    query(
         "A defined term's words in a row, in any inflection (\"құпия ақпаратқа\" finds \"құпия ақпарат\"), "
         "or a concept's Russian or English label (\"classified information\").",
         "құпия ақпаратқа",
     ),
 ]
-Concept = Annotated[str | None, _param("A concept: its id or any of its kk/ru/en labels (GET /api/v1/concepts).", "құпия ақпарат")]
-Actor = Annotated[str | None, _param("Who is bound: words of the actor in any inflection (\"тарап\" finds \"Әрбір Тарап\").", "тарап")]
-Modality = Annotated[str | None, _param("obligation, permission or prohibition.", "obligation")]
-HasDeadline = Annotated[str | None, _param("true: only those with a deadline; false: only those without.", "true")]
-ClauseType = Annotated[str | None, _param("Only obligations in articles of this clause type (docs/clause-types.md).", "dispute_resolution", "type")]
-Limit = Annotated[str | None, _param("Items per page, 1 to 500 (default 50).", "20")]
-Cursor = Annotated[str | None, _param("`next_cursor` of the previous page, to get the next one.")]
+Concept = Annotated[str | None, query("A concept: its id or any of its kk/ru/en labels (GET /api/v1/concepts).", "құпия ақпарат")]
+Actor = Annotated[str | None, query("Who is bound: words of the actor in any inflection (\"тарап\" finds \"Әрбір Тарап\").", "тарап")]
+Modality = Annotated[str | None, query("obligation, permission or prohibition.", "obligation")]
+HasDeadline = Annotated[str | None, query("true: only those with a deadline; false: only those without.", "true")]
+ClauseType = Annotated[str | None, query("Only obligations in articles of this clause type (docs/clause-types.md).", "dispute_resolution", "type")]
+Limit = Annotated[str | None, query("Items per page, 1 to 500 (default 50).", "20")]
+Cursor = Annotated[str | None, query("`next_cursor` of the previous page, to get the next one.")]
 
 
 @get("/api/v1/definitions", tags=["extraction"], summary="Definitions, filtered by treaty, term or concept", responses=ERRORS, sync_to_thread=True)

@@ -11,18 +11,25 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from msgspec import UNSET, UnsetType
 from litestar import get
 from litestar.openapi.spec import Example
 from litestar.params import QueryParameter
+from msgspec import UNSET, UnsetType
 
-from ingest.model import Span
-
-from api.params import KB
+from api.params import EXAMPLE_TREATY, KB, query
 from api.problems import ERRORS
+from ingest.model import Span
 from kb.errors import QueryError
 from kb.modes import MODES
-from kb.search import DEFAULT_LIMIT, Facets, Highlight, Hit, MoreHit, SearchResult, search
+from kb.search import (
+    DEFAULT_LIMIT,
+    Facets,
+    Highlight,
+    Hit,
+    MoreHit,
+    SearchResult,
+    search,
+)
 
 HIT_FIELDS = tuple(f.name for f in msgspec.structs.fields(Hit))
 
@@ -92,17 +99,18 @@ Q = Annotated[
             "party:WORD, year:2017 or year:2010-2018, type:CLAUSE_TYPE, article:N. At most 1,000 characters "
             "and 32 words in the keyword mode; the semantic and hybrid modes take a whole draft clause "
             "(4,000 characters, 400 words) and find the provisions most like it."
-        )
+        ),
+        examples=[Example(value="құпия ақпаратқа рұқсат"), Example(value="how are disputes settled")],
     ),
 ]
-Mode = Annotated[str | None, QueryParameter(description=f"One of {', '.join(MODES)}; only the available ones answer.")]
-Limit = Annotated[str | None, QueryParameter(description=f"Hits per page, 1 to 100 (default {DEFAULT_LIMIT}).")]
-Cursor = Annotated[str | None, QueryParameter(description="`next_cursor` of the previous page, to get the next one.")]
-Treaty = Annotated[str | None, QueryParameter(description="Only this treaty (its id).")]
-Year = Annotated[str | None, QueryParameter(description="A year (2017) or a range (2010-2018): signing year, else approval year.")]
-ClauseType = Annotated[str | None, QueryParameter(name="type", description="Only articles of this clause type (an id).")]
-Party = Annotated[str | None, QueryParameter(description="Only treaties a party of which is named with these words.")]
-ArticleNum = Annotated[str | None, QueryParameter(name="article", description="Only this article number.")]
+Mode = Annotated[str | None, query(f"One of {', '.join(MODES)}; only the available ones answer.", "hybrid")]
+Limit = Annotated[str | None, query(f"Hits per page, 1 to 100 (default {DEFAULT_LIMIT}).", "10")]
+Cursor = Annotated[str | None, query("`next_cursor` of the previous page, to get the next one.")]
+Treaty = Annotated[str | None, query("Only this treaty (its id).", EXAMPLE_TREATY)]
+Year = Annotated[str | None, query("A year (2017) or a range (2010-2018): signing year, else approval year.", "2010-2018")]
+ClauseType = Annotated[str | None, query("Only articles of this clause type (an id, docs/clause-types.md).", "dispute_resolution", "type")]
+Party = Annotated[str | None, query("Only treaties a party of which is named with these words, in any inflection.", "Түрікменстан")]
+ArticleNum = Annotated[str | None, query("Only this article number.", "13", "article")]
 Group = Annotated[
     str | None,
     QueryParameter(

@@ -16,8 +16,8 @@ import binascii
 import hashlib
 import json
 import re
-from collections.abc import Sequence
 from bisect import bisect_right
+from collections.abc import Sequence
 from typing import Generic, TypeVar
 
 import msgspec

@@ -28,6 +28,7 @@ rebuilt knowledge base.
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Mapping
 
@@ -37,9 +38,16 @@ import numpy as np
 from ingest.model import Span
 from kb.errors import QueryError
 from kb.matching import highlight_positions
-from kb.paging import decode_cursor, encode_cursor, fingerprint, page_size
 from kb.modes import SearchRequest, default_mode, scorer_for
-from kb.query import MAX_CLAUSE_CHARS, MAX_CLAUSE_WORDS, Filters, Query, parse_filters, parse_query
+from kb.paging import decode_cursor, encode_cursor, fingerprint, page_size
+from kb.query import (
+    MAX_CLAUSE_CHARS,
+    MAX_CLAUSE_WORDS,
+    Filters,
+    Query,
+    parse_filters,
+    parse_query,
+)
 from kb.store import KnowledgeBase, ProvisionRecord
 
 DEFAULT_LIMIT = 10
@@ -366,7 +374,7 @@ def _decode_cursor(cursor: object, fp: str) -> tuple[float, int]:
         value = float.fromhex(str(score))
     except (ValueError, OverflowError):
         raise QueryError("cursor is not one this list handed out (altered, or from another query)", "cursor") from None
-    if value != value:  # NaN
+    if math.isnan(value):
         raise QueryError("cursor is not one this list handed out (altered, or from another query)", "cursor")
     return value, int(rowid)
 
