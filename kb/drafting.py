@@ -19,7 +19,7 @@ from ingest.extract.clause_types import text_clause_types
 from ingest.kk.stop_words import STOP_WORDS
 from kb.errors import NotFound, QueryError
 from kb.extracted import provision_citation, reader_url
-from kb.query import MAX_CLAUSE_CHARS
+from kb.query import MAX_CLAUSE_CHARS, MAX_WORDS
 from kb.search import search
 from kb.store import KnowledgeBase
 from kb.tokens import tokenize
@@ -80,8 +80,9 @@ def find_similar(
     if len(text) > MAX_CLAUSE_CHARS:
         raise QueryError(f"text is {len(text)} characters; at most {MAX_CLAUSE_CHARS}", "text")
     vectors = kb.has_vectors()
+    query = text if vectors else _any_word(text)
     try:
-        found = search(kb, text, mode="hybrid" if vectors else "keyword", limit=limit, treaty=treaty, type=clause_type)
+        found = search(kb, query, mode="hybrid" if vectors else "keyword", limit=limit, treaty=treaty, type=clause_type)
     except QueryError as exc:
         raise QueryError(exc.message, "text" if exc.param == "q" else exc.param) from None
     draft_types = text_clause_types(text)
@@ -116,6 +117,14 @@ def find_similar(
             )
         )
     return SimilarResult(version=kb.version, draft_types=draft_types, hits=tuple(hits))
+
+
+def _any_word(text: str) -> str:
+    """A draft as a keyword query when there are no vectors: any of its content words
+    (BM25 ranks who holds the most and rarest), not all of them, which no provision but
+    the draft's own source would hold."""
+    words = list(dict.fromkeys(t.surface for t in tokenize(text) if t.surface not in STOP_WORDS and len(t.surface) > 2 and t.surface.isalpha()))
+    return " OR ".join(words[: MAX_WORDS // 2 - 1]) or text
 
 
 def _cosines(kb: KnowledgeBase, text: str, rowids: Sequence[int]) -> dict[int, float]:

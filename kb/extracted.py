@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, Literal, TypeVar
 
 import msgspec
 
 from ingest.model import Span
 from kb.concepts import find_concept, foreign_match, word_lemmas
-from kb.errors import QueryError
+from kb.errors import NotFound, QueryError
 from kb.expansion import stems
 from kb.paging import Page, fingerprint, paginate
 from kb.records import ConceptRecord, TreatySummary, citation
 from kb.store import KnowledgeBase
 
 MAX_FILTER = 200
+T = TypeVar("T")
 MODALITIES = ("obligation", "permission", "prohibition")
 
 
@@ -123,13 +125,17 @@ def provision_citation(title: str, article: str | None, paragraph: str | None = 
 def list_treaties(kb: KnowledgeBase, *, limit: int | str | None = None, cursor: str | None = None) -> Page[TreatySummary]:
     """The treaties in corpus order, a page at a time."""
     rows = [((i,), t) for i, t in enumerate(kb.list_treaties())]
-    return paginate(kb.version, rows, fingerprint(kb.version, "treaties"), cursor, limit, (int,))
+    return paginate(kb.version, rows, fingerprint(kb.version, "treaties"), cursor, limit, (int,), _same)
 
 
 def list_concepts(kb: KnowledgeBase, *, limit: int | str | None = None, cursor: str | None = None) -> Page[ConceptRecord]:
     """The concepts by id, a page at a time."""
     rows = [((c.id,), c) for c in kb.list_concepts()]
-    return paginate(kb.version, rows, fingerprint(kb.version, "concepts"), cursor, limit, (str,))
+    return paginate(kb.version, rows, fingerprint(kb.version, "concepts"), cursor, limit, (str,), _same)
+
+
+def _same(item: T) -> T:
+    return item
 
 
 # -- filters --------------------------------------------------------------------------
@@ -170,6 +176,16 @@ def words_match(asked: Sequence[frozenset[str]]) -> Callable[[str], bool]:
     return holds
 
 
+def _concept_id(kb: KnowledgeBase, concept: str | None) -> str | None:
+    """The id of the concept a filter names (its id or any label), refused as ``concept``."""
+    if concept is None:
+        return None
+    try:
+        return find_concept(kb, concept).id
+    except (QueryError, NotFound) as exc:
+        raise QueryError(exc.message, "concept") from None
+
+
 def _flag(value: str | bool | None, param: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
@@ -200,7 +216,7 @@ def list_definitions(
     English label of the concept defined) and by concept (id or any label)."""
     treaty = _treaty(kb, treaty)
     term = _text(term, "term")
-    concept_id = find_concept(kb, _text(concept, "concept") or "").id if _text(concept, "concept") else None
+    concept_id = _concept_id(kb, _text(concept, "concept"))
     kazakh = words_match(word_lemmas(term)) if term and word_lemmas(term) else None
     foreign = stems(term) if term else ()
     labels = {c.id: c.labels for c in kb.list_concepts()} if foreign else {}
@@ -211,17 +227,11 @@ def list_definitions(
         return bool(foreign and row_concept and any(foreign_match(foreign, labels.get(row_concept, {}).get(lang, "")) for lang in ("ru", "en")))
 
     titles = kb.treaty_titles()
-    rows = []
-    for t_ord, ord_, treaty_id, article, row_term, definition, row_concept, start, end in kb.definition_rows():
-        if treaty is not None and treaty_id != treaty:
-            continue
-        if concept_id is not None and row_concept != concept_id:
-            continue
-        if term is not None and not term_matches(row_term, row_concept):
-            continue
+
+    def item(row: tuple[Any, ...]) -> DefinitionItem:
+        _, ord_, treaty_id, article, row_term, definition, row_concept, start, end = row
         title = titles.get(treaty_id, treaty_id)
-        source = kb.source_mapper(treaty_id).source_span(Span(start, end)) if start is not None and end is not None else None
-        item = DefinitionItem(
+        return DefinitionItem(
             id=f"{treaty_id}/definitions/{ord_}",
             treaty_id=treaty_id,
             treaty_title=" ".join(title.split()),
@@ -231,10 +241,18 @@ def list_definitions(
             concept_id=row_concept,
             citation=citation(title, article),
             url=reader_url(treaty_id, article),
-            source_span=source,
+            source_span=kb.source_mapper(treaty_id).source_span(Span(start, end)) if start is not None and end is not None else None,
         )
-        rows.append(((int(t_ord), int(ord_)), item))
-    return paginate(kb.version, rows, fingerprint(kb.version, "definitions", treaty, term, concept_id), cursor, limit, (int, int))
+
+    rows = [
+        ((int(row[0]), int(row[1])), row)
+        for row in kb.definition_rows()
+        if (treaty is None or row[2] == treaty)
+        and (concept_id is None or row[6] == concept_id)
+        and (term is None or term_matches(row[4], row[6]))
+    ]
+    fp = fingerprint(kb.version, "definitions", treaty, term, concept_id)
+    return paginate(kb.version, rows, fp, cursor, limit, (int, int), item)
 
 
 # -- obligations ------------------------------------------------------------------------
@@ -268,21 +286,21 @@ def list_obligations(
         raise QueryError("actor has no words", "actor")
     holds = words_match(actor_words) if actor_words else None
     titles = kb.treaty_titles()
-    rows = []
-    for row in kb.obligation_rows():
-        t_ord, ord_, treaty_id, article, paragraph, point, row_modality, row_actor, condition, value, unit, immediate, text, types_json = row
-        types = tuple(json.loads(types_json))
-        has = value is not None or bool(immediate)
-        if (
-            (treaty is not None and treaty_id != treaty)
-            or (modality is not None and row_modality != modality)
-            or (deadline is not None and has != deadline)
-            or (clause_type is not None and clause_type not in types)
-            or (holds is not None and not (row_actor and holds(row_actor)))
-        ):
-            continue
+
+    def keep(row: tuple[Any, ...]) -> bool:
+        _, _, treaty_id, _, _, _, row_modality, row_actor, _, value, _, immediate, _, types_json = row
+        return (
+            (treaty is None or treaty_id == treaty)
+            and (modality is None or row_modality == modality)
+            and (deadline is None or (value is not None or bool(immediate)) == deadline)
+            and (clause_type is None or clause_type in _types(types_json))
+            and (holds is None or bool(row_actor and holds(row_actor)))
+        )
+
+    def item(row: tuple[Any, ...]) -> ObligationItem:
+        _, ord_, treaty_id, article, paragraph, point, row_modality, row_actor, condition, value, unit, immediate, text, types_json = row
         title = titles.get(treaty_id, treaty_id)
-        item = ObligationItem(
+        return ObligationItem(
             id=f"{treaty_id}/obligations/{ord_}",
             treaty_id=treaty_id,
             treaty_title=" ".join(title.split()),
@@ -292,14 +310,22 @@ def list_obligations(
             modality=row_modality,
             actor=row_actor,
             condition=condition,
-            deadline=Deadline(value=value, unit=unit, immediate=bool(immediate)) if has else None,
+            deadline=Deadline(value=value, unit=unit, immediate=bool(immediate)) if value is not None or immediate else None,
             text=text,
-            clause_types=types,
+            clause_types=_types(types_json),
             citation=provision_citation(title, article, paragraph, point),
             url=reader_url(treaty_id, article),
         )
-        rows.append(((int(t_ord), int(ord_)), item))
-    return paginate(kb.version, rows, fingerprint(kb.version, "obligations", treaty, actor, modality, deadline, clause_type), cursor, limit, (int, int))
+
+    rows = [((int(row[0]), int(row[1])), row) for row in kb.obligation_rows() if keep(row)]
+    fp = fingerprint(kb.version, "obligations", treaty, actor, modality, deadline, clause_type)
+    return paginate(kb.version, rows, fp, cursor, limit, (int, int), item)
+
+
+@lru_cache(maxsize=4096)
+def _types(types_json: str) -> tuple[str, ...]:
+    """An article's clause types from their stored JSON (few distinct values: cached)."""
+    return tuple(json.loads(types_json))
 
 
 # -- references -------------------------------------------------------------------------

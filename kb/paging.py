@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 import msgspec
@@ -31,6 +31,7 @@ MAX_PAGE = 500
 
 Key = tuple[int | str, ...]
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Page(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
@@ -95,9 +96,18 @@ def page_size(limit: object, default: int = DEFAULT_PAGE, maximum: int = MAX_PAG
     return limit
 
 
-def paginate(version: str, rows: Sequence[tuple[Key, T]], fp: str, cursor: str | None, limit: object, shape: Sequence[type]) -> Page[T]:
-    """One page of ``rows`` (each ``(key, item)``, in ascending key order): the rows
-    after the cursor's key, ``limit`` of them."""
+def paginate(
+    version: str,
+    rows: Sequence[tuple[Key, R]],
+    fp: str,
+    cursor: str | None,
+    limit: object,
+    shape: Sequence[type],
+    make: Callable[[R], T],
+) -> Page[T]:
+    """One page of ``rows`` (each ``(key, row)``, in ascending key order): the rows
+    after the cursor's key, ``limit`` of them, each made into its item by ``make``
+    only then, so a filter over a large list builds fifty items, not all of them."""
     size = page_size(limit)
     start = 0
     if cursor is not None:
@@ -106,7 +116,7 @@ def paginate(version: str, rows: Sequence[tuple[Key, T]], fp: str, cursor: str |
     more = start + size < len(rows)
     return Page(
         version=version,
-        items=tuple(item for _, item in chosen),
+        items=tuple(make(row) for _, row in chosen),
         total=len(rows),
         next_cursor=encode_cursor(fp, chosen[-1][0]) if chosen and more else None,
     )

@@ -323,3 +323,17 @@ def test_any_filter_value_is_an_answer_or_a_named_refusal(real_client: TestClien
         assert r.status_code in (200, 400, 404), (path, key, value, r.text)
         if r.status_code != 200:
             assert r.json()["param"]
+
+
+def test_similar_without_vectors_ranks_by_any_of_the_drafts_words(real_client: TestClient) -> None:
+    """A knowledge base built without vectors still answers a paraphrased draft: its
+    words are OR-ed (no provision holds every word of someone else's draft)."""
+    r = real_client.post("/api/v1/similar", json={"text": DISPUTE, "limit": 3})
+    assert r.status_code == 200, r.text
+    hits = r.json()["hits"]
+    assert hits and "dispute_resolution" in hits[0]["clause_types"] and hits[0]["reason"]["vector_score"] is None
+
+
+def test_an_unknown_concept_is_refused_as_concept(real_client: TestClient) -> None:
+    r = real_client.get("/api/v1/definitions", params={"concept": "no such idea"})
+    assert r.status_code == 400 and r.json()["param"] == "concept"
