@@ -67,6 +67,9 @@ def create_app(kb_root: Path, *, debug: bool = False, warm_model: bool = False) 
     treaty names too, by one search, so the first search is
     answered in milliseconds rather than seconds."""
     current = CurrentKnowledgeBase(Path(kb_root))
+    from api.mcp_server import http_mount
+
+    mcp = http_mount(current)  # the MCP server at /mcp (streamable HTTP), sharing the open version
 
     def provide_kb() -> KnowledgeBase:
         return current.get()
@@ -80,7 +83,7 @@ def create_app(kb_root: Path, *, debug: bool = False, warm_model: bool = False) 
             search(kb, "ақпарат", mode="hybrid", limit=1)  # the model, the vectors, the treaty names
 
     return Litestar(
-        route_handlers=[*json_routes.HANDLERS, *search_routes.HANDLERS, *compare_routes.HANDLERS, *pages.HANDLERS],
+        route_handlers=[*json_routes.HANDLERS, *search_routes.HANDLERS, *compare_routes.HANDLERS, *pages.HANDLERS, mcp.handler],
         dependencies={"kb": Provide(provide_kb, sync_to_thread=False)},
         exception_handlers={NotFound: _not_found, KbUnavailable: _unavailable, QueryError: _bad_query},
         openapi_config=OpenAPIConfig(
@@ -92,6 +95,7 @@ def create_app(kb_root: Path, *, debug: bool = False, warm_model: bool = False) 
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_jinja_setup),
         plugins=[SpanSchemaPlugin()],
         on_startup=[warm],
+        lifespan=[mcp.lifespan],
         debug=debug,
     )
 
