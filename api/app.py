@@ -30,6 +30,7 @@ from api import (
     search_routes,
 )
 from api.caching import conditional_get, pinned
+from api.mcp_server import http_mount
 from api.openapi import SpanSchemaPlugin, document_formats
 from kb.errors import KbUnavailable
 from kb.modes import default_mode
@@ -66,6 +67,7 @@ def create_app(
     API unless the operator says so)."""
     current = CurrentKnowledgeBase(Path(kb_root))
     release = _kelisim_version()
+    mcp = http_mount(current)  # the MCP server at /mcp (streamable HTTP), sharing the open version
 
     def provide_kb(scope: Scope) -> KnowledgeBase:
         return pinned(scope.get("state", {})) or current.get()  # type: ignore[arg-type]
@@ -86,6 +88,7 @@ def create_app(
             *drafting_routes.HANDLERS,
             *compare_routes.HANDLERS,
             *pages.HANDLERS,
+            mcp.handler,
         ],
         dependencies={"kb": Provide(provide_kb, sync_to_thread=False), "current": Provide(lambda: current, sync_to_thread=False)},
         exception_handlers=problems.HANDLERS,  # type: ignore[arg-type]
@@ -101,6 +104,7 @@ def create_app(
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=_jinja_setup),
         plugins=[SpanSchemaPlugin()],
         on_startup=[warm],
+        lifespan=[mcp.lifespan],
         debug=debug,
     )
     document_formats(app, compare_routes.FORMAT_PATHS, compare_routes.MEDIA)

@@ -1,4 +1,4 @@
-"""The ``kelisim`` command: ``build``, ``serve``, ``parse``, ``lemmas``, ``schema``, ``search``, ``compare`` and ``report``.
+"""The ``kelisim`` command: ``build``, ``serve``, ``parse``, ``lemmas``, ``schema``, ``search``, ``compare``, ``report`` and ``mcp``.
 
 Each subcommand is a thin shell over one library call (``kb.build.build``,
 ``api.app.create_app``, ``api.parse_cmd.run``, ``kb.search.search``) so everything it does is testable
@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_search.add_argument("--cursor", metavar="C", help="next_cursor of a previous --json answer")
     p_search.add_argument("--json", action="store_true", help="print the whole answer as JSON")
     p_search.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
+
+    p_mcp = sub.add_parser("mcp", help="serve the knowledge base to AI assistants over MCP on stdin/stdout")
+    p_mcp.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
+    p_mcp.add_argument("--base-url", default=None, metavar="URL", help="where the reader is served, for absolute links (default: $KELISIM_BASE_URL, else paths)")
     return parser
 
 
@@ -201,6 +205,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _search(args, kb_root)
     if args.command in ("compare", "report"):
         return compare_cmd.run(args, kb_root)
+    if args.command == "mcp":  # stdout is the protocol's: nothing else may print there
+        from api.mcp_server import run_stdio
+
+        return run_stdio(kb_root, base_url=args.base_url)
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover - argparse guards
 
 
