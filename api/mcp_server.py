@@ -38,21 +38,24 @@ import anyio.to_thread
 from litestar.handlers import ASGIRouteHandler, asgi
 from litestar.types import Receive, Scope, Send
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.exceptions import (
+    ResourceError,
+    ResourceNotFoundError,
+    ToolError,
+)
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import Resource, ToolAnnotations
 from pydantic import BaseModel, Field
 
 from ingest.model import Approval, Signed
-
 from kb.clause_compare import ClauseComparison
 from kb.clause_compare import compare_clauses as kb_compare_clauses
 from kb.concepts import compare_concept as kb_compare_concept
-from kb.concepts import find_concept
 from kb.drafting import find_similar as kb_find_similar
 from kb.errors import KbUnavailable, NotFound, QueryError
-from kb.extracted import Deadline, DefinitionPage, list_definitions, list_obligations
+from kb.extracted import Deadline, DefinitionItem, list_definitions, list_obligations
+from kb.paging import Page
 from kb.records import ApprovalRef, citation
 from kb.redline import Redline
 from kb.search import search
@@ -397,12 +400,7 @@ class KnowledgeTools:
         """The terms the treaties define and their definitions, in corpus order, filtered by treaty, term or
         concept. Compare one concept across treaties with compare_concept."""
 
-        def work(kb: KnowledgeBase) -> DefinitionPage:
-            if concept is not None and concept.strip():
-                try:  # kb names "term" for an unknown concept: say which parameter it was here
-                    find_concept(kb, concept)
-                except (NotFound, QueryError) as exc:
-                    raise QueryError(exc.message, "concept") from None
+        def work(kb: KnowledgeBase) -> Page[DefinitionItem]:
             return list_definitions(kb, treaty=treaty, term=term, concept=concept, limit=limit, cursor=cursor)
 
         page = await self.run(work)
