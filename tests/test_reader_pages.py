@@ -10,10 +10,12 @@ treaty through the app's own Jinja setup."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import msgspec
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jinja2 import Environment, FileSystemLoader
 from litestar.testing import TestClient
 from lxml import html as lxml_html
@@ -306,6 +308,14 @@ def test_a_refused_obligation_filter_is_a_400_page_naming_the_parameter(real_cli
     assert alert and alert[0].xpath(".//code")[0].text_content() == param
     assert doc.xpath('//main//form[@action="/obligations"]')  # the form, to fix it
     assert not doc.xpath('//ol[@class="obligations"]')
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(key=st.sampled_from(["treaty", "actor", "modality", "has_deadline", "type", "cursor"]), value=st.text(max_size=40))
+def test_no_obligation_filter_makes_a_500(real_client: TestClient, key: str, value: str) -> None:
+    r = real_client.get(f"/obligations?{key}={quote(value.encode('utf-8', 'surrogatepass'), safe='')}")
+    assert r.status_code in (200, 400), (key, value)
+    assert "<script" not in r.text.lower()
 
 
 # -- the search page groups hits by article ----------------------------------------------------
