@@ -1,6 +1,6 @@
-"""The HTML reader: the treaty list, one page per treaty, the search page, and the
-comparison pages (a clause type side by side, the clause matrix, a concept's
-definitions, a treaty's profile), each with its downloads. Plain
+"""The HTML reader: the treaty list, one page per treaty, the search page, the
+obligations across treaties, and the comparison pages (a clause type side by side, the
+clause matrix, a concept's definitions, a treaty's profile), each with its downloads. Plain
 server-rendered HTML, no JavaScript, so a page is a document that prints, links and
 archives well, and a search is a URL that can be bookmarked and shared."""
 
@@ -16,12 +16,14 @@ from litestar.response import Template
 
 from api.compare_routes import Baseline, Draft
 from api.params import KB, FromPath
+from api.render import MODALITY_LABELS, clause_label
 from api.search_routes import ClauseType, Cursor, Mode, Q, Treaty, Year
 from kb.clause_compare import compare_clauses
 from kb.clause_matrix import COLUMNS, clause_matrix
 from kb.compare_render import FORMATS
 from kb.concepts import compare_concept
 from kb.errors import NotFound, QueryError
+from kb.extracted import MODALITIES, list_obligations
 from kb.modes import MODES, default_mode
 from kb.profile import treaty_profile
 from kb.report_text import cell_text, show
@@ -29,6 +31,15 @@ from kb.search import DEFAULT_LIMIT, search
 from kb.store import KnowledgeBase
 
 Picked = Annotated[list[str] | None, QueryParameter(description="Treaty ids or clause kinds, one parameter each.")]
+Grouping = Annotated[str | None, QueryParameter(name="group", description="`all`: every provision; else each article's best one.")]
+Actor = Annotated[str | None, QueryParameter(description="Who is bound: words in any inflection.")]
+Modality = Annotated[str | None, QueryParameter(description=f"One of {', '.join(MODALITIES)}.")]
+HasDeadline = Annotated[str | None, QueryParameter(description="true or false: whether a time limit is set.")]
+OBLIGATIONS_PAGE = 20
+"""Obligations a page lists: a screenful of provisions on a phone."""
+SEARCH_GROUPS = ("article", "all")
+"""The search page's ``group``: each article's best provision (the default, what a
+reader wants: one hit per article), or ``all``, every matching provision."""
 TEXT_FORMATS = ("json", "md", "html", "docx", "pdf")
 """What a comparison of texts downloads as (the matrix adds csv and xlsx)."""
 
@@ -73,15 +84,23 @@ async def search_page(
     treaty: Treaty = None,
     year: Year = None,
     clause_type: ClauseType = None,
+    group: Grouping = None,
 ) -> Template:
     """The search form and, for a non-blank ``q``, one page of ``kb.search.search``.
+
+    Hits are grouped by article unless ``group=all``: a reader looking for where a
+    treaty speaks of something wants each article once, at its best provision; the
+    "барлық тармақтар" toggle shows every matching provision.
 
     A form sends its empty fields (``treaty=&year=``), which mean "any", so blank values
     count as absent. A refused query is the same page with a 400 and the parameter at
     fault named, so the reader can fix the form they still see filled in."""
-    given = {"q": q, "mode": mode, "treaty": treaty, "year": year, "type": clause_type}
+    given = {"q": q, "mode": mode, "treaty": treaty, "year": year, "type": clause_type, "group": group}
     asked = {k: v for k, v in given.items() if v is not None and v.strip()}
+    if asked.get("group") == "article":
+        del asked["group"]  # the default: links stay short
     cursor = cursor if cursor and cursor.strip() else None
+    grouped = "group" not in asked
 
     def refine(**changes: str | None) -> str:
         """This search with some parameters changed (None drops one), from its first page:
@@ -94,13 +113,17 @@ async def search_page(
         "modes": _mode_choices(kb),
         "mode": asked.get("mode") or default_mode(kb),
         "treaties": kb.list_treaties(),
+        "types": sorted(kb.clause_type_ids(), key=clause_label),
         "refine": refine,
+        "grouped": grouped,
         "result": None,
         "error": None,
     }
     if "q" not in asked:
         return Template(template_name="search.html", context=context)
     try:
+        if asked.get("group", "all") not in SEARCH_GROUPS:
+            raise QueryError(f"group must be one of: {', '.join(SEARCH_GROUPS)}, not {asked['group'][:40]!r}", "group")
         result = search(
             kb,
             asked["q"],
@@ -110,12 +133,13 @@ async def search_page(
             treaty=asked.get("treaty"),
             year=asked.get("year"),
             type=asked.get("type"),
+            group="article" if grouped else None,
         )
     except QueryError as exc:
         context["error"] = {"param": exc.param, "message": exc.message}
         return Template(template_name="search.html", context=context, status_code=400)
     context["result"] = result
-    context["json_href"] = _href("/api/v1/search", {**asked, "cursor": cursor})
+    context["json_href"] = _href("/api/v1/search", {**asked, "group": "article" if grouped else None, "cursor": cursor})
     context["first_href"] = refine() if cursor else None
     return Template(template_name="search.html", context=context)
 
@@ -173,12 +197,19 @@ async def concepts_page(kb: KB) -> Template:
 
 @get("/concepts/{concept:str}", include_in_schema=False, exception_handlers={NotFound: html_not_found})
 async def concept_page(kb: KB, concept: FromPath[str], baseline: Baseline = None) -> Template:
+    """A concept's definitions side by side, with a link on to the comparison of the
+    defining treaties' definitions articles (the clauses around the definitions)."""
     model = compare_concept(kb, concept, baseline=baseline if baseline and baseline.strip() else None)
     params = {"baseline": model.baseline or None}
+    defining = list(dict.fromkeys(r.treaty_id for r in model.rows))
+    compare = [("type", "definitions"), *(("treaties", t) for t in defining)]
+    if model.baseline in defining:
+        compare.append(("baseline", model.baseline))
     return Template(
         template_name="concept.html",
         context={
             "model": model, "version": kb.version, "formats": TEXT_FORMATS,
+            "compare_href": f"/compare?{urlencode(compare)}" if len(defining) > 1 else None,
             "download": lambda f: _href(f"/api/v1/compare/concepts/{quote(model.concept.id)}", {**params, "format": f}),
         },
     )
@@ -192,4 +223,52 @@ async def profile_page(kb: KB, treaty_id: FromPath[str]) -> Template:
     )
 
 
-HANDLERS = [index, treaty_page, search_page, compare_page, matrix_page, concepts_page, concept_page, profile_page]
+@get("/obligations", include_in_schema=False)
+async def obligations_page(
+    kb: KB,
+    treaty: Treaty = None,
+    actor: Actor = None,
+    modality: Modality = None,
+    has_deadline: HasDeadline = None,
+    clause_type: ClauseType = None,
+    cursor: Cursor = None,
+) -> Template:
+    """Who must, may or must not do what, across the treaties: one page of
+    ``kb.extracted.list_obligations`` under the filters of the form. Blank fields mean
+    "any"; a refused filter is the form again with a 400 naming the parameter."""
+    given = {"treaty": treaty, "actor": actor, "modality": modality, "has_deadline": has_deadline, "type": clause_type}
+    asked = {k: v for k, v in given.items() if v is not None and v.strip()}
+    cursor = cursor if cursor and cursor.strip() else None
+
+    def refine(**changes: str | None) -> str:
+        return _href("/obligations", {**asked, **changes})
+
+    context: dict[str, object] = {
+        "version": kb.version,
+        "asked": asked,
+        "treaties": kb.list_treaties(),
+        "types": sorted(kb.clause_type_ids(), key=clause_label),
+        "modalities": MODALITY_LABELS,
+        "refine": refine,
+        "first_href": refine() if cursor else None,
+        "result": None,
+        "error": None,
+    }
+    try:
+        context["result"] = list_obligations(
+            kb,
+            treaty=asked.get("treaty"),
+            actor=asked.get("actor"),
+            modality=asked.get("modality"),
+            has_deadline=asked.get("has_deadline"),
+            clause_type=asked.get("type"),
+            limit=OBLIGATIONS_PAGE,
+            cursor=cursor,
+        )
+    except QueryError as exc:
+        context["error"] = {"param": exc.param, "message": exc.message}
+        return Template(template_name="obligations.html", context=context, status_code=400)
+    return Template(template_name="obligations.html", context=context)
+
+
+HANDLERS = [index, treaty_page, search_page, obligations_page, compare_page, matrix_page, concepts_page, concept_page, profile_page]

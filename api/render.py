@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from jinja2 import Environment
 
+from api.anchors import BODY_ANCHOR, article_anchor, article_anchors, bare, paragraph_anchor, paragraph_anchors, provision_href
+from api.marks import reader_marks
 from ingest.model import (
     Alinea,
     Annex,
@@ -38,6 +40,9 @@ class Block:
     label: str
     text: str
     point_kind: str | None = None
+    start: int | None = None
+    """Where ``text`` starts in ``Treaty.text`` (None when it could not be placed): what
+    lets the page mark the parser's spans (references, defined terms) inside it."""
 
 
 def lines(text: str | None) -> list[str]:
@@ -45,9 +50,28 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def bare(num: str | None) -> str:
-    """A printed number without its trailing "." or ")"."""
-    return " ".join((num or "").split()).rstrip(".)").strip()
+def placed_lines(text: str, start: int | None) -> list[Block]:
+    """``lines`` of a ``text`` that starts at ``start`` in ``Treaty.text``, each as a
+    block that knows where it starts there."""
+    out: list[Block] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        line = raw.strip()
+        if line:
+            at = None if start is None else start + pos + (len(raw) - len(raw.lstrip()))
+            out.append(Block("alinea", "", line, start=at))
+        pos += len(raw)
+    return out
+
+
+def tail_start(raw: str, raw_start: int | None, shown: str) -> int | None:
+    """Where ``shown`` starts in ``Treaty.text``, ``shown`` being ``raw`` (which starts at
+    ``raw_start``) with its head cut off (spaces, a label, a dash) and its tail's
+    spaces: None when it is not that."""
+    body = raw.rstrip()
+    if raw_start is None or not body.endswith(shown):
+        return None
+    return raw_start + len(body) - len(shown)
 
 
 def unlabel(text: str, label: str) -> str:
@@ -65,16 +89,17 @@ def paragraph_label(paragraph: Paragraph) -> str:
 
 def _point_block(point: Point) -> Block:
     text = point.text.strip()
+    label = ""
     if point.kind in ("number", "letter") and bare(point.num):
         label = f"{bare(point.num)})"
-        return Block("point", label, unlabel(text, label), point.kind)
-    if point.kind == "dash":
+        text = unlabel(text, label)
+    elif point.kind == "dash":
+        label = "–"
         for dash in _DASHES:
             if text.startswith(dash):
                 text = text[len(dash) :].lstrip()
                 break
-        return Block("point", "–", text, point.kind)
-    return Block("point", "", text, point.kind)
+    return Block("point", label, text, point.kind, tail_start(point.text, point.span.start, text))
 
 
 def paragraph_blocks(paragraph: Paragraph) -> list[Block]:
@@ -82,66 +107,28 @@ def paragraph_blocks(paragraph: Paragraph) -> list[Block]:
     the parser did not split is its text, line by line. The paragraph's own label is
     stripped from the first line, since the page prints it in the margin."""
     items: list[tuple[int, Block]] = [
-        (a.span.start, Block("alinea", "", a.text.strip())) for a in paragraph.alineas if a.text.strip()
+        (a.span.start, Block("alinea", "", a.text.strip(), start=tail_start(a.text, a.span.start, a.text.strip())))
+        for a in paragraph.alineas
+        if a.text.strip()
     ]
     items += [(p.span.start, _point_block(p)) for p in paragraph.points]
     blocks = [b for _, b in sorted(items, key=lambda item: item[0])]
     if not blocks:
-        blocks = [Block("alinea", "", line) for line in lines(paragraph.text)]
+        blocks = placed_lines(paragraph.text, paragraph.span.start)
     label = paragraph_label(paragraph)
     if label and blocks and blocks[0].kind == "alinea":
-        blocks[0] = Block("alinea", "", unlabel(blocks[0].text, label))
+        first = blocks[0]
+        text = unlabel(first.text, label)
+        blocks[0] = Block("alinea", "", text, start=tail_start(first.text, first.start, text))
     return blocks
 
 
-BODY_ANCHOR = "body"
-"""The fragment id of the body of a text without articles (``Treaty.paragraphs``); its
-paragraphs are ``body-pN``. A search hit in it has the article number ""."""
-
-
-def article_anchor(num: str) -> str:
-    """The fragment id of the (first) article numbered ``num`` on the reader page,
-    ``art-N`` with whitespace as "-": what a link from elsewhere (a search hit) targets.
-    No number is the body of a text without articles."""
-    return "art-" + "-".join(num.split()) if num.strip() else BODY_ANCHOR
-
-
-def paragraph_anchor(article_anchor: str, num: str) -> str:
-    """The fragment id of a numbered paragraph: its article's and ``-pN`` ("art-4-p2"),
-    so a search hit or a citation can point at the paragraph itself."""
-    return f"{article_anchor}-p" + ("-".join(bare(num).split()) or "x")
-
-
-def paragraph_anchors(article: Article | Iterable[Paragraph], article_anchor: str) -> list[tuple[Paragraph, str | None]]:
-    """Each paragraph of an article (or of the body of a text without articles) with
-    its fragment id; None for an unnumbered one, and for a number seen before in the
-    same article (a parser hiccup), so ids stay unique and a link goes to the first."""
-    used: set[str] = set()
-    out: list[tuple[Paragraph, str | None]] = []
-    for paragraph in article.paragraphs if isinstance(article, Article) else article:
-        anchor = paragraph_anchor(article_anchor, paragraph.num) if paragraph.num else None
-        if anchor in used:
-            anchor = None
-        if anchor:
-            used.add(anchor)
-        out.append((paragraph, anchor))
-    return out
-
-
-def article_anchors(articles: Iterable[Article]) -> list[tuple[Article, str]]:
-    """Each article with its fragment id, ``art-N`` (``article_anchor``); a repeated
-    number (a parser hiccup) gets a suffix, so every anchor is a valid, unique id."""
-    used: set[str] = set()
-    out: list[tuple[Article, str]] = []
-    for article in articles:
-        base = article_anchor(article.num)
-        anchor, n = base, 1
-        while anchor in used:
-            n += 1
-            anchor = f"{base}-{n}"
-        used.add(anchor)
-        out.append((article, anchor))
-    return out
+def article_lines(treaty: Treaty, article: Article) -> list[Block]:
+    """The text of an article the parser did not split into paragraphs, line by line,
+    each line placed in ``Treaty.text`` (the article's ``text`` is its body, found
+    inside its span, which also holds the header)."""
+    at = treaty.text.find(article.text, article.span.start, article.span.end) if article.text else -1
+    return placed_lines(article.text, at if at >= 0 else None)
 
 
 def division_starts(treaty: Treaty) -> dict[str, list[Division]]:
@@ -220,6 +207,111 @@ def clause_label(type_id: str) -> str:
     return label(type_id)
 
 
+MODALITY_LABELS: dict[str, str] = {"obligation": "міндеттеме", "permission": "құқық", "prohibition": "тыйым"}
+"""What a page calls each modality of ``kb.extracted.MODALITIES``."""
+
+MODE_LABELS: dict[str, str] = {"keyword": "сөздер бойынша", "semantic": "мағынасы бойынша", "hybrid": "аралас"}
+"""What the search form calls each search mode (the value sent stays the mode's id)."""
+
+STATUS_LABELS: dict[str, str] = {"found": "бар", "absent": "жоқ", "inconclusive": "анықталмады"}
+"""A matrix cell's status as a page writes it (``kb.clause_matrix.Status``)."""
+
+DRIFT_LABELS: dict[str, str] = {"same": "бірдей", "wording": "тек тұжырымы басқа", "substance": "мазмұны басқа"}
+"""How a definition differs from the baseline (``kb.concepts.Drift``)."""
+
+_UNITS = {"day": "күн", "month": "ай", "year": "жыл"}
+
+
+def modality_label(modality: str) -> str:
+    return MODALITY_LABELS.get(modality, modality)
+
+
+def deadline_label(value: int | None = None, unit: str | None = None, immediate: bool = False) -> str:
+    """A time limit in Kazakh: "30 күн", "дереу" (immediately); "" for none."""
+    if immediate:
+        return "дереу"
+    if value is None:
+        return ""
+    return f"{value} {_UNITS.get(unit or '', unit or '')}".strip()
+
+
+def duty_deadline(text: str | None) -> str:
+    """A profile duty's deadline ("30 day", "1 month", "immediately", from
+    ``kb.profile``) in Kazakh."""
+    if not text:
+        return ""
+    if text == "immediately":
+        return "дереу"
+    value, _, unit = text.partition(" ")
+    return deadline_label(int(value), unit) if value.isdigit() else text
+
+
+ATTRIBUTE_LABELS: dict[str, str] = {
+    "article": "бап",
+    "levels": "құпиялылық дәрежелері",
+    "methods": "шешу тәсілдері",
+    "escalation": "келесі саты",
+    "forum": "орган",
+    "after_months": "неше айдан кейін",
+    "obligations_continue": "міндеттемелер дау кезінде де орындалады",
+    "notice_months": "хабарлау мерзімі, ай",
+    "survival": "міндеттемелер шыққаннан кейін де сақталады",
+    "notification": "қай хабарламадан",
+    "delay_days": "содан кейін, күн",
+    "indefinite": "мерзімсіз",
+    "years": "мерзімі, жыл",
+    "renewal_years": "ұзартылады, жыл",
+    "by_protocol": "хаттамамен",
+    "own_costs": "әр Тарап өз шығыстарын өзі көтереді",
+}
+"""What a page calls the clause attributes the build stores (``ingest.model.Clauses``);
+reports keep their English names."""
+
+VALUE_LABELS: dict[str, str] = {
+    "negotiations": "келіссөздер",
+    "consultations": "консультациялар",
+    "court": "сот",
+    "arbitration": "төрелік",
+    "last": "соңғысы",
+    "all": "барлығы",
+}
+"""The attribute values that are English words (dispute methods, which notification)."""
+
+
+def value_kk(value: Any) -> str:
+    """A clause attribute's value as a page writes it: Kazakh yes and no, names and
+    values, "—" for none; a table of classification levels one "kk / ru / tk" per level
+    (the Kazakh twin of ``kb.report_text.value_text``)."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "иә" if value else "жоқ"
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "; ".join(" / ".join(str(v) for v in level.values()) for level in value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(value_kk(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{attribute_label(k)}: {value_kk(v)}" for k, v in value.items())
+    if isinstance(value, str):
+        return VALUE_LABELS.get(value, value)
+    return str(value)
+
+
+def attribute_label(key: str) -> str:
+    return ATTRIBUTE_LABELS.get(key, key)
+
+
+def cell_kk(cell: Any) -> str:
+    """A matrix or profile cell (``kb.clause_matrix.Cell``): its value when found, else
+    its status, in Kazakh."""
+    return value_kk(cell.value) if cell.status == "found" else STATUS_LABELS.get(cell.status, cell.status)
+
+
+def clause_labels(type_ids: Iterable[str]) -> str:
+    """Clause types as a page lists them: their Kazakh labels, comma-separated."""
+    return ", ".join(clause_label(t) for t in type_ids)
+
+
 def install(env: Environment) -> None:
     """Register the helpers on the Jinja environment (``TemplateConfig.engine_callback``)."""
     env.globals.update(
@@ -229,6 +321,7 @@ def install(env: Environment) -> None:
         article_anchor=article_anchor,
         paragraph_anchor=paragraph_anchor,
         paragraph_anchors=paragraph_anchors,
+        provision_href=provision_href,
         body_anchor=BODY_ANCHOR,
         division_starts=division_starts,
         division_label=division_label,
@@ -236,6 +329,18 @@ def install(env: Environment) -> None:
         alinea_texts=alinea_texts,
         annex_blocks=annex_blocks,
         clause_label=clause_label,
+        clause_labels=clause_labels,
+        article_lines=article_lines,
+        reader_marks=reader_marks,
+        modality_label=modality_label,
+        deadline_label=deadline_label,
+        duty_deadline=duty_deadline,
+        value_kk=value_kk,
+        attribute_label=attribute_label,
+        cell_kk=cell_kk,
+        mode_labels=MODE_LABELS,
+        status_labels=STATUS_LABELS,
+        drift_labels=DRIFT_LABELS,
     )
     env.filters["lines"] = lines
     env.trim_blocks = True
