@@ -358,6 +358,20 @@ def test_the_toggle_shows_every_provision_and_back(real_client: TestClient) -> N
     assert int(get_page(real_client, back.get("href")).get_element_by_id("results-heading").text_content().split()[0]) < total
 
 
+def test_a_grouped_hit_lists_its_articles_next_best_provisions(real_client: TestClient) -> None:
+    q = "құпия ақпарат"
+    doc = get_page(real_client, "/search", {"q": q})
+    grouped = real_client.get("/api/v1/search", params={"q": q, "group": "article"}).json()
+    hit = next(h for h in grouped["hits"] if h["more"])
+    position = [h["id"] for h in grouped["hits"]].index(hit["id"])
+    item = doc.xpath('//ol[contains(@class, "hits")]/li')[position]
+    links = item.xpath('.//ul[contains(@class, "more")]/li/a')
+    assert len(links) == len(hit["more"])
+    for link, other in zip(links, hit["more"], strict=True):
+        anchor = "art-" + hit["article"] + (f"-p{other['paragraph']}" if other["paragraph"] else "")
+        assert link.get("href") == f"/treaties/{hit['treaty_id']}#{anchor}"
+
+
 def test_a_bad_group_is_a_400_naming_it(real_client: TestClient) -> None:
     doc = get_page(real_client, "/search", {"q": "ақпарат", "group": "treaty"}, status=400)
     assert doc.xpath('//*[@role="alert"]//code')[0].text_content() == "group"
