@@ -13,6 +13,7 @@ from typing import Annotated
 from litestar import get
 from litestar.params import QueryParameter
 
+from api.offload import threaded_when_embedding
 from api.params import KB
 from kb.errors import QueryError
 from kb.modes import MODES
@@ -54,7 +55,8 @@ Group = Annotated[
         "naming the parameter at fault."
     ),
 )
-async def search_route(
+@threaded_when_embedding
+def search_route(
     kb: KB,
     q: Q = None,
     mode: Mode = None,
