@@ -58,6 +58,7 @@ bench: setup
 	$(BIN)/python bench/retrieval.py
 	$(BIN)/python bench/tune_fusion.py
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/http_load.py
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/generalization.py
 

@@ -16,6 +16,7 @@ from litestar.openapi.spec import Example
 from litestar.params import QueryParameter
 from msgspec import UNSET, UnsetType
 
+from api.offload import threaded_when_embedding
 from api.params import EXAMPLE_TREATY, KB, query
 from api.problems import ERRORS
 from ingest.model import Span
@@ -142,7 +143,8 @@ Fields = Annotated[
     ),
     responses=ERRORS,
 )
-async def search_route(
+@threaded_when_embedding
+def search_route(
     kb: KB,
     q: Q = None,
     mode: Mode = None,

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 MODES = ("keyword", "semantic", "hybrid")
 PROVIDERS: dict[str, str] = {"keyword": "kb.keyword", "semantic": "kb.hybrid", "hybrid": "kb.hybrid"}
 """The module that registers each mode when imported."""
+EMBEDDING_MODES = frozenset({"semantic", "hybrid"})
+"""The modes that embed the query (``kb.hybrid``): a server runs their searches in
+worker threads, so that concurrent ones share a forward pass (``api.offload``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,4 +99,4 @@ def default_mode(kb: KnowledgeBase) -> str:
     return "hybrid" if kb.has_vectors() else "keyword"
 
 
-__all__ = ["MODES", "PROVIDERS", "Found", "Scorer", "SearchRequest", "default_mode", "register_mode", "scorer_for"]
+__all__ = ["EMBEDDING_MODES", "MODES", "PROVIDERS", "Found", "Scorer", "SearchRequest", "default_mode", "register_mode", "scorer_for"]

