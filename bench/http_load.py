@@ -179,7 +179,7 @@ def get_json(port: int, path: str) -> object:
 def article_paths(port: int) -> list[str]:
     """Every article of the served corpus, by the API's own list and exports."""
     paths = []
-    for summary in get_json(port, "/api/v1/treaties"):  # type: ignore[attr-defined]
+    for summary in get_json(port, "/api/v1/treaties?limit=500")["items"]:  # type: ignore[index]
         tid = summary["id"]
         treaty = get_json(port, f"/api/v1/treaties/{urllib.parse.quote(tid)}")
         for article in treaty["articles"]:  # type: ignore[index]
