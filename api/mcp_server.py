@@ -56,7 +56,7 @@ from kb.drafting import find_similar as kb_find_similar
 from kb.errors import KbUnavailable, NotFound, QueryError
 from kb.extracted import Deadline, DefinitionItem, list_definitions, list_obligations
 from kb.paging import Page
-from kb.records import ApprovalRef, citation
+from kb.records import ApprovalRef, citation, reader_url
 from kb.redline import Redline
 from kb.search import search
 from kb.store import CurrentKnowledgeBase, KnowledgeBase
@@ -311,7 +311,7 @@ class KnowledgeTools:
         return self.base_url + path
 
     def reader(self, treaty_id: str, article: str | None = None) -> str:
-        return self.link(f"/treaties/{treaty_id}" + (f"#art-{article}" if article else ""))
+        return self.link(reader_url(treaty_id, article))
 
     async def call(self, work: Callable[[KnowledgeBase], T]) -> T:
         """``work`` on the version current now, on a worker thread: the event loop keeps

@@ -27,7 +27,7 @@ from ingest.model import Span
 from kb.errors import NotFound, QueryError
 from kb.expansion import same_stem, stems
 from kb.query import term_of
-from kb.records import ConceptRecord
+from kb.records import ConceptRecord, reader_url
 from kb.redline import Redline, redline
 from kb.store import KnowledgeBase
 from kb.tokens import WORD_RE, lemmas_of
@@ -134,7 +134,7 @@ def evidence(kb: KnowledgeBase, treaty_id: str, article: str, span: tuple[int, i
     """The evidence of a value found at ``span`` of a treaty's repaired text: those
     words, and where they lie in the source file (``fallback`` quoted, without offsets,
     when the parse could not place the value)."""
-    anchor = f"/treaties/{treaty_id}#art-{article}"
+    anchor = reader_url(treaty_id, article)
     if span is None:
         return Evidence(treaty_id, article, fallback, None, None, anchor)
     quote = kb.treaty_text(treaty_id)[span[0] : span[1]]

@@ -18,7 +18,8 @@ import msgspec
 from ingest.extract.clause_types import text_clause_types
 from ingest.kk.stop_words import STOP_WORDS
 from kb.errors import NotFound, QueryError
-from kb.extracted import provision_citation, reader_url
+from kb.extracted import provision_citation
+from kb.records import reader_url
 from kb.query import MAX_CLAUSE_CHARS, MAX_WORDS
 from kb.search import search
 from kb.store import KnowledgeBase
@@ -59,8 +60,14 @@ class SimilarResult(msgspec.Struct, frozen=True, kw_only=True):
     hits: tuple[SimilarHit, ...]
 
 
+def _content(surface: str) -> bool:
+    """Whether a (folded) word says what a clause is about: no function word, no
+    one- or two-letter word."""
+    return surface not in STOP_WORDS and len(surface) > 2
+
+
 def _content_lemmas(text: str) -> set[str]:
-    return {lemma for t in tokenize(text) if t.surface not in STOP_WORDS and len(t.surface) > 2 for lemma in t.lemmas}
+    return {lemma for t in tokenize(text) if _content(t.surface) for lemma in t.lemmas}
 
 
 def find_similar(
@@ -94,7 +101,7 @@ def find_similar(
         record = records.get(hit.id)
         shared: dict[str, None] = {}
         for _, _, surface, lemmas in record.tokens if record else ():
-            if surface not in STOP_WORDS and len(surface) > 2 and draft_words.intersection(lemmas):
+            if _content(surface) and draft_words.intersection(lemmas):
                 shared.setdefault(surface)
         hits.append(
             SimilarHit(
@@ -123,7 +130,7 @@ def _any_word(text: str) -> str:
     """A draft as a keyword query when there are no vectors: any of its content words
     (BM25 ranks who holds the most and rarest), not all of them, which no provision but
     the draft's own source would hold."""
-    words = list(dict.fromkeys(t.surface for t in tokenize(text) if t.surface not in STOP_WORDS and len(t.surface) > 2 and t.surface.isalpha()))
+    words = list(dict.fromkeys(t.surface for t in tokenize(text) if _content(t.surface) and t.surface.isalpha()))
     return " OR ".join(words[: MAX_WORDS // 2 - 1]) or text
 
 

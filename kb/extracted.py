@@ -24,7 +24,7 @@ from kb.concepts import find_concept, foreign_match, word_lemmas
 from kb.errors import NotFound, QueryError
 from kb.expansion import stems
 from kb.paging import Page, fingerprint, paginate
-from kb.records import ConceptRecord, TreatySummary, citation
+from kb.records import ConceptRecord, TreatySummary, citation, reader_url
 from kb.store import KnowledgeBase
 
 MAX_FILTER = 200
@@ -105,11 +105,6 @@ class ArticleReferences(msgspec.Struct, frozen=True, kw_only=True):
     citation: str
     outgoing: tuple[ReferenceItem, ...]
     incoming: tuple[ReferenceItem, ...]
-
-
-def reader_url(treaty_id: str, article: str | None = None) -> str:
-    """The reader page of a treaty, at an article's anchor when given."""
-    return f"/treaties/{treaty_id}" + (f"#art-{article}" if article else "")
 
 
 def provision_citation(title: str, article: str | None, paragraph: str | None = None, point: str | None = None) -> str:
@@ -382,6 +377,5 @@ __all__ = [
     "list_obligations",
     "list_treaties",
     "provision_citation",
-    "reader_url",
     "words_match",
 ]

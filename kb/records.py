@@ -79,3 +79,9 @@ def citation(title: str, num: str) -> str:
     """``"<treaty title>, <num>-бап"``, the way Kazakh legal texts cite an article.
     Whitespace in the title (line breaks from the source) is collapsed."""
     return f"{' '.join(title.split())}, {num}-бап"
+
+
+def reader_url(treaty_id: str, article: str | None = None) -> str:
+    """The reader page of a treaty, at an article's anchor when given: the link every
+    answer (API, MCP, reports) cites a provision by."""
+    return f"/treaties/{treaty_id}" + (f"#art-{article}" if article else "")
