@@ -19,8 +19,8 @@ from ingest.extract.clause_types import text_clause_types
 from ingest.kk.stop_words import STOP_WORDS
 from kb.errors import NotFound, QueryError
 from kb.extracted import provision_citation
-from kb.records import reader_url
 from kb.query import MAX_CLAUSE_CHARS, MAX_WORDS
+from kb.records import reader_url
 from kb.search import search
 from kb.store import KnowledgeBase
 from kb.tokens import tokenize
