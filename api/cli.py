@@ -39,7 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_build = sub.add_parser("build", help="parse the corpus into a new knowledge-base version")
     _add_kb_options(p_build)
-    p_build.add_argument("-q", "--quiet", action="store_true", help="no per-treaty progress lines")
+    p_build.add_argument("-q", "--quiet", action="store_true", help="no progress bars or lines")
+    p_build.add_argument(
+        "--full", action="store_true", help="parse and write everything anew (default: reuse what the current version holds unchanged)"
+    )
 
     p_serve = sub.add_parser("serve", help="build (unless --no-build) and serve the API and reader")
     _add_kb_options(p_serve)
@@ -86,17 +89,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _build(corpus: Path, kb_root: Path, quiet: bool, vectors: bool = True) -> int:
+def _build(corpus: Path, kb_root: Path, quiet: bool, vectors: bool = True, full: bool = False) -> int:
+    from api.progress import BuildProgress
     from kb.build import build
 
+    progress = None if quiet else BuildProgress()
     try:
-        result = build(corpus, kb_root, progress=None if quiet else _stderr, vectors=vectors)
+        result = build(corpus, kb_root, progress=progress, vectors=vectors, incremental=not full)
     except BuildError as exc:
         print(f"kelisim build: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a bug or a full disk: the previous version stays current
         print(f"kelisim build: failed, previous version kept: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        if progress is not None:
+            progress.close()
     print(result.summary())
     for error in result.errors:
         print(f"  skipped {error.source}: {error.error}", file=sys.stderr)
@@ -198,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     kb_root = args.kb if args.kb is not None else default_kb_root()
     if args.command == "build":
-        return _build(args.corpus, kb_root, args.quiet, vectors=not args.no_vectors)
+        return _build(args.corpus, kb_root, args.quiet, vectors=not args.no_vectors, full=args.full)
     if args.command == "serve":
         return _serve(args, kb_root)
     if args.command == "search":

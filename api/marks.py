@@ -43,7 +43,12 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from api.anchors import BODY_ANCHOR, article_anchors, paragraph_anchor, paragraph_anchors
+from api.anchors import (
+    BODY_ANCHOR,
+    article_anchors,
+    paragraph_anchor,
+    paragraph_anchors,
+)
 from ingest.model import Definition, Reference, Treaty
 from kb.tokens import WORD_RE, lemmas_of
 

@@ -15,7 +15,15 @@ from typing import Any, Literal
 
 from jinja2 import Environment
 
-from api.anchors import BODY_ANCHOR, article_anchor, article_anchors, bare, paragraph_anchor, paragraph_anchors, provision_href
+from api.anchors import (
+    BODY_ANCHOR,
+    article_anchor,
+    article_anchors,
+    bare,
+    paragraph_anchor,
+    paragraph_anchors,
+    provision_href,
+)
 from api.marks import reader_marks
 from ingest.model import (
     Alinea,

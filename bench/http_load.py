@@ -137,20 +137,23 @@ def free_port() -> int:
 def start_server(kb_root: Path, log: Path, startup: float) -> tuple[subprocess.Popen[bytes], int]:
     """The server in its own process (own GIL), answering ``/health`` with 200, or an exit."""
     port = free_port()
+    return launch([sys.executable, __file__, "--serve", str(kb_root), "--port", str(port)], port, log, startup, "/health"), port
+
+
+def launch(command: list[str], port: int, log: Path, startup: float, ready: str) -> subprocess.Popen[bytes]:
+    """Start ``command`` (a server on ``port``) with this checkout on its path, and wait
+    until ``ready`` answers 200; stop it and exit if it dies or takes over ``startup`` s."""
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(kb_root), "--port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + startup
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"the server exited ({proc.returncode}):\n{log.read_text(errors='replace')[-3000:]}")
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/health", timeout=2) as r:
+            with urllib.request.urlopen(f"http://{HOST}:{port}{ready}", timeout=60) as r:
                 if r.status == 200:
-                    return proc, port
+                    return proc
         except OSError:
             pass
         time.sleep(0.5)

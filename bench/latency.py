@@ -19,7 +19,6 @@ import json
 import multiprocessing
 import random
 import resource
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from kb.store import KnowledgeBase, open_current
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the FTS5 oracle lives with the tests
-from tests.fts5_oracle import compile_match  # noqa: E402
+from tests.fts5_oracle import add_fts, compile_match  # noqa: E402
 
 QUERIES = ROOT.parent / "shared" / "eval" / "dev-queries.json"
 NAME_WORDS = ["алтын", "күміс", "темір", "мыс", "қалайы", "тас", "құм", "орман", "дала", "тау", "өзен", "көл", "теңіз", "жел", "бұлт", "жаңбыр", "қар", "күн", "ай", "жұлдыз"]
@@ -114,7 +113,8 @@ def timed(run: Callable[[str], object], texts: list[str]) -> list[float]:
 def fts5_top10(kb: KnowledgeBase) -> Callable[[str], object]:
     """The baseline: FTS5's bm25 top ten straight from SQLite (ORDER BY rank LIMIT 10) on
     the same lemma expression, with no total, no facets, no phrase check, no hits built."""
-    conn = sqlite3.connect(f"{(kb.path / 'kb.sqlite').as_uri()}?mode=ro&immutable=1", uri=True)
+    conn = kb.raw_connection()
+    add_fts(conn, "temp")  # versions carry no FTS5 table: the oracle's, over the same provisions
 
     def run(text: str) -> object:
         match = compile_match(parse_query(text)).match

@@ -15,7 +15,6 @@ to see the difference; on the five treaties both are well under a millisecond.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import statistics
 import time
 from pathlib import Path
@@ -45,9 +44,7 @@ def original_vectors(kb_root: Path) -> np.ndarray:
     """The float32 vectors the build embedded, from the shared embedding cache (the
     version's own index holds them rounded to float16)."""
     kb = open_current(kb_root)
-    conn = sqlite3.connect(kb.path / "kb.sqlite")
-    texts = [t for (t,) in conn.execute("SELECT text FROM provisions ORDER BY rowid")]
-    conn.close()
+    texts = [t for (t,) in kb.raw_connection().execute("SELECT text FROM provisions ORDER BY rowid")]
 
     def refuse(batch: list[str]) -> np.ndarray:
         raise SystemExit(f"{len(batch)} vectors are not in the embedding cache; build this knowledge base again")

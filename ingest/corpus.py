@@ -20,6 +20,9 @@ from ingest.model import Concept, Treaty
 from ingest.pipeline import source_files
 
 Parse = Callable[[Path], Treaty]
+Known = Callable[[Path], "Treaty | IngestError | None"]
+"""What an earlier build already made of a file whose bytes have not changed (its
+treaty, or the error that kept it out), or None to parse it."""
 Progress = Callable[[int, int, "Outcome"], None]
 """Called after each file: (files done, files in all, what became of this one)."""
 
@@ -53,19 +56,25 @@ def parse_corpus(
     *,
     parse: Parse | None = None,
     progress: Progress | None = None,
+    known: Known | None = None,
 ) -> Corpus:
     """Parse every source file ``paths`` name (a folder stands for its source files, in
     name order), keep going past files that raise ``IngestError``, refuse a second file
     with a treaty id already seen, then link the treaties. Any other exception is a bug
     and propagates. ``parse`` defaults to ``ingest.pipeline.parse_path`` (looked up
-    at call time)."""
+    at call time). ``known`` spares the parse of a file an earlier build already read
+    (an incremental build): its treaty goes through the same duplicate check and the
+    same linking as a parsed one, so the set comes out as a full parse would make it."""
     parse = parse or pipeline.parse_path
     files = list(source_files(paths))
     outcomes: list[Outcome] = []
     seen: dict[str, Path] = {}
     for done, path in enumerate(files, 1):
         try:
-            treaty = parse(path)
+            earlier = known(path) if known is not None else None
+            if isinstance(earlier, IngestError):
+                raise earlier
+            treaty = earlier if earlier is not None else parse(path)
         except IngestError as exc:
             outcome = Outcome(path, error=exc)
         else:
@@ -82,4 +91,4 @@ def parse_corpus(
     return Corpus(outcomes=tuple(outcomes), treaties=linked, concepts=concepts)
 
 
-__all__ = ["Corpus", "Outcome", "parse_corpus"]
+__all__ = ["Corpus", "Known", "Outcome", "parse_corpus"]

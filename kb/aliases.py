@@ -20,7 +20,7 @@ Cyrillic as their nearest Russian ones (ң → н, ғ → г, қ → к, ө → 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from ingest.model import Treaty
@@ -146,8 +146,13 @@ def _stem(word: str) -> str:
 class TreatyNames:
     """The names of the treaties of a knowledge base, minus those all of them share."""
 
-    def __init__(self, treaties: Iterable[Treaty]) -> None:
-        per_treaty = {t.id: treaty_names(t) for t in treaties}
+    def __init__(self, treaties: Iterable[Treaty], known: Mapping[str, set[str]] | None = None) -> None:
+        """``known``: each treaty's own names (``treaty_names``) where a build already
+        has them, so an incremental build computes only the new treaties' names; what
+        all treaties share is taken out over the whole set either way."""
+        known = known or {}
+        per_treaty = {t.id: known[t.id] if t.id in known else treaty_names(t) for t in treaties}
+        self.own = per_treaty
         counts: dict[str, int] = {}
         for names in per_treaty.values():
             for name in names:

@@ -19,33 +19,73 @@ import os
 import shutil
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import msgspec
 
-from ingest.corpus import Outcome, Parse, parse_corpus
+from ingest.corpus import Known, Outcome, Parse, parse_corpus
+from ingest.errors import IngestError
+from ingest.model import Concept, Treaty
 from ingest.pipeline import source_files
 from kb.aliases import TreatyNames
-from kb.errors import BuildError
-from kb.lexical import write_index as write_lexical_index
-from kb.paths import DB_NAME, MANIFEST_NAME, TMP_PREFIX, VECTORS_NAME, KbPaths, is_version_name
-from kb.schema import SCHEMA_VERSION, TABLES, create_schema, insert_concepts, insert_treaty, insert_treaty_names, set_meta
+from kb.errors import BuildError, KbUnavailable
+from kb.paths import (
+    DB_NAME,
+    MANIFEST_NAME,
+    SEGMENTS_DIR,
+    TMP_PREFIX,
+    KbPaths,
+    is_version_name,
+)
+from kb.schema import (
+    SCHEMA_VERSION,
+    TABLES,
+    create_schema,
+    insert_concepts,
+    insert_treaty_names,
+    set_meta,
+)
+from kb.segments import (
+    SEGMENT_SUFFIX,
+    VECTORS_SUFFIX,
+    Placed,
+    SegmentPlan,
+    attach,
+    plan_segments,
+    write_segment,
+)
+from kb.store import KnowledgeBase
 
 try:  # POSIX: serialise builds. Elsewhere builds are assumed not to overlap.
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-Progress = Callable[[str], None]
-
 KEEP_VERSIONS = 3
 
 
-def _to_stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+@dataclass(frozen=True, slots=True)
+class Step:
+    """How far a build has come in one of its stages (``parse``, ``embed``, ``write``):
+    what a progress bar draws, or one line of a log (``line``)."""
+
+    stage: str
+    done: int
+    total: int
+    detail: str = ""
+
+    def line(self) -> str:
+        return f"{self.stage} [{self.done}/{self.total}] {self.detail}".rstrip()
+
+
+Progress = Callable[[Step], None]
+
+
+def _to_stderr(step: Step) -> None:
+    print(step.line(), file=sys.stderr, flush=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +109,21 @@ class SourceError:
 
 
 @dataclass(frozen=True, slots=True)
+class Reuse:
+    """What a build took from the version before it: treaties not parsed again (their
+    source unchanged), treaties whose stored rows were kept (their segment shared),
+    segments shared and written, and the bytes it wrote anew."""
+
+    reused_sources: int = 0
+    parsed_sources: int = 0
+    kept_treaties: int = 0
+    segments_kept: int = 0
+    segments_written: int = 0
+    bytes_written: int = 0
+    bytes_shared: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class BuildResult:
     """What a successful build published."""
 
@@ -81,6 +136,7 @@ class BuildResult:
     sources: tuple[SourceFile, ...]
     errors: tuple[SourceError, ...]
     pruned: tuple[str, ...] = field(default=())
+    reuse: Reuse = field(default=Reuse())
 
     def summary(self) -> str:
         """One line for a terminal or a log."""
@@ -89,6 +145,8 @@ class BuildResult:
             f"built {self.version}: {c['treaties']} treaties, {c['articles']} articles, "
             f"{c['paragraphs']} paragraphs, {c['points']} points, {c['annexes']} annexes"
         )
+        if self.reuse.reused_sources:
+            line += f"; {self.reuse.parsed_sources} parsed, {self.reuse.reused_sources} unchanged"
         if self.errors:
             line += f"; {len(self.errors)} of {len(self.sources)} sources failed"
         return line
@@ -102,14 +160,21 @@ def build(
     progress: Progress | None = _to_stderr,
     keep: int = KEEP_VERSIONS,
     vectors: bool = False,
+    incremental: bool = True,
 ) -> BuildResult:
     """Parse every source of ``corpus_dir`` into a new version under ``kb_root`` and make
     it current. Files that raise ``IngestError`` are recorded and skipped; any other
     exception aborts the build. Raises ``BuildError`` when no treaty parses. ``parse``
     replaces ``ingest.pipeline.parse_path`` (tests give a fake parser).
 
-    ``vectors`` adds the dense index for semantic and hybrid search (``vectors.faiss``,
-    one vector per provision), embedding only what the shared vector cache lacks."""
+    ``vectors`` adds the dense index for semantic and hybrid search (one vector per
+    provision), embedding only what the shared vector cache lacks.
+
+    ``incremental`` (the default) starts from the current version when the same code
+    built it (``build_key``): a file whose bytes did not change is not parsed again, a
+    treaty whose stored form did not change keeps its rows, in a segment the new
+    version shares by hard link (``kb.segments``). Without it, or when the code
+    changed, everything is parsed and written anew."""
     corpus_dir = Path(corpus_dir)
     paths = KbPaths(Path(kb_root))
     if not corpus_dir.exists():
@@ -123,17 +188,112 @@ def build(
     with _build_lock(paths):
         _sweep_stale_tmp(paths)
         built_at = _after_latest(datetime.now(UTC), paths)
-        return _build_version(paths, built_at, files, sources, parse, progress, keep, vectors)
+        key = build_key(parse)
+        previous = _previous(paths, key) if incremental else None
+        try:
+            return _build_version(paths, built_at, files, sources, parse, progress, keep, vectors, key, previous)
+        finally:
+            if previous is not None:
+                previous.close()
+
+
+def build_key(parse: Parse | None = None) -> str:
+    """What must be the same for a build to reuse another's work: the schema, and every
+    byte of the code and data that turn a file into stored rows (the ``ingest`` and
+    ``kb`` packages). A change to any of them parses everything again, so a fix to
+    the parser reaches every treaty, not just the new ones."""
+    import ingest
+    import kb
+
+    digest = hashlib.sha256(f"schema={SCHEMA_VERSION}\n".encode())
+    if parse is not None:
+        digest.update(f"parse={getattr(parse, '__module__', '')}.{getattr(parse, '__qualname__', repr(parse))}\n".encode())
+    for package in (ingest, kb):
+        root = Path(package.__file__).parent
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
-class _Written:
-    """What ``_write_db`` leaves behind: the version it named, counts, per-source outcome."""
+class _Listed:
+    """A treaty of the previous version's catalog."""
 
-    version: str
-    digest: str
-    counts: dict[str, int]
-    sources: tuple[SourceFile, ...]
+    segment: str
+    source: str
+    source_sha256: str | None
+    export_sha256: str
+    first_rowid: int
+    provisions: int
+    names: str
+
+
+_TREATY = msgspec.json.Decoder(Treaty)
+
+
+class _Previous:
+    """The version a build starts from: its catalog, segments and errors, and its
+    stored exports, read through its own ``KnowledgeBase``."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.path = kb.path
+        conn = kb.raw_connection()
+        self.catalog = {
+            r[0]: _Listed(*r[1:])
+            for r in conn.execute(
+                "SELECT treaty_id, segment, source, source_sha256, export_sha256, first_rowid, provisions, names FROM main.catalog"
+            )
+        }
+        self.segments = [r[0] for r in conn.execute("SELECT name FROM main.segments ORDER BY seq")]
+        self.segment_rows = dict(conn.execute("SELECT name, provisions FROM main.segments").fetchall())
+        self.segment_vectors = {r[0]: bool(r[1]) for r in conn.execute("SELECT name, vectors FROM main.segments")}
+        self.next_rowid = int(conn.execute("SELECT value FROM main.meta WHERE key = 'next_rowid'").fetchone()[0])
+        manifest = kb.manifest()
+        self.by_source = {(c.source, c.source_sha256): tid for tid, c in self.catalog.items()}
+        self.read_back: dict[str, tuple[Treaty, bytes]] = {}
+        """Treaty id → (the treaty read back from this version, its stored export): a
+        treaty linking leaves as it was (the same object) keeps these bytes."""
+        self.errors = {(s["path"], s["sha256"]): s["error"] for s in manifest.get("sources", []) if s.get("error")}
+
+    def known(self, sources: Mapping[Path, SourceFile]) -> Known:
+        def known(path: Path) -> Treaty | IngestError | None:
+            src = sources.get(path)
+            if src is None or src.sha256 is None:
+                return None
+            treaty_id = self.by_source.get((src.path, src.sha256))
+            if treaty_id is not None:
+                export = self.kb.get_treaty_export(treaty_id)
+                treaty = _TREATY.decode(export)
+                self.read_back[treaty_id] = (treaty, export)
+                return treaty
+            error = self.errors.get((src.path, src.sha256))
+            return IngestError(str(path), error) if error else None
+
+        return known
+
+    def close(self) -> None:
+        self.kb.close()
+
+
+def _previous(paths: KbPaths, key: str) -> _Previous | None:
+    """The current version, when the same code built it and it can be read; else None
+    (a full build)."""
+    from kb.store import open_current
+
+    try:
+        kb = open_current(paths.root)
+    except KbUnavailable:
+        return None
+    if kb.manifest().get("build_key") != key:
+        kb.close()
+        return None
+    try:
+        return _Previous(kb)
+    except (sqlite3.DatabaseError, KeyError, TypeError, ValueError):
+        kb.close()
+        return None
 
 
 def _build_version(
@@ -144,7 +304,9 @@ def _build_version(
     parse: Parse | None,
     progress: Progress | None,
     keep: int,
-    vectors: bool = False,
+    vectors: bool,
+    key: str,
+    previous: _Previous | None,
 ) -> BuildResult:
     stamp = _stamp(built_at)
     tmp = paths.tmp_dir(stamp)  # the content hash, the rest of the name, is known only at the end
@@ -152,14 +314,11 @@ def _build_version(
     published = False
     tmp.mkdir()
     try:
-        written = _write_db(tmp / DB_NAME, stamp, files, sources, parse, progress)
+        written = _write_version(tmp, stamp, files, sources, parse, progress, previous, vectors, paths.vector_cache)
         errors = tuple(SourceError(s.path, s.error) for s in written.sources if s.error)
-        manifest = _manifest(written, built_at, errors)
-        if vectors:
-            manifest["vectors"] = _write_vectors(tmp, paths, progress)
+        manifest = _manifest(written, built_at, errors, key)
         _write_file(tmp / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
-        _fsync_file(tmp / DB_NAME)
-        _fsync_dir(tmp)
+        _fsync_tree(tmp)
         final = paths.version_dir(written.version)
         os.rename(tmp, final)
         renamed = final
@@ -183,73 +342,244 @@ def _build_version(
         sources=written.sources,
         errors=errors,
         pruned=pruned,
+        reuse=written.reuse,
     )
 
 
-def _write_db(
-    db_path: Path,
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """What ``_write_version`` leaves behind: the version it named, counts, per-source
+    outcome, what it reused, and its segments (name, provisions, with vectors)."""
+
+    version: str
+    digest: str
+    counts: dict[str, int]
+    sources: tuple[SourceFile, ...]
+    reuse: Reuse
+    segments: tuple[tuple[str, int, bool], ...]
+    vectors: dict[str, object] | None
+
+
+def _write_version(
+    folder: Path,
     stamp: str,
     files: list[Path],
     sources: list[SourceFile],
     parse: Parse | None,
     progress: Progress | None,
+    previous: _Previous | None,
+    vectors: bool,
+    vector_cache: Path,
 ) -> _Written:
-    """Parse and link the corpus (``ingest.corpus.parse_corpus``), then insert one
-    treaty at a time, in one transaction, hashing what goes in;
-    then leave WAL mode so the finished folder is a single self-contained file.
+    """Parse and link the corpus (``ingest.corpus.parse_corpus``; files unchanged since
+    the previous version are read back from it, not parsed), place every treaty (kept in
+    a shared segment, or written into this build's new one), write the version's own
+    ``kb.sqlite``, and the vectors when asked.
 
     The hash covers the stored exports and the per-file errors, not the inputs: two
     builds share a hash exactly when they would serve the same answers, so a parser
     change shows in the version name even when the corpus did not change."""
-    counts = dict.fromkeys(TABLES, 0)
-    digest = hashlib.sha256(f"kelisim-kb schema={SCHEMA_VERSION}\n".encode())
     by_path = {path: src for path, src in zip(files, sources, strict=True)}
+    reused = 0
 
     def report(i: int, total: int, outcome: Outcome) -> None:
         if progress:
             treaty, error = outcome.treaty, outcome.error
             what = f"error: {error.reason}" if error else f"{treaty.id} ({len(treaty.articles)} articles)" if treaty else ""
-            progress(f"[{i}/{total}] {by_path[outcome.path].path}: {what}")
+            progress(Step("parse", i, total, f"{by_path[outcome.path].path}: {what}"))
 
-    corpus = parse_corpus(files, parse=parse, progress=report)
+    known = previous.known(by_path) if previous is not None else None
+
+    def counting(path: Path) -> Treaty | IngestError | None:
+        nonlocal reused
+        found = known(path) if known is not None else None
+        reused += found is not None
+        return found
+
+    corpus = parse_corpus(files, parse=parse, progress=report, known=counting)
     done: list[SourceFile] = []
     for outcome in corpus.outcomes:
         src = by_path[outcome.path]
         if outcome.error is not None:
             src = replace(src, error=outcome.error.reason)
-            digest.update(f"E {src.path}\t{src.error}\n".encode())
         elif outcome.treaty is not None:
             src = replace(src, treaty_id=outcome.treaty.id)
         done.append(src)
-    conn = sqlite3.connect(db_path, isolation_level=None)
+    parsed = [src for src in done if src.treaty_id]
+    if not parsed:
+        raise BuildError(f"no treaty parsed: all {len(files)} source files failed")
+
+    exports: list[bytes] = []
+    export_hashes: list[str] = []
+    names: dict[str, set[str]] = {}
+    for treaty in corpus.treaties:
+        back = previous.read_back.get(treaty.id) if previous is not None else None
+        if back is not None and back[0] is treaty:  # read back, and linking left it as it was
+            exports.append(back[1])
+            export_hashes.append(previous.catalog[treaty.id].export_sha256)  # type: ignore[union-attr]
+            names[treaty.id] = set(json.loads(previous.catalog[treaty.id].names))  # type: ignore[union-attr]
+        else:
+            exports.append(msgspec.json.encode(treaty))
+            export_hashes.append(hashlib.sha256(exports[-1]).hexdigest())
+    treaty_names = TreatyNames(corpus.treaties, names)
+    digest = hashlib.sha256(f"kelisim-kb schema={SCHEMA_VERSION}\n".encode())
+    for src in done:
+        if src.error:
+            digest.update(f"E {src.path}\t{src.error}\n".encode())
+    for src, export_hash in zip(parsed, export_hashes, strict=True):
+        digest.update(f"T {src.path}\t{export_hash}\n".encode())
+    digest.update(msgspec.json.encode(corpus.concepts))
+
+    # where each treaty goes: kept where it is, or written into this build's segment
+    unchanged = {
+        t.id: previous.catalog[t.id]
+        for t, h in zip(corpus.treaties, export_hashes, strict=True)
+        if previous is not None and t.id in previous.catalog and previous.catalog[t.id].export_sha256 == h
+    }
+    if previous is not None:
+        live: dict[str, int] = {}
+        for listed in unchanged.values():
+            live[listed.segment] = live.get(listed.segment, 0) + listed.provisions
+        plan = plan_segments(previous.segments, live, previous.segment_rows, len(unchanged) < len(corpus.treaties))
+        next_rowid = previous.next_rowid
+    else:
+        plan = SegmentPlan((), ())
+        next_rowid = 1
+    seg_dir = folder / SEGMENTS_DIR
+    seg_dir.mkdir()
+    placed: dict[str, Placed] = {}
+    for treaty_id, listed in unchanged.items():
+        if listed.segment in plan.keep:
+            placed[treaty_id] = Placed(listed.segment, listed.first_rowid, listed.provisions)
+    shared = 0
+    for name in plan.keep:
+        shared += _share(previous.path / SEGMENTS_DIR / (name + SEGMENT_SUFFIX), seg_dir / (name + SEGMENT_SUFFIX))  # type: ignore[union-attr]
+    fresh = [(t, e) for t, e in zip(corpus.treaties, exports, strict=True) if t.id not in placed]
+    segments = [(name, previous.segment_rows[name]) for name in plan.keep] if previous is not None else []
+    if fresh:
+        name = stamp
+
+        def items() -> Iterator[tuple[Treaty, bytes, int | None]]:
+            for i, (treaty, export) in enumerate(fresh, 1):
+                kept = unchanged.get(treaty.id)
+                yield treaty, export, kept.first_rowid if kept is not None else None
+                if progress:
+                    progress(Step("write", i, len(fresh), treaty.id))
+
+        segment = write_segment(seg_dir / (name + SEGMENT_SUFFIX), items(), next_rowid)
+        next_rowid = segment.next_rowid
+        for treaty_id, (first, count) in segment.placements.items():
+            placed[treaty_id] = Placed(name, first, count)
+        segments.append((name, segment.provisions))
+
+    # vectors: each segment's own file, shared with the segment when the last version has it
+    with_vectors: dict[str, bool] = {}
+    vector_stats: dict[str, object] | None = None
+    for name, _rows in segments:
+        with_vectors[name] = vectors
+        if not vectors:
+            continue
+        target = seg_dir / (name + VECTORS_SUFFIX)
+        if previous is not None and name in plan.keep and previous.segment_vectors.get(name):
+            shared += _share(previous.path / SEGMENTS_DIR / (name + VECTORS_SUFFIX), target)
+            stats = {"count": previous.segment_rows[name], "embedded": 0, "cached": 0}
+        else:
+            stats = _write_vectors(seg_dir / (name + SEGMENT_SUFFIX), target, vector_cache, progress)
+        vector_stats = _add_stats(vector_stats, stats)
+
+    version = f"{stamp}-{digest.hexdigest()[:8]}"
+    catalog = [
+        (
+            t.id, ord_, placed[t.id].segment, src.path, src.sha256, h, placed[t.id].first_rowid, placed[t.id].provisions,
+            json.dumps(sorted(treaty_names.own[t.id]), ensure_ascii=False),
+        )
+        for ord_, (t, src, h) in enumerate(zip(corpus.treaties, parsed, export_hashes, strict=True))
+    ]
+    _write_global(
+        folder / DB_NAME,
+        version,
+        digest.hexdigest(),
+        next_rowid,
+        [(name, rows, with_vectors[name]) for name, rows in segments],
+        catalog,
+        corpus.concepts,
+        treaty_names,
+    )
+    counts = _count(folder, [name for name, _ in segments])
+    written_bytes = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and p.stat().st_nlink == 1)
+    reuse = Reuse(
+        reused_sources=reused,
+        parsed_sources=len(files) - reused,
+        kept_treaties=sum(1 for p in placed.values() if p.segment in plan.keep),
+        segments_kept=len(plan.keep),
+        segments_written=1 if fresh else 0,
+        bytes_written=written_bytes,
+        bytes_shared=shared,
+    )
+    return _Written(
+        version, digest.hexdigest(), counts, tuple(done), reuse, tuple((n, r, with_vectors[n]) for n, r in segments), vector_stats
+    )
+
+
+def _add_stats(total: dict[str, object] | None, stats: Mapping[str, object]) -> dict[str, object]:
+    """The manifest's ``vectors``: the model, and counts summed over the segments."""
+    out = dict(total) if total is not None else {k: v for k, v in stats.items() if k not in ("count", "embedded", "cached")}
+    for k in ("count", "embedded", "cached"):
+        out[k] = int(out.get(k, 0)) + int(stats.get(k, 0))  # type: ignore[call-overload]
+    return out
+
+
+def _share(source: Path, target: Path) -> int:
+    """Put ``source`` into the new version as a hard link (no bytes written, the file
+    is immutable in both); a copy where links cannot be made (another file system).
+    Returns the bytes shared."""
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        create_schema(conn)  # executescript: runs outside any transaction
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+        return 0
+    return target.stat().st_size
+
+
+def _write_global(
+    path: Path,
+    version: str,
+    digest: str,
+    next_rowid: int,
+    segments: Sequence[tuple[str, int, bool]],
+    catalog: Sequence[tuple[object, ...]],
+    concepts: Sequence[Concept],
+    names: TreatyNames,
+) -> None:
+    """The version's own ``kb.sqlite``: what depends on the whole set of treaties."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=OFF")
+        create_schema(conn)
         conn.execute("BEGIN")
-        parsed = [src for src in done if src.treaty_id]
-        concepts = corpus.concepts
-        for ord_, (src, treaty) in enumerate(zip(parsed, corpus.treaties, strict=True)):
-            export = msgspec.json.encode(treaty)
-            for table, n in insert_treaty(conn, treaty, ord_, export).items():
-                counts[table] += n
-            digest.update(f"T {src.path}\n".encode() + export + b"\n")
-        counts["concepts"] = insert_concepts(conn, concepts)
-        insert_treaty_names(conn, TreatyNames(corpus.treaties).names)
-        write_lexical_index(conn)
-        digest.update(msgspec.json.encode(concepts))
-        if not parsed:
-            raise BuildError(f"no treaty parsed: all {len(files)} source files failed")
-        version = f"{stamp}-{digest.hexdigest()[:8]}"
-        set_meta(conn, {"version": version, "content_sha256": digest.hexdigest()})
+        conn.executemany(
+            "INSERT INTO segments (name, seq, provisions, vectors) VALUES (?, ?, ?, ?)",
+            [(name, i, rows, int(v)) for i, (name, rows, v) in enumerate(segments)],
+        )
+        conn.executemany("INSERT INTO catalog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", catalog)
+        insert_concepts(conn, concepts)
+        insert_treaty_names(conn, names.names)
+        set_meta(conn, {"version": version, "content_sha256": digest, "next_rowid": str(next_rowid)})
         conn.execute("COMMIT")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-        if mode.lower() != "delete":
-            raise RuntimeError(f"could not leave WAL mode (journal_mode={mode})")
     finally:
         conn.close()
-    return _Written(version, digest.hexdigest(), counts, tuple(done))
+
+
+def _count(folder: Path, segments: Sequence[str]) -> dict[str, int]:
+    """Rows per table of the finished version, as its readers will see them."""
+    conn = sqlite3.connect(f"{(folder / DB_NAME).absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        attach(conn, folder / SEGMENTS_DIR, segments, dead={})
+        counts = {table: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for table in TABLES if table != "concepts"}
+        counts["concepts"] = int(conn.execute("SELECT count(*) FROM main.concepts").fetchone()[0])
+        return counts
+    finally:
+        conn.close()
 
 
 def _describe(path: Path, corpus_dir: Path) -> SourceFile:
@@ -297,11 +627,12 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _manifest(written: _Written, built_at: datetime, errors: tuple[SourceError, ...]) -> dict[str, object]:
-    return {
+def _manifest(written: _Written, built_at: datetime, errors: tuple[SourceError, ...], key: str) -> dict[str, object]:
+    manifest: dict[str, object] = {
         "version": written.version,
         "kelisim_version": _kelisim_version(),
         "schema_version": SCHEMA_VERSION,
+        "build_key": key,
         "built_at": _iso(built_at),
         "content_sha256": written.digest,
         "sources": [
@@ -310,7 +641,12 @@ def _manifest(written: _Written, built_at: datetime, errors: tuple[SourceError, 
         ],
         "counts": dict(written.counts),
         "errors": [{"source": e.source, "error": e.error} for e in errors],
+        "segments": [{"name": n, "provisions": r, "vectors": v} for n, r, v in written.segments],
+        "reuse": {f.name: getattr(written.reuse, f.name) for f in fields(written.reuse)},
     }
+    if written.vectors is not None:
+        manifest["vectors"] = written.vectors
+    return manifest
 
 
 def passage_text(text: str, level: str, heading: str | None) -> str:
@@ -324,12 +660,13 @@ def passage_text(text: str, level: str, heading: str | None) -> str:
     return f"{heading.rstrip('.:')}. {text}"
 
 
-def _write_vectors(folder: Path, paths: KbPaths, progress: Progress | None) -> dict[str, object]:
-    """Embed every provision (through the shared cache) and write the version's index."""
+def _write_vectors(segment: Path, target: Path, vector_cache: Path, progress: Progress | None) -> dict[str, object]:
+    """Embed every provision of a segment file (through the shared cache) and write its
+    index beside it."""
     from kb.embedding import MODEL_ID, embed_passages, model_hash
     from kb.vectors import VectorCache, embed_with_cache, write_index
 
-    conn = sqlite3.connect(folder / DB_NAME)
+    conn = sqlite3.connect(f"{segment.absolute().as_uri()}?mode=ro", uri=True)
     try:
         rows = [(rowid, passage_text(text, level, heading)) for rowid, text, level, heading in conn.execute(
             "SELECT p.rowid, p.text, p.level, a.heading FROM provisions p"
@@ -338,17 +675,16 @@ def _write_vectors(folder: Path, paths: KbPaths, progress: Progress | None) -> d
     finally:
         conn.close()
     digest = model_hash()
-    cache = VectorCache(paths.vector_cache)
+    cache = VectorCache(vector_cache)
     try:
         def report(done: int, total: int) -> None:
             if progress:
-                progress(f"embedding: {done}/{total} provisions")
+                progress(Step("embed", done, total, "provisions"))
 
         matrix, stats = embed_with_cache([t for _, t in rows], embed_passages, digest, cache, progress=report)
     finally:
         cache.close()
-    write_index(folder / VECTORS_NAME, [r for r, _ in rows], matrix)
-    _fsync_file(folder / VECTORS_NAME)
+    write_index(target, [r for r, _ in rows], matrix)
     return {"model": MODEL_ID, "model_hash": digest, "count": stats.vectors, "embedded": stats.embedded, "cached": stats.cached}
 
 
@@ -361,14 +697,23 @@ def _publish(paths: KbPaths, version: str) -> None:
 
 
 def _prune(paths: KbPaths, current: str, keep: int) -> tuple[str, ...]:
-    """Delete all but the newest ``keep`` versions (never the current one). Best effort:
-    a reader holding an old file open keeps reading it on POSIX; failures are ignored."""
+    """The retention rule: keep the newest ``keep`` versions and the current one, and
+    never remove a version some process has open (``kb.leases``: a reader holds a shared
+    lock on the version's lease while it reads it). Deleting a version frees only the
+    files no kept version shares by hard link. Best effort: failures are ignored."""
+    from kb.leases import removable
+
     if keep <= 0:
         return ()
     names = sorted(n for n in os.listdir(paths.versions) if is_version_name(n))
-    doomed = [n for n in names[:-keep] if n != current]
-    for name in doomed:
-        shutil.rmtree(paths.version_dir(name), ignore_errors=True)
+    doomed = []
+    for name in names[:-keep]:
+        if name == current:
+            continue
+        with removable(paths, name) as free:
+            if free:
+                shutil.rmtree(paths.version_dir(name), ignore_errors=True)
+                doomed.append(name)
     return tuple(doomed)
 
 
@@ -400,6 +745,18 @@ def _write_file(path: Path, data: bytes) -> None:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Make a finished version durable before it is renamed into place: every file it
+    holds (the shared ones are already durable, one more fsync costs nothing), then its
+    folders."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            _fsync_file(path)
+    for path in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+        _fsync_dir(path)
+    _fsync_dir(folder)
 
 
 def _fsync_file(path: Path) -> None:

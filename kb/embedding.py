@@ -27,7 +27,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kb.e5.encode import DIM, MAX_TOKENS, PROMPTS, WINDOW, embed_texts, embed_windows, raw_tokenizer, traced_forward
+from kb.e5.encode import (
+    DIM,
+    MAX_TOKENS,
+    PROMPTS,
+    WINDOW,
+    embed_texts,
+    embed_windows,
+    raw_tokenizer,
+    traced_forward,
+)
 from kb.e5.model import MANIFEST_NAME, MODEL_ID, ensure_model, load_folder
 from kb.query_batcher import Batcher
 from kb.turn import aside

@@ -32,7 +32,6 @@ from kb.errors import QueryError
 from kb.expansion import clause_types_asked, kazakh_terms
 from kb.fusion import WEIGHTS, Weights, fuse
 from kb.modes import Found, SearchRequest, register_mode
-from kb.paths import VECTORS_NAME
 from kb.provision_table import ProvisionTable
 from kb.query import Term, term_of
 from kb.store import KnowledgeBase
@@ -57,7 +56,7 @@ def vector_index(kb: KnowledgeBase) -> VectorIndex:
             " (build it again without --no-vectors); the keyword mode answers",
             "mode",
         )
-    return kb.memo("vector_index", lambda: VectorIndex(kb.path / VECTORS_NAME))  # type: ignore[no-any-return]
+    return kb.memo("vector_index", lambda: VectorIndex(kb.vector_parts()))  # type: ignore[no-any-return]
 
 
 def dense_candidates(kb: KnowledgeBase, request: SearchRequest, k: int = DENSE_CANDIDATES, vector: np.ndarray | None = None) -> Found:

@@ -7,28 +7,33 @@ matching row in Python. On a corpus a hundred times this one (40,000 provisions)
 common pair of words matches 12,000 of them: 25 ms in SQLite before Python sees a row
 (``bench/latency.py``). Here a query is a few numpy operations over posting arrays.
 
-What the index holds, built once per version (``build_index``) and stored in the
-version's own SQLite file (table ``lexical``, one array per row):
+What the index holds. Each segment of a version (``kb.segments``) stores its own
+postings, as counts (``Postings``, table ``lexical`` of the segment file): which
+provisions hold each term and how often, the positions of each lemma, each provision's
+length. Opening a version merges the live provisions of its segments into one
+``LexicalIndex`` in memory (``merge``), with:
 
-- BM25 weights per (term, provision), computed by ``bm25s`` (Lucene's BM25, FTS5's
-  k1 and b), as compressed sparse columns: a term's postings are the provisions that
-  hold it and each one's weight. The terms are every candidate lemma of every token
-  (``LEMMA``) and every folded word form (``SURFACE``): as in ``provisions_fts``,
-  matching is on lemmas and the typed form ranks higher (``SURFACE_WEIGHT``).
+- BM25 weights per (term, provision), Lucene's BM25 with FTS5's k1 and b, as
+  compressed sparse columns: a term's postings are the provisions that hold it and each
+  one's weight. The terms are every candidate lemma of every token (``LEMMA``) and
+  every folded word form (``SURFACE``): matching is on lemmas and the typed form ranks
+  higher (``SURFACE_WEIGHT``). Weights are computed at the merge, not stored, because
+  they depend on the whole version: a segment shared by two versions serves both.
 - The positions of each lemma, counted along one line through every provision with a
   gap between provisions, so that a phrase is its words' positions one after another
   (and never runs from one provision into the next). Phrases are exact here, where
   FTS5 gives only a ``NEAR`` superset that has to be checked token by token.
 
-``provisions_fts`` stays in the file: SQL users can query it, and the tests hold this
-index to it as the oracle (FTS5 through ``tests/fts5_oracle.py``, with the token check
-of ``kb.matching.matches``).
+The tests hold this index to FTS5 as the oracle (``tests/fts5_oracle.py`` builds an
+FTS5 table of a version's provisions, with the token check of ``kb.matching.matches``)
+and its weights to ``bm25s``'s, value for value.
 """
 
 from __future__ import annotations
 
 import io
 import sqlite3
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -51,9 +56,6 @@ B = 0.75
 
 TABLE = "lexical"
 """Created by ``kb.schema``: (name, data), an array as ``.npy`` bytes per row."""
-
-_ARRAYS = ("weight_indptr", "weight_docs", "weight_values", "position_indptr", "positions", "doc_rowids", "doc_starts")
-
 
 @dataclass(frozen=True, eq=False)
 class LexicalIndex:
@@ -183,101 +185,275 @@ class LexicalIndex:
             scores += term_scores
         return found, scores
 
-    # -- storage ----------------------------------------------------------------------
-
-    def to_rows(self) -> list[tuple[str, bytes]]:
-        rows = [("vocab", msgspec.json.encode(list(self.vocab)))]
-        for name in _ARRAYS:
-            buffer = io.BytesIO()
-            np.save(buffer, getattr(self, name), allow_pickle=False)
-            rows.append((name, buffer.getvalue()))
-        return rows
-
-    @classmethod
-    def from_rows(cls, rows: Iterable[tuple[str, bytes]]) -> LexicalIndex:
-        data = dict(rows)
-        missing = [n for n in ("vocab", *_ARRAYS) if n not in data]
-        if missing:
-            raise ValueError(f"the lexical index lacks {', '.join(missing)}")
-        arrays = {n: np.load(io.BytesIO(data[n]), allow_pickle=False) for n in _ARRAYS}
-        return cls(vocab=tuple(msgspec.json.decode(data["vocab"])), **arrays)
-
-
 def _idf(documents: int, holding: int) -> float:
     """BM25's (Lucene's) idf: always positive, 0 of 0 when no document holds the term."""
     return float(np.log(1 + (documents - holding + 0.5) / (holding + 0.5))) if holding else 0.0
 
 
-def build_index(docs: Iterable[tuple[int, Sequence[Sequence[Any]]]]) -> LexicalIndex:
-    """The index of provisions given as (rowid, tokens), tokens as stored
-    (``[start, end, surface, [lemma, …]]``), in rowid order."""
-    import bm25s
+# -- a segment's postings: counts, not weights ---------------------------------------
 
+
+@dataclass(frozen=True, eq=False)
+class Postings:
+    """The keyword index of one segment (``kb.segments``) as *counts*: which provisions
+    hold each term and how often, where each lemma stands, and each provision's length.
+
+    Why counts and not BM25 weights: a weight depends on the whole version (how many
+    provisions hold the term, their average length), so weights written into a segment
+    would be wrong as soon as another segment joins it. Counts are the segment's own;
+    ``merge`` turns the live provisions of every segment into one ``LexicalIndex``
+    with the weights a single build of them all would give. Positions run along one
+    line through the segment's provisions, a gap of one after each."""
+
+    vocab: tuple[str, ...]
+    indptr: np.ndarray
+    """Term ``i``'s postings are ``docs[indptr[i]:indptr[i + 1]]`` (local provision
+    numbers, ascending) with ``tf`` beside them."""
+    docs: np.ndarray
+    tf: np.ndarray
+    position_indptr: np.ndarray
+    positions: np.ndarray
+    doc_rowids: np.ndarray
+    doc_lengths: np.ndarray
+    """BM25's length of each provision: its terms, forms and lemmas, counted with repeats."""
+    doc_tokens: np.ndarray
+    """Tokens per provision: what a provision takes of the line of positions (plus the gap)."""
+
+    def to_rows(self) -> list[tuple[str, bytes]]:
+        """The arrays as rows for the segment's ``lexical`` table: runs of ascending
+        numbers (a term's provisions, its positions) as differences, each array in the
+        smallest integer type that holds it, deflated. About a third of the raw size."""
+        rows = [("vocab", zlib.compress(msgspec.json.encode(list(self.vocab)), 6))]
+        arrays = {
+            "indptr": self.indptr,
+            "docs": _deltas(self.docs, self.indptr),
+            "tf": self.tf,
+            "position_indptr": self.position_indptr,
+            "positions": _deltas(self.positions, self.position_indptr),
+            "doc_rowids": np.diff(self.doc_rowids, prepend=0),
+            "doc_lengths": self.doc_lengths,
+            "doc_tokens": self.doc_tokens,
+        }
+        for name, values in arrays.items():
+            rows.append((name, zlib.compress(_npy(_narrow(values)), 6)))
+        return rows
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, bytes]]) -> Postings:
+        data = dict(rows)
+        missing = [n for n in _POSTING_ARRAYS if n not in data]
+        if missing:
+            raise ValueError(f"the keyword index lacks {', '.join(missing)}")
+        arrays = {n: np.load(io.BytesIO(zlib.decompress(data[n])), allow_pickle=False).astype(np.int64) for n in _POSTING_ARRAYS if n != "vocab"}
+        return cls(
+            vocab=tuple(msgspec.json.decode(zlib.decompress(data["vocab"]))),
+            indptr=arrays["indptr"],
+            docs=_undeltas(arrays["docs"], arrays["indptr"]),
+            tf=arrays["tf"],
+            position_indptr=arrays["position_indptr"],
+            positions=_undeltas(arrays["positions"], arrays["position_indptr"]),
+            doc_rowids=np.cumsum(arrays["doc_rowids"]),
+            doc_lengths=arrays["doc_lengths"],
+            doc_tokens=arrays["doc_tokens"],
+        )
+
+
+_POSTING_ARRAYS = ("vocab", "indptr", "docs", "tf", "position_indptr", "positions", "doc_rowids", "doc_lengths", "doc_tokens")
+
+
+def _npy(values: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, values, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """The same integers in the smallest type that holds them (non-negative here)."""
+    if not len(values):
+        return values.astype(np.uint8)
+    return values.astype(np.min_scalar_type(int(values.max())))
+
+
+def _run_starts(indptr: np.ndarray, n: int) -> np.ndarray:
+    """A mask over ``n`` values: True at the first value of each run ``indptr`` bounds."""
+    first = np.zeros(n + 1, dtype=bool)
+    first[indptr[:-1][np.diff(indptr) > 0]] = True
+    return first[:n]
+
+
+def _deltas(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Each ascending run as its first value, then differences: small numbers deflate."""
+    values = np.asarray(values, dtype=np.int64)
+    out = np.diff(values, prepend=0)
+    starts = _run_starts(indptr, len(values))
+    out[starts] = values[starts]
+    return out
+
+
+def _undeltas(deltas: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """``_deltas`` undone: a running sum that restarts at each run."""
+    if not len(deltas):
+        return deltas.astype(np.int64)
+    sums = np.cumsum(deltas)
+    starts = _run_starts(indptr, len(deltas))
+    # at each run's start, take away what the previous runs summed to
+    base = np.where(starts, sums - deltas, 0)
+    return sums - np.maximum.accumulate(np.where(starts, base, 0))
+
+
+def postings(docs: Iterable[tuple[int, Sequence[Sequence[Any]]]]) -> Postings:
+    """The postings of provisions given as (rowid, tokens), tokens as stored
+    (``[start, end, surface, [lemma, …]]``), in rowid order. Every token counts once
+    as its folded form (``SURFACE``) and once per candidate lemma (``LEMMA``), as the
+    terms BM25 weighs; the lemmas stand at the token's position, for phrases."""
+    ids: dict[str, int] = {}
+    term_of: list[int] = []
+    doc_of: list[int] = []
+    pos_term: list[int] = []
+    pos_at: list[int] = []
     rowids: list[int] = []
-    terms: list[list[str]] = []
-    lemma_runs: list[list[Sequence[str]]] = []
-    for rowid, tokens in docs:
+    lengths: list[int] = []
+    counts: list[int] = []
+    position = 0
+    for d, (rowid, tokens) in enumerate(docs):
         rowids.append(rowid)
-        doc_terms = [SURFACE + t[-2] for t in tokens]
-        doc_terms.extend(LEMMA + lemma for t in tokens for lemma in t[-1])
-        terms.append(doc_terms)
-        lemma_runs.append([t[-1] for t in tokens])
+        length = 0
+        for k, token in enumerate(tokens):
+            term_of.append(ids.setdefault(SURFACE + token[-2], len(ids)))
+            length += 1
+            for lemma in token[-1]:
+                term = ids.setdefault(LEMMA + lemma, len(ids))
+                term_of.append(term)
+                pos_term.append(term)
+                pos_at.append(position + k)
+                length += 1
+            doc_of.extend([d] * (1 + len(token[-1])))
+        lengths.append(length)
+        counts.append(len(tokens))
+        position += len(tokens) + 1
     if rowids != sorted(rowids):
         raise ValueError("provisions must come in rowid order")
-    if not rowids:
-        empty = np.zeros(0, dtype=np.int64)
-        return LexicalIndex((), np.zeros(1, dtype=np.int64), empty.astype(np.int32), empty.astype(np.float32),
-                            np.zeros(1, dtype=np.int64), empty, empty, empty)
-
-    model = bm25s.BM25(method="lucene", k1=K1, b=B)
-    with np.errstate(invalid="ignore", divide="ignore"):  # provisions without a word: no weights, no warning
-        model.index(terms, create_empty_token=False, show_progress=False)
-    ids: dict[str, int] = model.vocab_dict
-    vocab = [""] * len(ids)
+    n_terms = len(ids)
+    vocab = [""] * n_terms
     for term, i in ids.items():
         vocab[i] = term
-
-    # one line of positions through all provisions, a gap of one after each
-    starts = np.zeros(len(rowids), dtype=np.int64)
-    term_of: list[int] = []
-    where: list[int] = []
-    position = 0
-    for d, run in enumerate(lemma_runs):
-        starts[d] = position
-        for k, lemmas in enumerate(run):
-            for lemma in lemmas:
-                term_of.append(ids[LEMMA + lemma])
-                where.append(position + k)
-        position += len(run) + 1
-    term_arr = np.asarray(term_of, dtype=np.int64)
-    pos_arr = np.asarray(where, dtype=np.int64)
-    order = np.lexsort((pos_arr, term_arr))
-    indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(term_arr, minlength=len(vocab)), out=indptr[1:])
-    pos_dtype = np.int32 if position < 2**31 else np.int64
-    return LexicalIndex(
+    terms = np.asarray(term_of, dtype=np.int64)
+    owners = np.asarray(doc_of, dtype=np.int64)
+    # one posting per (term, provision), its count the repeats
+    keys = np.unique(terms * max(1, len(rowids)) + owners, return_counts=True) if len(terms) else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    key, tf = keys
+    n_docs = max(1, len(rowids))
+    posting_term, posting_doc = key // n_docs, key % n_docs
+    where = np.asarray(pos_at, dtype=np.int64)
+    what = np.asarray(pos_term, dtype=np.int64)
+    order = np.lexsort((where, what))
+    return Postings(
         vocab=tuple(vocab),
-        weight_indptr=np.asarray(model.scores["indptr"], dtype=np.int64),
-        weight_docs=np.asarray(model.scores["indices"], dtype=np.int32),
-        weight_values=np.asarray(model.scores["data"], dtype=np.float32),
-        position_indptr=indptr,
-        positions=pos_arr[order].astype(pos_dtype),
+        indptr=_indptr(posting_term, n_terms),
+        docs=posting_doc,
+        tf=np.asarray(tf, dtype=np.int64),
+        position_indptr=_indptr(what, n_terms),
+        positions=where[order],
         doc_rowids=np.asarray(rowids, dtype=np.int64),
-        doc_starts=starts,
+        doc_lengths=np.asarray(lengths, dtype=np.int64),
+        doc_tokens=np.asarray(counts, dtype=np.int64),
     )
 
 
-def write_index(conn: sqlite3.Connection) -> int:
-    """Build the index of every provision in ``conn`` and store it in ``lexical``;
-    return the number of terms."""
-    rows = conn.execute("SELECT rowid, tokens FROM provisions ORDER BY rowid")
-    index = build_index((rowid, msgspec.json.decode(raw)) for rowid, raw in rows)
-    conn.executemany(f"INSERT INTO {TABLE} (name, data) VALUES (?, ?)", index.to_rows())
-    return len(index.vocab)
+def _indptr(sorted_terms: np.ndarray, n_terms: int) -> np.ndarray:
+    indptr = np.zeros(n_terms + 1, dtype=np.int64)
+    np.cumsum(np.bincount(sorted_terms, minlength=n_terms), out=indptr[1:])
+    return indptr
 
 
-def read_index(conn: sqlite3.Connection) -> LexicalIndex:
-    return LexicalIndex.from_rows(conn.execute(f"SELECT name, data FROM {TABLE}"))
+def merge(parts: Sequence[tuple[Postings, np.ndarray]], n_docs: int) -> LexicalIndex:
+    """One index over the live provisions of several segments, numbered as the version
+    numbers them: ``parts`` pairs each segment's postings with the number of each of its
+    provisions in the version (-1 for a provision of a treaty no longer there), and
+    ``n_docs`` is how many there are. The BM25 weights are Lucene's, with FTS5's k1 and
+    b, computed as ``bm25s`` computes them (a test holds them to it, value for value):
+    idf in float32, the term-frequency part in float64, the weight in float32."""
+    ids: dict[str, int] = {}
+    term_parts, doc_parts, tf_parts, pos_term_parts, pos_doc_parts, pos_off_parts = [], [], [], [], [], []
+    lengths = np.zeros(n_docs, dtype=np.int64)
+    tokens = np.zeros(n_docs, dtype=np.int64)
+    for part, numbers in parts:
+        numbers = np.asarray(numbers, dtype=np.int64)
+        term_map = np.fromiter((ids.setdefault(t, len(ids)) for t in part.vocab), dtype=np.int64, count=len(part.vocab))
+        live = numbers >= 0
+        lengths[numbers[live]] = part.doc_lengths[live]
+        tokens[numbers[live]] = part.doc_tokens[live]
+        term_of = np.repeat(np.arange(len(part.vocab), dtype=np.int64), np.diff(part.indptr))
+        docs = numbers[part.docs]
+        keep = docs >= 0
+        term_parts.append(term_map[term_of[keep]])
+        doc_parts.append(docs[keep])
+        tf_parts.append(part.tf[keep])
+        # a position: which provision of the segment, how far into it
+        starts = np.concatenate(([0], np.cumsum(part.doc_tokens + 1)[:-1])) if len(part.doc_tokens) else np.zeros(0, np.int64)
+        pos_term = np.repeat(np.arange(len(part.vocab), dtype=np.int64), np.diff(part.position_indptr))
+        local = np.searchsorted(starts, part.positions, side="right") - 1 if len(part.positions) else np.zeros(0, np.int64)
+        global_doc = numbers[local] if len(local) else local
+        keep = global_doc >= 0
+        pos_term_parts.append(term_map[pos_term[keep]])
+        pos_doc_parts.append(global_doc[keep])
+        pos_off_parts.append((part.positions - starts[local])[keep] if len(local) else local)
+    n_terms = len(ids)
+    vocab = [""] * n_terms
+    for term, i in ids.items():
+        vocab[i] = term
+    terms, docs, tf = (np.concatenate(p) if p else np.zeros(0, np.int64) for p in (term_parts, doc_parts, tf_parts))
+    order = np.lexsort((docs, terms))
+    terms, docs, tf = terms[order], docs[order], tf[order]
+    indptr = _indptr(terms, n_terms)
+    # BM25 as bm25s computes it (Lucene's variant)
+    df = np.diff(indptr)
+    average = lengths.mean() if n_docs else 0.0
+    idf = np.fromiter((_idf(n_docs, int(h)) for h in df), dtype=np.float32, count=n_terms)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tfc = tf.astype(np.float32) / (K1 * ((1 - B) + B * lengths[docs] / average) + tf.astype(np.float32))
+    weights = (idf[terms] * tfc).astype(np.float32)
+    # the positions on one line through the version's provisions, a gap after each
+    line_starts = np.concatenate(([0], np.cumsum(tokens + 1)[:-1])) if n_docs else np.zeros(0, np.int64)
+    pos_terms, pos_docs, pos_offsets = (np.concatenate(p) if p else np.zeros(0, np.int64) for p in (pos_term_parts, pos_doc_parts, pos_off_parts))
+    where = line_starts[pos_docs] + pos_offsets if len(pos_docs) else pos_docs
+    order = np.lexsort((where, pos_terms))
+    line = int(line_starts[-1] + tokens[-1] + 1) if n_docs else 0
+    rowids = np.zeros(n_docs, dtype=np.int64)
+    for part, numbers in parts:
+        live = np.asarray(numbers) >= 0
+        rowids[np.asarray(numbers)[live]] = part.doc_rowids[live]
+    return LexicalIndex(
+        vocab=tuple(vocab),
+        weight_indptr=indptr,
+        weight_docs=docs.astype(np.int32),
+        weight_values=weights,
+        position_indptr=_indptr(pos_terms[order], n_terms),
+        positions=where[order].astype(np.int32 if line < 2**31 else np.int64),
+        doc_rowids=rowids,
+        doc_starts=line_starts.astype(np.int64),
+    )
 
 
-__all__ = ["LEMMA", "SURFACE", "LexicalIndex", "build_index", "read_index", "write_index"]
+def build_index(docs: Iterable[tuple[int, Sequence[Sequence[Any]]]]) -> LexicalIndex:
+    """The index of provisions given as (rowid, tokens), in rowid order, numbered in
+    that order: one segment's postings merged alone."""
+    part = postings(docs)
+    return merge([(part, np.arange(len(part.doc_rowids), dtype=np.int64))], len(part.doc_rowids))
+
+
+def write_postings(conn: sqlite3.Connection, schema: str = "main") -> int:
+    """Count the postings of every provision of the segment ``conn`` holds (``schema``
+    names it when attached) and store them in its ``lexical`` table; return the number
+    of terms."""
+    rows = conn.execute(f"SELECT rowid, tokens FROM {schema}.provisions ORDER BY rowid")
+    part = postings((rowid, msgspec.json.decode(raw)) for rowid, raw in rows)
+    conn.executemany(f"INSERT INTO {schema}.{TABLE} (name, data) VALUES (?, ?)", part.to_rows())
+    return len(part.vocab)
+
+
+def read_postings(conn: sqlite3.Connection, schema: str = "main") -> Postings:
+    return Postings.from_rows(conn.execute(f"SELECT name, data FROM {schema}.{TABLE}"))
+
+
+__all__ = ["LEMMA", "SURFACE", "LexicalIndex", "Postings", "build_index", "merge", "postings", "read_postings", "write_postings"]

@@ -7,10 +7,15 @@ Layout under a kb root::
         .build.lock             # held by the one build that may run at a time
         versions/
             20251121T053800123456Z-1a2b3c4d/
-                kb.sqlite
+                kb.sqlite       # what depends on the whole set: catalog, concepts, names
                 manifest.json
-                vectors.faiss   # when built with vectors
+                segments/
+                    20251121T053800123456Z.sqlite   # treaties' rows (kb.segments), shared
+                    20251121T053800123456Z.faiss    #   by hard link with the versions that
+                                                    #   kept it; .faiss with vectors only
             .tmp-<timestamp>/   # a build in progress (or one killed midway)
+        leases/
+            <version>.lease     # a shared flock per process reading that version (kb.leases)
 
 ``CURRENT`` is a plain file swapped with ``os.replace`` rather than a symlink, so
 the swap is atomic on every platform and survives copying the folder around.
@@ -24,8 +29,10 @@ from pathlib import Path
 
 DB_NAME = "kb.sqlite"
 MANIFEST_NAME = "manifest.json"
-VECTORS_NAME = "vectors.faiss"
-"""The dense index, in versions built with vectors (``kb.vectors``)."""
+SEGMENTS_DIR = "segments"
+"""The version's segment files (``kb.segments``): ``<name>.sqlite``, and ``<name>.faiss``
+(the dense index of its provisions) in versions built with vectors."""
+LEASES_DIR = "leases"
 CURRENT_NAME = "CURRENT"
 VERSIONS_DIR = "versions"
 TMP_PREFIX = ".tmp-"
@@ -58,6 +65,9 @@ class KbPaths:
     @property
     def lock_file(self) -> Path:
         return self.root / LOCK_NAME
+
+    def lease_file(self, version: str) -> Path:
+        return self.root / LEASES_DIR / f"{version}.lease"
 
     @property
     def vector_cache(self) -> Path:

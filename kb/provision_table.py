@@ -7,8 +7,12 @@ lookup per match; as columns it is a handful of numpy operations, whatever the s
 of the set. The table is read once per version (``KnowledgeBase.provision_table``)
 and never changes, as the version never does.
 
-A provision is referred to by its *number*: its place in rowid order, the same
-numbering as ``kb.lexical.LexicalIndex``.
+A provision is referred to by its *number*: its place in corpus order (the treaty's
+place in the corpus, then the provision's in the treaty), the same numbering as
+``kb.lexical.LexicalIndex``. Rowids are the provisions' stable ids; in a version built
+at once they run in corpus order too, but a treaty added later gets the next free
+ones, so order is never read from them: ties are broken by number, and a version
+built step by step ranks exactly as one built at once.
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ NO_YEAR = -1
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ProvisionTable:
-    """Columns over provisions in rowid order; the small tuples name what the integer
+    """Columns over provisions in corpus order; the small tuples name what the integer
     codes stand for (``treaty[i]`` indexes ``treaty_ids``, and so on)."""
 
     rowid: np.ndarray
+    by_rowid: np.ndarray
+    """The numbers in rowid order (``rowid[by_rowid]`` is sorted), to look rowids up."""
     treaty: np.ndarray
     article: np.ndarray
     level: np.ndarray
@@ -57,7 +63,8 @@ class ProvisionTable:
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> ProvisionTable:
         rows = conn.execute(
-            "SELECT rowid, treaty_id, article_ord, level, year, article_num, clause_types FROM provisions ORDER BY rowid"
+            "SELECT p.rowid, p.treaty_id, p.article_ord, p.level, p.year, p.article_num, p.clause_types"
+            " FROM provisions p JOIN main.catalog c ON c.treaty_id = p.treaty_id ORDER BY c.ord, p.rowid"
         ).fetchall()
         treaties: dict[str, int] = {}
         articles: dict[tuple[str, int], int] = {}
@@ -90,6 +97,7 @@ class ProvisionTable:
             types[i, list(codes)] = True
         return cls(
             rowid=rowid,
+            by_rowid=np.argsort(rowid, kind="stable"),
             treaty=treaty,
             article=article,
             level=level,
@@ -109,8 +117,9 @@ class ProvisionTable:
         wanted = np.asarray(rowids, dtype=np.int64)
         if not self.size:
             return np.full(len(wanted), -1, dtype=np.int64)
-        at = np.minimum(np.searchsorted(self.rowid, wanted), self.size - 1)
-        return np.where(self.rowid[at] == wanted, at, -1)
+        ordered = self.rowid[self.by_rowid]
+        at = np.minimum(np.searchsorted(ordered, wanted), self.size - 1)
+        return np.where(ordered[at] == wanted, self.by_rowid[at], -1)
 
     def of_types(self, types: Iterable[str]) -> np.ndarray:
         """A mask: the provisions whose article has one of ``types``."""
@@ -175,7 +184,7 @@ class ProvisionTable:
         shows ten articles, not one article three times."""
         if not len(docs):
             return np.zeros(0, dtype=bool)
-        order = np.lexsort((self.rowid[docs], -scores, self.article[docs]))
+        order = np.lexsort((docs, -scores, self.article[docs]))
         articles = self.article[docs][order]
         first = np.ones(len(order), dtype=bool)
         first[1:] = articles[1:] != articles[:-1]
@@ -202,19 +211,19 @@ class ProvisionTable:
         self, docs: np.ndarray, scores: np.ndarray, size: int, after: tuple[float, int] | None = None
     ) -> tuple[np.ndarray, bool]:
         """The page: positions in ``docs`` of its ``size`` best in the order (score
-        descending, rowid ascending), starting after the (score, rowid) of a cursor;
+        descending, then corpus order), starting after the (score, rowid) of a cursor;
         and whether more follow. Only the candidates that can reach the page are sorted."""
         at = np.arange(len(docs))
-        rowids = self.rowid[docs]
         if after is not None:
             score, rowid = after
-            at = at[(scores < score) | ((scores == score) & (rowids > rowid))]
+            last = int(self.numbers([rowid])[0])
+            at = at[(scores < score) | ((scores == score) & (docs > last))]
         more = len(at) > size
         if more:
             # every candidate scoring at least the size-th best score (ties included)
             kth = np.partition(scores[at], len(at) - size)[len(at) - size]
             at = at[scores[at] >= kth]
-        order = np.lexsort((rowids[at], -scores[at]))[:size]
+        order = np.lexsort((docs[at], -scores[at]))[:size]
         return at[order], more
 
 

@@ -1,4 +1,5 @@
-"""The SQLite schema of ``kb.sqlite`` and the one function that writes a treaty into it.
+"""The SQLite schemas of a version (its ``kb.sqlite``, ``GLOBAL_DDL``, and its segment
+files, ``SEGMENT_DDL``: see ``kb.segments``) and the one function that writes a treaty.
 
 The tables flatten the parts a query wants by key (articles, paragraphs, points,
 annexes); the ``treaties.export`` column keeps the whole treaty as the msgspec JSON
@@ -9,12 +10,13 @@ reader page can decode it back into a ``Treaty`` losslessly.
 (rarely) yield two articles with the same number; ``ord`` keeps them apart.
 Bump ``SCHEMA_VERSION`` on any change here: ``kb.store`` refuses other versions.
 
-``provisions`` and its FTS5 index ``provisions_fts`` serve search (``kb.search``): one
-row per article, alinea and point, with the words of each as folded surface forms and
-as candidate lemmas, and the tokens' offsets so hits can be highlighted without
-analysing the text again. ``lexical`` holds the keyword index search runs on, built
-from ``provisions`` once they are all in (``kb.lexical``). What a query needs per treaty
-is computed here too, never per query: ``treaties.party_words`` (the lemmas of each
+``provisions`` serves search (``kb.search``): one row per article, alinea and point,
+with the words of each as folded surface forms and candidate lemmas, and the tokens'
+offsets so hits can be highlighted without analysing the text again. Its rowids are
+the version's provision ids, handed out by the build so a treaty keeps them from
+version to version. ``lexical`` holds the segment's keyword postings, counted from
+``provisions`` once they are all in (``kb.lexical``). What a query needs per treaty is
+computed here too, never per query: ``treaties.party_words`` (the lemmas of each
 party's name, for ``party:``), ``treaties.source_map`` (a hit's offsets in the source
 file, without decoding the export) and ``treaty_names`` (a treaty a question names).
 """
@@ -30,27 +32,53 @@ from ingest.model import Article, Concept, Paragraph, Span, Treaty
 from kb.records import citation
 from kb.tokens import tokenize
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BODY_ORD = -1
 """``article_ord`` of the paragraphs of a text without articles (``Treaty.paragraphs``),
 whose ``article_num`` is ""."""
 
-FTS_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-'"
-"""Letters of any script are token characters to ``unicode61``; ``tokenchars '-'`` keeps
-hyphenated words whole ("іс-қимыл", "ұқшұ-ға") as the Kazakh tokenizer does, and
-``remove_diacritics 0`` keeps "й" apart from "и". The rowid of ``provisions_fts`` is
-the rowid of ``provisions``; the index is contentless, the text lives in ``provisions``."""
-
 TABLES = ("treaties", "articles", "paragraphs", "points", "annexes", "definitions", "refs", "obligations", "clauses", "concepts")
 
-DDL = """
+GLOBAL_DDL = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE segments (                   -- the segment files of this version, oldest first
+    name       TEXT PRIMARY KEY,            -- segments/<name>.sqlite (kb.segments)
+    seq        INTEGER NOT NULL,
+    provisions INTEGER NOT NULL,            -- its rows, live or not (the catalog says which are)
+    vectors    INTEGER NOT NULL             -- 1: segments/<name>.faiss holds their vectors
+);
+CREATE TABLE catalog (                    -- the treaties this version holds, and where
+    treaty_id      TEXT PRIMARY KEY,
+    ord            INTEGER NOT NULL,      -- corpus order
+    segment        TEXT NOT NULL REFERENCES segments(name),
+    source         TEXT NOT NULL,         -- the source file, relative to the corpus
+    source_sha256  TEXT,
+    export_sha256  TEXT NOT NULL,         -- of the stored (linked) export: unchanged means reusable
+    first_rowid    INTEGER NOT NULL,      -- its provisions are first_rowid .. first_rowid + provisions - 1
+    provisions     INTEGER NOT NULL,
+    names          TEXT NOT NULL          -- JSON: its own names (kb.aliases.treaty_names), before the shared ones go
+);
+CREATE TABLE treaty_names (               -- what a question may call a treaty (kb.aliases)
+    treaty_id TEXT NOT NULL REFERENCES catalog(treaty_id),
+    name      TEXT NOT NULL
+);
+CREATE TABLE concepts (
+    id     TEXT PRIMARY KEY,
+    label  TEXT NOT NULL,
+    labels TEXT NOT NULL             -- JSON object {"kk", "ru", "en"}
+);
+"""
+
+SEGMENT_DDL = """
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 CREATE TABLE treaties (
     id                    TEXT PRIMARY KEY,
-    ord                   INTEGER NOT NULL,
     sha256                TEXT NOT NULL,
     source                TEXT NOT NULL,
     title                 TEXT NOT NULL,
@@ -62,10 +90,6 @@ CREATE TABLE treaties (
     party_words           TEXT NOT NULL,   -- JSON: per party, its words as [folded form, [lemmas]] (party: filter)
     source_map            BLOB NOT NULL,   -- JSON runs [text_start, source_start, length] (Treaty.source_map)
     export                BLOB NOT NULL    -- msgspec JSON of the whole Treaty
-);
-CREATE TABLE treaty_names (               -- what a question may call a treaty (kb.aliases)
-    treaty_id TEXT NOT NULL REFERENCES treaties(id),
-    name      TEXT NOT NULL
 );
 CREATE TABLE articles (
     treaty_id  TEXT NOT NULL REFERENCES treaties(id),
@@ -111,11 +135,6 @@ CREATE TABLE annexes (
     title     TEXT,
     text      TEXT NOT NULL,
     PRIMARY KEY (treaty_id, ord)
-);
-CREATE TABLE concepts (
-    id     TEXT PRIMARY KEY,
-    label  TEXT NOT NULL,
-    labels TEXT NOT NULL             -- JSON object {"kk", "ru", "en"}
 );
 CREATE TABLE definitions (
     treaty_id   TEXT NOT NULL,
@@ -185,23 +204,22 @@ CREATE TABLE provisions (            -- the units search finds: see insert_provi
     tokens        TEXT NOT NULL      -- JSON [[start, end, surface, [lemma, …]], …], offsets into text
 );
 CREATE INDEX provisions_by_article ON provisions (treaty_id, article_ord, level);
-CREATE VIRTUAL TABLE provisions_fts USING fts5(
-    surface,                         -- the words, folded (lower case, Latin look-alikes made Cyrillic)
-    lemmas,                          -- every candidate lemma of every word
-    content = '',
-    tokenize = "@FTS_TOKENIZER@"
-);
-CREATE TABLE lexical (               -- the keyword index as arrays, one per row: see kb.lexical
+CREATE TABLE lexical (               -- the segment's keyword postings, one array a row: see kb.lexical.Postings
     name  TEXT PRIMARY KEY,
-    data  BLOB NOT NULL              -- numpy .npy bytes (the vocabulary: a JSON array)
+    data  BLOB NOT NULL              -- deflated numpy .npy bytes (the vocabulary: a JSON array)
 );
-""".replace("@FTS_TOKENIZER@", FTS_TOKENIZER)
+"""
+
+SEGMENT_TABLES = ("treaties", "articles", "paragraphs", "points", "annexes", "definitions", "refs", "obligations", "clauses", "provisions")
+"""The tables of a segment file, one set per segment; a version reads each as one view
+over its segments (``kb.segments``)."""
 
 
-def create_schema(conn: sqlite3.Connection) -> None:
-    """Create every table in an empty database and record the schema version.
-    Call it outside a transaction: ``executescript`` commits whatever is pending."""
-    conn.executescript(DDL)
+def create_schema(conn: sqlite3.Connection, ddl: str = GLOBAL_DDL) -> None:
+    """Create every table of a version's ``kb.sqlite`` (``GLOBAL_DDL``) or of a segment
+    file (``SEGMENT_DDL``) in an empty database and record the schema version. Call it
+    outside a transaction: ``executescript`` commits whatever is pending."""
+    conn.executescript(ddl)
     set_meta(conn, {"schema_version": str(SCHEMA_VERSION)})
 
 
@@ -215,15 +233,17 @@ def _json(value: object) -> str | None:
     return None if value is None else msgspec.json.encode(value).decode("utf-8")
 
 
-def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int, export: bytes | None = None) -> dict[str, int]:
-    """Write one treaty into every table; return the rows added per table. ``export`` is
+def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, first_rowid: int, export: bytes | None = None) -> dict[str, int]:
+    """Write one treaty into every table of a segment file; return the rows added per
+    table (``provisions`` among them). Its provisions take the rowids from
+    ``first_rowid`` on, one after another: rowids are the version's provision ids, and
+    the build hands out ranges no other treaty holds. ``export`` is
     ``msgspec.json.encode(treaty)`` when the caller already has it."""
     conn.execute(
-        "INSERT INTO treaties (id, ord, sha256, source, title, draft, approval, signed,"
-        " entry_into_force_date, parties, party_words, source_map, export) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO treaties (id, sha256, source, title, draft, approval, signed,"
+        " entry_into_force_date, parties, party_words, source_map, export) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             treaty.id,
-            ord_,
             treaty.sha256,
             treaty.source,
             treaty.title,
@@ -255,7 +275,7 @@ def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int, export: b
     conn.executemany("INSERT INTO points VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", points)
     conn.executemany("INSERT INTO annexes VALUES (?, ?, ?, ?, ?)", annexes)
     extracted = _insert_extraction(conn, treaty)
-    insert_provisions(conn, treaty)
+    provisions = insert_provisions(conn, treaty, first_rowid)
     return {
         "treaties": 1,
         "articles": len(articles),
@@ -263,6 +283,7 @@ def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, ord_: int, export: b
         "points": len(points),
         "annexes": len(annexes),
         **extracted,
+        "provisions": provisions,
     }
 
 
@@ -380,8 +401,6 @@ def provision_rows(treaty: Treaty) -> list[tuple[object, ...]]:
                 treaty.id, a_ord, art.num if art else "", para_num, point_num, level, text, start, end, year,
                 _json(list(art.clause_types) if art else []), cite,
                 msgspec.json.encode([[t.start, t.end, t.surface, list(t.lemmas)] for t in tokens]).decode("utf-8"),
-                " ".join(t.surface for t in tokens),
-                " ".join(lemma for t in tokens for lemma in t.lemmas),
             )
         )
 
@@ -407,15 +426,12 @@ def provision_rows(treaty: Treaty) -> list[tuple[object, ...]]:
     return rows
 
 
-def insert_provisions(conn: sqlite3.Connection, treaty: Treaty) -> int:
-    """Fill ``provisions`` and its full-text index ``provisions_fts`` for one treaty."""
-    n = 0
-    for row in provision_rows(treaty):
-        cur = conn.execute(
-            "INSERT INTO provisions (treaty_id, article_ord, article_num, paragraph_num, point_num, level, text,"
-            " span_start, span_end, year, clause_types, citation, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            row[:13],
-        )
-        conn.execute("INSERT INTO provisions_fts (rowid, surface, lemmas) VALUES (?, ?, ?)", (cur.lastrowid, *row[13:]))
-        n += 1
-    return n
+def insert_provisions(conn: sqlite3.Connection, treaty: Treaty, first_rowid: int) -> int:
+    """Fill ``provisions`` for one treaty, rowids from ``first_rowid`` on."""
+    rows = [(first_rowid + i, *row) for i, row in enumerate(provision_rows(treaty))]
+    conn.executemany(
+        "INSERT INTO provisions (rowid, treaty_id, article_ord, article_num, paragraph_num, point_num, level, text,"
+        " span_start, span_end, year, clause_types, citation, tokens) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return len(rows)

@@ -19,7 +19,7 @@ are spread over several of its paragraphs, or only its heading matched), so a pa
 and its own article never come back as two hits for one match. Several paragraphs of
 one article can each be a hit. Exclusion (``-word``) applies per provision.
 
-Pagination is keyset: the order is (score descending, rowid ascending) and the cursor
+Pagination is keyset: the order is (score descending, then corpus order) and the cursor
 names the last (score, rowid) handed out, bound to the query, its filters, the mode and
 the knowledge-base version, so a cursor cannot be replayed against another query or a
 rebuilt knowledge base.
@@ -275,7 +275,7 @@ def _with_more(
     rows: list[list[tuple[int, float]]] = []
     for doc in best:
         same = np.flatnonzero((table.article[docs] == table.article[doc]) & (docs != doc))
-        same = same[np.lexsort((table.rowid[docs[same]], -scores[same]))][:MORE_PER_ARTICLE]
+        same = same[np.lexsort((docs[same], -scores[same]))][:MORE_PER_ARTICLE]
         rows.append([(int(table.rowid[docs[i]]), float(scores[i])) for i in same])
     extra = _hits(kb, query, [row for group in rows for row in group])
     found = {h.id: h for h in extra}

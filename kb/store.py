@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any, NamedTuple, Self
 
 import msgspec
+import numpy as np
 
 from ingest.model import Signed, Treaty
 from kb.aliases import TreatyNames
 from kb.errors import ArticleNotFound, KbUnavailable, TreatyNotFound
-from kb.lexical import LexicalIndex, read_index
-from kb.paths import DB_NAME, MANIFEST_NAME, VECTORS_NAME, KbPaths, is_version_name
+from kb.leases import Lease
+from kb.lexical import LexicalIndex, merge, read_postings
+from kb.paths import DB_NAME, MANIFEST_NAME, SEGMENTS_DIR, KbPaths, is_version_name
 from kb.provision_table import ProvisionTable
 from kb.records import (
     ApprovalRef,
@@ -38,6 +40,7 @@ from kb.records import (
     citation,
 )
 from kb.schema import SCHEMA_VERSION
+from kb.segments import VECTORS_SUFFIX, attach, schema_name
 
 
 class ProvisionRecord(NamedTuple):
@@ -57,6 +60,16 @@ class ProvisionRecord(NamedTuple):
     clause_types: tuple[str, ...]
     citation: str
     tokens: tuple[tuple[int, int, str, tuple[str, ...]], ...]
+
+
+class Segment(NamedTuple):
+    """A segment of this version (``kb.segments``): its rows, whether it has its dense
+    index, and whether it holds treaties this version no longer does."""
+
+    name: str
+    provisions: int
+    vectors: bool
+    dead: bool
 
 
 class SourceMap(msgspec.Struct):
@@ -104,18 +117,26 @@ class KnowledgeBase:
         db = self.path / DB_NAME
         if not db.is_file():
             raise KbUnavailable(f"no {DB_NAME} in {self.path}")
+        # held while this version is open, so no build prunes it under us (kb.leases)
+        self._lease = Lease(KbPaths(self.path.parent.parent), self.version) if is_version_name(self.version) else None
         uri = f"{db.as_uri()}?mode=ro&immutable=1"
         self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         try:
             schema = self._one("SELECT value FROM meta WHERE key = 'schema_version'")
         except sqlite3.DatabaseError as exc:
-            self._conn.close()
+            self.close()
             raise KbUnavailable(f"{db}: not a knowledge base ({exc})") from None
         if schema is None or int(schema[0]) != SCHEMA_VERSION:
-            self._conn.close()
+            self.close()
             found = schema[0] if schema else "none"
             raise KbUnavailable(f"{db}: schema version {found}, this kelisim reads {SCHEMA_VERSION}; rebuild")
+        try:
+            self._segments = self._read_segments()
+            attach(self._conn, self.path / SEGMENTS_DIR, [s.name for s in self._segments], {s.name: s.dead for s in self._segments})
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise KbUnavailable(f"{self.path}: its segments cannot be read ({exc})") from None
         self._source_maps: OrderedDict[str, SourceMap] = OrderedDict()
         self._memo: dict[str, Any] = {}
         self._memo_lock = threading.RLock()
@@ -138,6 +159,20 @@ class KnowledgeBase:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+        if self._lease is not None:
+            self._lease.release()
+
+    def _read_segments(self) -> tuple[Segment, ...]:
+        rows = self._all(
+            "SELECT s.name, s.provisions, s.vectors, coalesce(sum(c.provisions), 0) FROM main.segments s"
+            " LEFT JOIN main.catalog c ON c.segment = s.name GROUP BY s.name ORDER BY s.seq"
+        )
+        return tuple(Segment(name, int(total), bool(vectors), int(live) < int(total)) for name, total, vectors, live in rows)
+
+    def raw_connection(self) -> sqlite3.Connection:
+        """The connection itself, for the build that starts from this version (it reads
+        the catalog); not for queries, which go through the methods below."""
+        return self._conn
 
     def __enter__(self) -> Self:
         return self
@@ -401,9 +436,31 @@ class KnowledgeBase:
         return self.memo("provision_table", lambda: self._read(ProvisionTable.load))  # type: ignore[no-any-return]
 
     def lexical_index(self) -> LexicalIndex:
-        """The keyword index (``kb.lexical``), read at first use; it numbers the
-        provisions as ``provision_table`` does."""
-        return self.memo("lexical_index", lambda: self._read(read_index))  # type: ignore[no-any-return]
+        """The keyword index (``kb.lexical``): the postings of every segment merged at
+        first use, numbering the provisions as ``provision_table`` does (a provision of a
+        treaty this version no longer holds is left out)."""
+
+        def load() -> LexicalIndex:
+            table = self.provision_table()
+            parts = []
+            for i in range(len(self._segments)):
+                part = self._read(lambda conn, i=i: read_postings(conn, schema_name(i)))
+                parts.append((part, table.numbers(part.doc_rowids)))
+            return merge(parts, table.size)
+
+        return self.memo("lexical_index", load)  # type: ignore[no-any-return]
+
+    def vector_parts(self) -> list[tuple[Path, np.ndarray | None]]:
+        """Each segment's dense index file, with the rowids of its live provisions when
+        some of its treaties are gone (None: all of it is live)."""
+        parts: list[tuple[Path, np.ndarray | None]] = []
+        for segment in self._segments:
+            live = None
+            if segment.dead:
+                ranges = self._all("SELECT first_rowid, provisions FROM main.catalog WHERE segment = ?", (segment.name,))
+                live = np.concatenate([np.arange(f, f + n, dtype=np.int64) for f, n in ranges]) if ranges else np.zeros(0, np.int64)
+            parts.append((self.path / SEGMENTS_DIR / (segment.name + VECTORS_SUFFIX), live))
+        return parts
 
     def warm(self) -> Self:
         """Load what search reads into memory now (the provision columns and the keyword
@@ -480,8 +537,8 @@ class KnowledgeBase:
         return TreatyNames.stored(names)
 
     def has_vectors(self) -> bool:
-        """Whether this version has its dense index (built with vectors)."""
-        return (self.path / VECTORS_NAME).exists()
+        """Whether this version has its dense index (built with vectors): every segment's."""
+        return all(s.vectors and (self.path / SEGMENTS_DIR / (s.name + VECTORS_SUFFIX)).exists() for s in self._segments)
 
     def source_mapper(self, treaty_id: str) -> SourceMap:
         """Maps spans of a treaty's text to its source file (``Treaty.source_span``),

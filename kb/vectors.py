@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -108,42 +109,69 @@ def write_index(path: Path, ids: Sequence[int], vectors: np.ndarray) -> None:
 
 
 class VectorIndex:
-    """A version's index, opened read-only (memory-mapped) for queries."""
+    """A version's dense index, opened read-only (memory-mapped) for queries: one file
+    per segment (``kb.segments``), searched together as one index. A segment that holds
+    provisions of treaties the version no longer has comes with its live rowids, and is
+    searched within them only."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, parts: Sequence[tuple[Path, np.ndarray | None]]) -> None:
         import faiss
 
-        self.index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+        self._parts = [
+            (faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY), None if live is None else np.sort(live))
+            for path, live in parts
+        ]
 
     def __len__(self) -> int:
-        return int(self.index.ntotal)
+        return sum(int(index.ntotal) if live is None else len(live) for index, live in self._parts)
 
     def search(self, query: np.ndarray, k: int, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` nearest provisions as (rowids, cosines), best first; among the
         rowids ``within`` only, when given (searched within them, not filtered after)."""
-        import faiss
-
         empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         if len(self) == 0 or k <= 0 or (within is not None and not len(within)):
             return empty
-        params = None
-        if within is not None:
-            # a bitmap over rowids, bit i set when rowid i may be returned (faiss sizes it in bytes)
-            bits = np.zeros(int(within.max()) + 1, dtype=bool)
-            bits[within] = True
-            bitmap = np.packbits(bits, bitorder="little")
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap)))
-            k = min(k, len(within))
-        scores, ids = self.index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), min(k, len(self)), params=params)
-        keep = ids[0] >= 0
-        return ids[0][keep].astype(np.int64), scores[0][keep]
+        found_ids, found_scores = [], []
+        for index, live in self._parts:
+            allowed = within if live is None else (live if within is None else np.intersect1d(within, live))
+            ids, scores = _search_one(index, query, k, allowed)
+            found_ids.append(ids)
+            found_scores.append(scores)
+        ids, scores = np.concatenate(found_ids), np.concatenate(found_scores)
+        best = np.argsort(-scores, kind="stable")[:k]
+        return ids[best], scores[best]
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """(rowids, vectors) of every provision, in the index's order: for what is
+        """(rowids, vectors) of every live provision, segment after segment: for what is
         derived from the whole index once per version (``kb.hybrid``'s treaty centroids)."""
         import faiss
 
-        if len(self) == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, DIM), dtype=np.float32)
-        inner = faiss.downcast_index(self.index.index)
-        return faiss.vector_to_array(self.index.id_map).astype(np.int64), inner.reconstruct_n(0, len(self))
+        all_ids, all_vectors = [np.zeros(0, dtype=np.int64)], [np.zeros((0, DIM), dtype=np.float32)]
+        for index, live in self._parts:
+            if index.ntotal == 0:
+                continue
+            ids = faiss.vector_to_array(index.id_map).astype(np.int64)
+            vectors = faiss.downcast_index(index.index).reconstruct_n(0, int(index.ntotal))
+            keep = np.ones(len(ids), dtype=bool) if live is None else np.isin(ids, live)
+            all_ids.append(ids[keep])
+            all_vectors.append(vectors[keep])
+        return np.concatenate(all_ids), np.concatenate(all_vectors)
+
+
+def _search_one(index: Any, query: np.ndarray, k: int, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """One segment's ``k`` nearest, within some rowids when given: a bitmap over rowids,
+    bit i set when rowid i may be returned (faiss sizes it in bytes)."""
+    import faiss
+
+    if index.ntotal == 0 or (within is not None and not len(within)):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    params = None
+    if within is not None:
+        bits = np.zeros(int(within.max()) + 1, dtype=bool)
+        bits[within] = True
+        bitmap = np.packbits(bits, bitorder="little")
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBitmap(len(bitmap), faiss.swig_ptr(bitmap)))
+        k = min(k, len(within))
+    scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), min(k, int(index.ntotal)), params=params)
+    keep = ids[0] >= 0
+    return ids[0][keep].astype(np.int64), scores[0][keep]

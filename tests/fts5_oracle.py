@@ -1,10 +1,11 @@
 """The FTS5 oracle: the query language compiled to an FTS5 ``MATCH`` expression and SQL
-filters, run straight against a version's ``provisions_fts`` table.
+filters, run against an FTS5 table of a version's provisions (``add_fts``).
 
-Search does not run on FTS5 (it runs on ``kb.lexical``'s index); FTS5 stays in every
-``kb.sqlite`` for SQL users, and this module is how the tests hold the keyword index
-and the provision table to an independent engine, and how ``bench/`` measures FTS5's
-own bm25 as a baseline. Only tests and benchmarks import it.
+Search does not run on FTS5 (it runs on ``kb.lexical``'s index), and a version does not
+carry an FTS5 table (it would cost more than the whole keyword index); this module
+builds one from the provisions' stored tokens, and is how the tests hold the keyword
+index and the provision table to an independent engine, and how ``bench/`` measures
+FTS5's own bm25 as a baseline. Only tests and benchmarks import it.
 
 Safety is still this module's promise: every user word is emitted as a double-quoted
 FTS5 string (quotes doubled), joined by operators written here, and every filter value
@@ -26,9 +27,54 @@ from typing import NamedTuple
 
 import msgspec
 
-from kb.paths import DB_NAME
 from kb.query import AnyOf, Clause, Filters, Phrase, Query, Term, Word
 from kb.tokens import MAX_LEMMAS
+
+FTS_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-'"
+"""Letters of any script are token characters to ``unicode61``; ``tokenchars '-'`` keeps
+hyphenated words whole ("іс-қимыл", "ұқшұ-ға") as the Kazakh tokenizer does, and
+``remove_diacritics 0`` keeps "й" apart from "и". The rowid of ``provisions_fts`` is
+the rowid of ``provisions``; the index is contentless, the text lives in ``provisions``."""
+
+FTS_DDL = f"""
+CREATE VIRTUAL TABLE {{schema}}.provisions_fts USING fts5(
+    surface,                         -- the words, folded (lower case, Latin look-alikes made Cyrillic)
+    lemmas,                          -- every candidate lemma of every word
+    content = '',
+    tokenize = "{FTS_TOKENIZER}"
+)
+"""
+
+
+def add_fts(conn: sqlite3.Connection, schema: str = "main") -> None:
+    """Create ``provisions_fts`` in ``schema`` (``temp`` over a read-only version) and
+    index every provision ``conn`` reads, from its stored tokens."""
+    conn.execute(FTS_DDL.format(schema=schema))
+    rows = conn.execute("SELECT rowid, tokens FROM provisions").fetchall()
+    conn.executemany(
+        f"INSERT INTO {schema}.provisions_fts (rowid, surface, lemmas) VALUES (?, ?, ?)",
+        [
+            (rowid, " ".join(t[2] for t in tokens), " ".join(lemma for t in tokens for lemma in t[3]))
+            for rowid, tokens in ((r, msgspec.json.decode(raw)) for r, raw in rows)
+        ],
+    )
+
+
+_ORACLES: dict[Path, sqlite3.Connection] = {}
+
+
+def _oracle(version_dir: Path) -> sqlite3.Connection:
+    """A connection to the version with its FTS5 table, made once per version (the
+    knowledge base stays open for the session: versions never change)."""
+    from kb.store import KnowledgeBase
+
+    key = Path(version_dir).resolve()
+    if key not in _ORACLES:
+        conn = KnowledgeBase(key).raw_connection()
+        add_fts(conn, "temp")
+        _ORACLES[key] = conn
+    return _ORACLES[key]
+
 
 MAX_NEAR_GROUPS = 16
 BM25_WEIGHTS = (0.5, 1.0)
@@ -180,15 +226,10 @@ def match_provisions(version_dir: Path, compiled: Compiled, where: Sequence[SqlF
     params: list[object] = [compiled.match]
     for w in where:
         params.extend(w.params)
-    uri = f"{(Path(version_dir) / DB_NAME).as_uri()}?mode=ro&immutable=1"
-    conn = sqlite3.connect(uri, uri=True)
-    try:
-        rows = conn.execute(
-            "SELECT p.rowid, -bm25(provisions_fts, ?, ?), p.treaty_id, p.article_ord, p.level, p.year, p.clause_types"
-            " FROM provisions_fts JOIN provisions p ON p.rowid = provisions_fts.rowid"
-            " WHERE provisions_fts MATCH ?" + conditions,
-            (*BM25_WEIGHTS, *params),
-        ).fetchall()
-    finally:
-        conn.close()
+    rows = _oracle(version_dir).execute(
+        "SELECT p.rowid, -bm25(provisions_fts, ?, ?), p.treaty_id, p.article_ord, p.level, p.year, p.clause_types"
+        " FROM provisions_fts JOIN provisions p ON p.rowid = provisions_fts.rowid"
+        " WHERE provisions_fts MATCH ?" + conditions,
+        (*BM25_WEIGHTS, *params),
+    ).fetchall()
     return [ProvisionMatch(r[0], r[1], r[2], r[3], r[4], r[5], tuple(msgspec.json.decode(r[6] or "[]"))) for r in rows]

@@ -81,6 +81,7 @@ def test_serve_keeps_the_previous_version_when_the_rebuild_crashes(
         raise RuntimeError("parser bug")
 
     monkeypatch.setattr("ingest.pipeline.parse_path", broken_parse)
+    (corpus / "zz_new.txt").write_text("Жаңа келісім\n", "utf-8")  # unchanged files are not parsed again: a new one is
     served: list[Any] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: served.append(app))
     assert cli.main(["serve", "--no-vectors", "--corpus", str(corpus), "--kb", str(kb)]) == 0

@@ -140,7 +140,7 @@ def test_the_vector_index_searches_within_the_ids_it_is_given(tmp_path: Path) ->
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     rowids = np.arange(1, 201) * 7  # ids far from positions
     write_index(tmp_path / "v.faiss", rowids.tolist(), vectors)
-    index = VectorIndex(tmp_path / "v.faiss")
+    index = VectorIndex([(tmp_path / "v.faiss", None)])
     found, scores = index.search(vectors[0], 5)
     assert found[0] == 7 and abs(scores[0] - 1) < 1e-3  # float16: cosines to about 1e-3
     within = rowids[150:160]

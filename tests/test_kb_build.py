@@ -22,7 +22,7 @@ from kb.build import BuildResult, build
 from kb.errors import ArticleNotFound, BuildError, KbUnavailable, TreatyNotFound
 from kb.paths import KbPaths, is_version_name
 from kb.schema import SCHEMA_VERSION
-from kb.store import CurrentKnowledgeBase, open_current, read_current
+from kb.store import CurrentKnowledgeBase, KnowledgeBase, open_current, read_current
 from tests.kb_samples import fake_parse, write_fake_corpus
 
 REPO = Path(__file__).resolve().parents[1]
@@ -77,18 +77,22 @@ def test_build_counts_and_manifest(corpus: Path, kb_root: Path) -> None:
     assert by_path["b.txt"]["bytes"] == len(data)
     assert by_path["b.txt"]["treaty_id"] == "b"
 
-    with sqlite3.connect(result.path / "kb.sqlite") as conn:
+    with open_current(kb_root) as kb:
+        conn = kb.raw_connection()  # the views over the version's segments
         for table, n in expected.items():
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == n
 
 
-def test_version_folder_is_one_self_contained_file(corpus: Path, kb_root: Path) -> None:
+def test_version_folder_is_self_contained_files(corpus: Path, kb_root: Path) -> None:
     result = quiet_build(corpus, kb_root)
     assert is_version_name(result.version)
-    assert sorted(os.listdir(result.path)) == ["kb.sqlite", "manifest.json"]  # no -wal / -shm left
-    header = (result.path / "kb.sqlite").read_bytes()[:20]
-    assert header[:16] == b"SQLite format 3\x00"
-    assert (header[18], header[19]) == (1, 1)  # rollback journal, not WAL
+    assert sorted(os.listdir(result.path)) == ["kb.sqlite", "manifest.json", "segments"]  # no -wal / -shm left
+    [segment] = os.listdir(result.path / "segments")
+    assert segment.endswith(".sqlite")
+    for db in (result.path / "kb.sqlite", result.path / "segments" / segment):
+        header = db.read_bytes()[:20]
+        assert header[:16] == b"SQLite format 3\x00"
+        assert (header[18], header[19]) == (1, 1)  # rollback journal, not WAL
     assert versions(kb_root) == [result.version]  # no temp folder left
     assert not KbPaths(kb_root).current_tmp.exists()
 
@@ -322,16 +326,19 @@ def test_content_hash_follows_the_input(corpus: Path, kb_root: Path) -> None:
     assert one.version.rsplit("-", 1)[1] != two.version.rsplit("-", 1)[1]
 
 
-def test_an_open_version_keeps_serving_after_swap_and_prune(corpus: Path, kb_root: Path) -> None:
+def test_an_open_version_keeps_serving_after_swap_and_is_pruned_once_closed(corpus: Path, kb_root: Path) -> None:
     first = quiet_build(corpus, kb_root)
     live = CurrentKnowledgeBase(kb_root)
     old = live.get()
     assert old.version == first.version
     for _ in range(4):
         last = quiet_build(corpus, kb_root)
-    assert first.version not in versions(kb_root)  # pruned from disk …
-    assert [t.id for t in old.list_treaties()] == ["a", "b", "c", "d"]  # … but still readable
+    assert first.version in versions(kb_root)  # in use: kept past the retention count …
+    assert [t.id for t in old.list_treaties()] == ["a", "b", "c", "d"]  # … and readable
     assert live.get().version == last.version  # and the live handle followed CURRENT
+    old.close()
+    quiet_build(corpus, kb_root)
+    assert first.version not in versions(kb_root)  # released: the next build prunes it
 
 
 # -- the real corpus, once the parser is in place ---------------------------------------
@@ -364,7 +371,8 @@ def test_the_real_corpus_stores_what_extraction_found(real_kb_build: BuildResult
     result = real_kb_build
     for table in ("definitions", "refs", "obligations", "clauses", "concepts"):
         assert result.counts[table] > 0, table
-    db = sqlite3.connect(f"{(result.path / 'kb.sqlite').as_uri()}?mode=ro", uri=True)
+    kb = KnowledgeBase(result.path)
+    db = kb.raw_connection()
     treaties_of = dict(
         db.execute(
             "SELECT concept_id, COUNT(DISTINCT treaty_id) FROM definitions WHERE concept_id = 'classified-information' GROUP BY concept_id"
@@ -376,4 +384,4 @@ def test_the_real_corpus_stores_what_extraction_found(real_kb_build: BuildResult
     kinds = {row[0] for row in db.execute("SELECT kind FROM clauses")}
     assert {"dispute_resolution", "withdrawal", "entry_into_force"} <= kinds
     assert db.execute("SELECT COUNT(*) FROM articles WHERE clause_types != '[]'").fetchone()[0] > 0
-    db.close()
+    kb.close()

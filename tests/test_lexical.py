@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kb.lexical import LexicalIndex, build_index
+from kb.lexical import build_index
 from kb.matching import matches
 from kb.provision_table import ProvisionTable
 from kb.query import Filters, YearRange, parse_query
@@ -35,10 +34,8 @@ def kb(real_kb: KnowledgeBase) -> KnowledgeBase:
 
 @pytest.fixture(scope="module")
 def rows(kb: KnowledgeBase) -> list[tuple[int, list[list[object]]]]:
-    conn = sqlite3.connect(kb.path / "kb.sqlite")
-    out = [(rowid, json.loads(tokens)) for rowid, tokens in conn.execute("SELECT rowid, tokens FROM provisions ORDER BY rowid")]
-    conn.close()
-    return out
+    conn = kb.raw_connection()  # the views over the version's segments
+    return [(rowid, json.loads(tokens)) for rowid, tokens in conn.execute("SELECT rowid, tokens FROM provisions ORDER BY rowid")]
 
 
 def _corpus_words() -> tuple[list[str], list[str]]:
@@ -137,13 +134,35 @@ def test_the_typed_form_outranks_another_inflection() -> None:
     assert scores[0] > scores[1] > 0  # provision 1 holds "ақпаратты" itself, 2 "ақпарат"
 
 
-def test_the_index_survives_its_storage() -> None:
-    back = LexicalIndex.from_rows(TINY.to_rows())
-    assert back.vocab == TINY.vocab
-    for name in ("weight_indptr", "weight_docs", "weight_values", "position_indptr", "positions", "doc_rowids", "doc_starts"):
-        np.testing.assert_array_equal(getattr(back, name), getattr(TINY, name))
+def test_the_weights_are_bm25s_own_value_for_value(rows: list[tuple[int, list[list[object]]]]) -> None:
+    """The merge computes Lucene's BM25 itself (from counts, so segments can share it);
+    ``bm25s``, which built the index before, is the oracle: same postings, same float32
+    weights, bit for bit, over the whole corpus."""
+    import bm25s
+
+    from kb.lexical import K1, LEMMA, SURFACE, B
+
+    index = build_index(rows)
+    terms = [[SURFACE + t[-2] for t in tokens] + [LEMMA + lemma for t in tokens for lemma in t[-1]] for _, tokens in rows]
+    model = bm25s.BM25(method="lucene", k1=K1, b=B)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        model.index(terms, create_empty_token=False, show_progress=False)
+    assert sorted(model.vocab_dict) == sorted(index.vocab)
+    for term, i in model.vocab_dict.items():
+        lo, hi = model.scores["indptr"][i], model.scores["indptr"][i + 1]
+        order = np.argsort(model.scores["indices"][lo:hi])
+        j = index.vocab.index(term)
+        mine = slice(index.weight_indptr[j], index.weight_indptr[j + 1])
+        np.testing.assert_array_equal(np.asarray(model.scores["indices"][lo:hi])[order], index.weight_docs[mine])
+        np.testing.assert_array_equal(np.asarray(model.scores["data"][lo:hi], dtype=np.float32)[order], index.weight_values[mine])
+
+
+def test_stored_postings_are_missing_nothing() -> None:
+    from kb.lexical import Postings, postings
+
+    rows = postings([(1, _doc(("құпия", ("құпия",))))]).to_rows()
     with pytest.raises(ValueError, match="lacks positions"):
-        LexicalIndex.from_rows([r for r in TINY.to_rows() if r[0] != "positions"])
+        Postings.from_rows([r for r in rows if r[0] != "positions"])
 
 
 def test_an_empty_index_answers_nothing() -> None:
@@ -168,13 +187,11 @@ def test_provisions_must_come_in_rowid_order() -> None:
 
 
 def _sql_allowed(kb: KnowledgeBase, filters: list[Filters]) -> set[int]:
-    conn = sqlite3.connect(kb.path / "kb.sqlite")
+    conn = kb.raw_connection()
     where = [compile_filters(f, kb.party_treaties) for f in filters]
     sql = "SELECT p.rowid FROM provisions p WHERE " + " AND ".join(f"({w.sql})" for w in where)
     params = [v for w in where for v in w.params]
-    out = {r[0] for r in conn.execute(sql, params)}
-    conn.close()
-    return out
+    return {r[0] for r in conn.execute(sql, params)}
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -223,18 +240,20 @@ def test_one_hit_per_match_drops_an_article_whose_paragraph_is_there(kb: Knowled
     scores=st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.5, 7.0]), min_size=0, max_size=40),
     size=st.integers(1, 7),
 )
-def test_pages_follow_score_then_rowid_and_cover_everything(scores: list[float], size: int) -> None:
-    """With many ties, page after page through the cursor gives the full order once."""
+def test_pages_follow_score_then_corpus_order_and_cover_everything(scores: list[float], size: int) -> None:
+    """With many ties, page after page through the cursor gives the full order once;
+    ties go in corpus order (the provision's number), whatever the rowids."""
     n = len(scores)
+    rowids = np.random.default_rng(n + 1).permutation(np.arange(10, 10 + 3 * n, 3, dtype=np.int64))
     table = ProvisionTable(
-        rowid=np.arange(10, 10 + 3 * n, 3, dtype=np.int64), treaty=np.zeros(n, dtype=np.int32), article=np.zeros(n, dtype=np.int32),
+        rowid=rowids, by_rowid=np.argsort(rowids, kind="stable"), treaty=np.zeros(n, dtype=np.int32), article=np.zeros(n, dtype=np.int32),
         level=np.ones(n, dtype=np.int8), year=np.zeros(n, dtype=np.int32), article_num=np.zeros(n, dtype=np.int32),
         types=np.zeros((n, 0), dtype=bool), article_treaty=np.zeros(1, dtype=np.int32), treaty_ids=("t",),
         article_nums=("1",), type_ids=(),
     )
     docs = np.random.default_rng(n).permutation(n)
     values = np.asarray(scores)[docs]
-    expected = sorted(range(n), key=lambda i: (-values[i], table.rowid[docs[i]]))
+    expected = sorted(range(n), key=lambda i: (-values[i], docs[i]))
     seen: list[int] = []
     after = None
     while True:

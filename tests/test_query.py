@@ -1,6 +1,6 @@
 """The search query language: parser tables, compiled FTS5 expressions and SQL filters,
 the tokenizer the index and the queries share, and hostile input (hypothesis) run
-against a real FTS5 table built with the knowledge base's own DDL."""
+against a real FTS5 table over provisions stored with the knowledge base's own DDL."""
 
 from __future__ import annotations
 
@@ -24,9 +24,16 @@ from kb.query import (
     parse_filters,
     parse_query,
 )
-from kb.schema import DDL, FTS_TOKENIZER, insert_provisions
+from kb.schema import SEGMENT_DDL, insert_provisions
 from kb.tokens import lemmas_of, tokenize
-from tests.fts5_oracle import compile_filters, compile_match, fts_string, to_check
+from tests.fts5_oracle import (
+    FTS_TOKENIZER,
+    add_fts,
+    compile_filters,
+    compile_match,
+    fts_string,
+    to_check,
+)
 from tests.kb_samples import make_treaty
 
 W = Word
@@ -269,8 +276,9 @@ def test_tokenize_keeps_kazakh_letters_and_hyphenated_words() -> None:
 def fts() -> Iterator[sqlite3.Connection]:
     """An in-memory knowledge base with the real DDL: one sample treaty's provisions."""
     conn = sqlite3.connect(":memory:")
-    conn.executescript(DDL)
-    insert_provisions(conn, make_treaty("t1"))
+    conn.executescript(SEGMENT_DDL)
+    insert_provisions(conn, make_treaty("t1"), 1)
+    add_fts(conn)
     yield conn
     conn.close()
 
@@ -329,8 +337,9 @@ _query_text = st.one_of(
 @pytest.fixture(scope="module")
 def fts_module() -> Iterator[sqlite3.Connection]:
     conn = sqlite3.connect(":memory:", check_same_thread=False)
-    conn.executescript(DDL)
-    insert_provisions(conn, make_treaty("t1"))
+    conn.executescript(SEGMENT_DDL)
+    insert_provisions(conn, make_treaty("t1"), 1)
+    add_fts(conn)
     yield conn
     conn.close()
 

@@ -150,11 +150,11 @@ def test_the_index_gives_back_every_vector(tmp_path: Path) -> None:
     vectors = rng.normal(size=(30, 384)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     write_index(tmp_path / "v.faiss", list(range(10, 40)), vectors)
-    rowids, back = VectorIndex(tmp_path / "v.faiss").vectors()
+    rowids, back = VectorIndex([(tmp_path / "v.faiss", None)]).vectors()
     assert rowids.tolist() == list(range(10, 40))
     np.testing.assert_allclose(back, vectors, atol=2e-3)  # stored as float16
     write_index(tmp_path / "e.faiss", [], np.zeros((0, 384), dtype=np.float32))
-    rowids, back = VectorIndex(tmp_path / "e.faiss").vectors()
+    rowids, back = VectorIndex([(tmp_path / "e.faiss", None)]).vectors()
     assert len(rowids) == 0 and back.shape == (0, 384)
 
 

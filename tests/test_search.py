@@ -47,9 +47,7 @@ def kb(real_kb: KnowledgeBase) -> KnowledgeBase:
 
 @pytest.fixture(scope="module")
 def db(kb: KnowledgeBase) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(kb.path / "kb.sqlite")
-    yield conn
-    conn.close()
+    yield kb.raw_connection()  # the views over the version's segments
 
 
 def every_hit(kb: KnowledgeBase, query: str, **kw: object) -> list:
@@ -481,9 +479,9 @@ def test_a_version_opened_to_serve_loads_its_search_tables_once(kb_root: Path, m
     from kb import lexical, store
 
     loads: Counter[str] = Counter()
-    table_load, index_read = store.ProvisionTable.load, lexical.read_index
+    table_load, index_merge = store.ProvisionTable.load, lexical.merge
     monkeypatch.setattr(store.ProvisionTable, "load", classmethod(lambda cls, conn: loads.update(["table"]) or table_load(conn)))
-    monkeypatch.setattr(store, "read_index", lambda conn: loads.update(["index"]) or index_read(conn))
+    monkeypatch.setattr(store, "merge", lambda parts, n: loads.update(["index"]) or index_merge(parts, n))
     base = store.CurrentKnowledgeBase(kb_root).get()
     assert loads == {"table": 1, "index": 1}
     search(base, "құпия ақпаратқа")

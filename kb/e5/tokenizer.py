@@ -118,7 +118,15 @@ def build_tokenizer(f: E5File) -> Tokenizer:
        other special pieces are, as in e5.c (``split_special_tokens``);
     6. ``<s> … </s>`` around the result.
     """
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import (
+        Regex,
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+    )
 
     h = f.header
     table = {chr(cp): "".join(map(chr, out)) for cp, out in f.norm_map.items()}
