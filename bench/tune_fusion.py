@@ -34,7 +34,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from retrieval import CORPORA, QUERY_SETS, SETS_ON, build_kb, ranked_articles, request, scores, treaty_key  # noqa: E402
+from retrieval import (  # noqa: E402
+    CORPORA,
+    QUERY_SETS,
+    SETS_ON,
+    build_kb,
+    ranked_articles,
+    request,
+    scores,
+    treaty_key,
+)
 
 from kb.fusion import WEIGHTS, Weights  # noqa: E402
 from kb.hybrid import Evidence, gather, rank  # noqa: E402

@@ -22,7 +22,18 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from ingest.akn_inline import amended_href, annotate, concept_elements
-from ingest.model import Alinea, Amendment, Annex, Approval, Article, Division, Paragraph, Point, Table, Treaty
+from ingest.model import (
+    Alinea,
+    Amendment,
+    Annex,
+    Approval,
+    Article,
+    Division,
+    Paragraph,
+    Point,
+    Table,
+    Treaty,
+)
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 LANGUAGE = "kaz"

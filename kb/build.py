@@ -19,6 +19,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
@@ -28,6 +29,7 @@ import msgspec
 
 from ingest.corpus import Known, Outcome, Parse, parse_corpus
 from ingest.errors import IngestError
+from ingest.extract.linking import Linkable
 from ingest.model import Concept, Treaty
 from ingest.pipeline import source_files
 from kb.aliases import TreatyNames
@@ -112,7 +114,8 @@ class SourceError:
 class Reuse:
     """What a build took from the version before it: treaties not parsed again (their
     source unchanged), treaties whose stored rows were kept (their segment shared),
-    segments shared and written, and the bytes it wrote anew."""
+    segments shared and written, and the bytes of the version's files it wrote anew
+    (all but the manifest, which records these figures) and shared by hard link."""
 
     reused_sources: int = 0
     parsed_sources: int = 0
@@ -230,6 +233,7 @@ class _Listed:
 
 
 _TREATY = msgspec.json.Decoder(Treaty)
+_LINKABLE = msgspec.json.Decoder(Linkable)
 
 
 class _Previous:
@@ -252,10 +256,12 @@ class _Previous:
         self.next_rowid = int(conn.execute("SELECT value FROM main.meta WHERE key = 'next_rowid'").fetchone()[0])
         manifest = kb.manifest()
         self.by_source = {(c.source, c.source_sha256): tid for tid, c in self.catalog.items()}
-        self.read_back: dict[str, tuple[Treaty, bytes]] = {}
-        """Treaty id → (the treaty read back from this version, its stored export): a
-        treaty linking leaves as it was (the same object) keeps these bytes."""
+        self.links = dict(conn.execute("SELECT id, link FROM treaties").fetchall())
+        self.read_back: dict[str, Linkable] = {}
+        """Treaty id → what linking reads of it, as this version stored it: a treaty
+        linking leaves as it was (the same object) keeps its stored rows untouched."""
         self.errors = {(s["path"], s["sha256"]): s["error"] for s in manifest.get("sources", []) if s.get("error")}
+        self.vectors = {k: v for k, v in (manifest.get("vectors") or {}).items() if k in ("model", "model_hash")}
 
     def known(self, sources: Mapping[Path, SourceFile]) -> Known:
         def known(path: Path) -> Treaty | IngestError | None:
@@ -264,14 +270,18 @@ class _Previous:
                 return None
             treaty_id = self.by_source.get((src.path, src.sha256))
             if treaty_id is not None:
-                export = self.kb.get_treaty_export(treaty_id)
-                treaty = _TREATY.decode(export)
-                self.read_back[treaty_id] = (treaty, export)
-                return treaty
+                view = _LINKABLE.decode(zlib.decompress(self.links[treaty_id]))
+                self.read_back[treaty_id] = view
+                return view  # type: ignore[return-value]  # linking reads no more (ingest.extract.linking)
             error = self.errors.get((src.path, src.sha256))
             return IngestError(str(path), error) if error else None
 
         return known
+
+    def treaty(self, treaty_id: str) -> tuple[Treaty, bytes]:
+        """A treaty this version holds, whole, with its export."""
+        export = self.kb.get_treaty_export(treaty_id)
+        return _TREATY.decode(export), export
 
     def close(self) -> None:
         self.kb.close()
@@ -385,7 +395,7 @@ def _write_version(
     def report(i: int, total: int, outcome: Outcome) -> None:
         if progress:
             treaty, error = outcome.treaty, outcome.error
-            what = f"error: {error.reason}" if error else f"{treaty.id} ({len(treaty.articles)} articles)" if treaty else ""
+            what = f"error: {error.reason}" if error else treaty.id if treaty else ""
             progress(Step("parse", i, total, f"{by_path[outcome.path].path}: {what}"))
 
     known = previous.known(by_path) if previous is not None else None
@@ -409,18 +419,25 @@ def _write_version(
     if not parsed:
         raise BuildError(f"no treaty parsed: all {len(files)} source files failed")
 
-    exports: list[bytes] = []
+    # each treaty whole, with its export, where it must be written; what was read back and
+    # left as it was by linking stays a Linkable (its rows are kept, or copied when folded)
+    wholes: dict[str, tuple[Treaty, bytes]] = {}
     export_hashes: list[str] = []
     names: dict[str, set[str]] = {}
     for treaty in corpus.treaties:
         back = previous.read_back.get(treaty.id) if previous is not None else None
-        if back is not None and back[0] is treaty:  # read back, and linking left it as it was
-            exports.append(back[1])
-            export_hashes.append(previous.catalog[treaty.id].export_sha256)  # type: ignore[union-attr]
+        if back is not None:
             names[treaty.id] = set(json.loads(previous.catalog[treaty.id].names))  # type: ignore[union-attr]
+        if back is not None and back is treaty:
+            export_hashes.append(previous.catalog[treaty.id].export_sha256)  # type: ignore[union-attr]
+            continue
+        if back is not None:  # linking changed what it cites (a treaty it names came or went)
+            whole = msgspec.structs.replace(previous.treaty(treaty.id)[0], references=treaty.references)  # type: ignore[union-attr]
         else:
-            exports.append(msgspec.json.encode(treaty))
-            export_hashes.append(hashlib.sha256(exports[-1]).hexdigest())
+            whole = treaty
+        export = msgspec.json.encode(whole)
+        wholes[treaty.id] = (whole, export)
+        export_hashes.append(hashlib.sha256(export).hexdigest())
     treaty_names = TreatyNames(corpus.treaties, names)
     digest = hashlib.sha256(f"kelisim-kb schema={SCHEMA_VERSION}\n".encode())
     for src in done:
@@ -454,17 +471,18 @@ def _write_version(
     shared = 0
     for name in plan.keep:
         shared += _share(previous.path / SEGMENTS_DIR / (name + SEGMENT_SUFFIX), seg_dir / (name + SEGMENT_SUFFIX))  # type: ignore[union-attr]
-    fresh = [(t, e) for t, e in zip(corpus.treaties, exports, strict=True) if t.id not in placed]
+    fresh = [t.id for t in corpus.treaties if t.id not in placed]
     segments = [(name, previous.segment_rows[name]) for name in plan.keep] if previous is not None else []
     if fresh:
         name = stamp
 
         def items() -> Iterator[tuple[Treaty, bytes, int | None]]:
-            for i, (treaty, export) in enumerate(fresh, 1):
-                kept = unchanged.get(treaty.id)
+            for i, treaty_id in enumerate(fresh, 1):
+                kept = unchanged.get(treaty_id)  # from a folded segment: read whole, keeps its rowids
+                treaty, export = wholes[treaty_id] if treaty_id in wholes else previous.treaty(treaty_id)  # type: ignore[union-attr]
                 yield treaty, export, kept.first_rowid if kept is not None else None
                 if progress:
-                    progress(Step("write", i, len(fresh), treaty.id))
+                    progress(Step("write", i, len(fresh), treaty_id))
 
         segment = write_segment(seg_dir / (name + SEGMENT_SUFFIX), items(), next_rowid)
         next_rowid = segment.next_rowid
@@ -475,14 +493,19 @@ def _write_version(
     # vectors: each segment's own file, shared with the segment when the last version has it
     with_vectors: dict[str, bool] = {}
     vector_stats: dict[str, object] | None = None
+    same_model = False
+    if vectors and previous is not None:
+        from kb.embedding import model_hash
+
+        same_model = previous.vectors.get("model_hash") == model_hash()  # another model: every vector again
     for name, _rows in segments:
         with_vectors[name] = vectors
         if not vectors:
             continue
         target = seg_dir / (name + VECTORS_SUFFIX)
-        if previous is not None and name in plan.keep and previous.segment_vectors.get(name):
+        if previous is not None and same_model and name in plan.keep and previous.segment_vectors.get(name):
             shared += _share(previous.path / SEGMENTS_DIR / (name + VECTORS_SUFFIX), target)
-            stats = {"count": previous.segment_rows[name], "embedded": 0, "cached": 0}
+            stats = {**previous.vectors, "count": previous.segment_rows[name], "embedded": 0, "cached": 0}
         else:
             stats = _write_vectors(seg_dir / (name + SEGMENT_SUFFIX), target, vector_cache, progress)
         vector_stats = _add_stats(vector_stats, stats)

@@ -54,16 +54,21 @@ def get_model() -> SentenceTransformer:
     global _MODEL, _MODEL_FOLDER
     with _LOCK:
         if _MODEL is None:
-            _MODEL_FOLDER = ensure_model()
+            _MODEL_FOLDER = _MODEL_FOLDER or ensure_model()
             _MODEL = load_folder(_MODEL_FOLDER)
         return _MODEL
 
 
 def model_hash() -> str:
-    """sha256 over the built model's files (as recorded in its verified manifest)."""
-    get_model()
-    assert _MODEL_FOLDER is not None
-    manifest = json.loads((_MODEL_FOLDER / MANIFEST_NAME).read_text(encoding="utf-8"))
+    """sha256 over the built model's files (as recorded in its verified manifest). Reads
+    the manifest only: a build that embeds nothing new (an incremental one) never loads
+    torch and the weights just to name the model."""
+    global _MODEL_FOLDER
+    with _LOCK:
+        if _MODEL_FOLDER is None:
+            _MODEL_FOLDER = ensure_model()
+        folder = _MODEL_FOLDER
+    manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
     return str(manifest["model_sha256"])
 
 

@@ -42,6 +42,7 @@ import msgspec
 import numpy as np
 
 from kb.query import AnyOf, Phrase, Query, Term, Word
+from kb.tokens import unpack_tokens
 
 SURFACE = "s\x1f"
 LEMMA = "l\x1f"
@@ -447,7 +448,7 @@ def write_postings(conn: sqlite3.Connection, schema: str = "main") -> int:
     names it when attached) and store them in its ``lexical`` table; return the number
     of terms."""
     rows = conn.execute(f"SELECT rowid, tokens FROM {schema}.provisions ORDER BY rowid")
-    part = postings((rowid, msgspec.json.decode(raw)) for rowid, raw in rows)
+    part = postings((rowid, unpack_tokens(raw)) for rowid, raw in rows)
     conn.executemany(f"INSERT INTO {schema}.{TABLE} (name, data) VALUES (?, ?)", part.to_rows())
     return len(part.vocab)
 

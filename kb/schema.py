@@ -3,7 +3,8 @@ files, ``SEGMENT_DDL``: see ``kb.segments``) and the one function that writes a 
 
 The tables flatten the parts a query wants by key (articles, paragraphs, points,
 annexes); the ``treaties.export`` column keeps the whole treaty as the msgspec JSON
-export, so the API can hand out the full document without reassembling it and the
+export, deflated (``zlib``: a fifth of the size, and a treaty is read whole or not at
+all), so the API can hand out the full document without reassembling it and the
 reader page can decode it back into a ``Treaty`` losslessly.
 
 ``article_ord`` sits beside ``article_num`` in the child tables because a parse may
@@ -24,15 +25,20 @@ file, without decoding the export) and ``treaty_names`` (a treaty a question nam
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 
 import msgspec
 
+from ingest.extract.linking import linkable
 from ingest.model import Article, Concept, Paragraph, Span, Treaty
 from kb.records import citation
-from kb.tokens import tokenize
+from kb.tokens import pack_tokens, tokenize
 
 SCHEMA_VERSION = 6
+EXPORT_DEFLATE = 6
+"""zlib level of the stored exports: level 6 deflates a treaty's JSON about 5×, and
+inflating one takes well under a millisecond."""
 BODY_ORD = -1
 """``article_ord`` of the paragraphs of a text without articles (``Treaty.paragraphs``),
 whose ``article_num`` is ""."""
@@ -89,7 +95,8 @@ CREATE TABLE treaties (
     parties               TEXT NOT NULL,   -- JSON array
     party_words           TEXT NOT NULL,   -- JSON: per party, its words as [folded form, [lemmas]] (party: filter)
     source_map            BLOB NOT NULL,   -- JSON runs [text_start, source_start, length] (Treaty.source_map)
-    export                BLOB NOT NULL    -- msgspec JSON of the whole Treaty
+    export                BLOB NOT NULL,   -- msgspec JSON of the whole Treaty, zlib-deflated
+    link                  BLOB NOT NULL    -- what linking reads of it (ingest.extract.linking.Linkable): JSON, deflated
 );
 CREATE TABLE articles (
     treaty_id  TEXT NOT NULL REFERENCES treaties(id),
@@ -201,7 +208,7 @@ CREATE TABLE provisions (            -- the units search finds: see insert_provi
     year          INTEGER,           -- signing year, else the approving act's year
     clause_types  TEXT NOT NULL,     -- JSON array: the article's clause types
     citation      TEXT NOT NULL,     -- "<title>, 4-бап, 2-тармақ, 3) тармақша"
-    tokens        TEXT NOT NULL      -- JSON [[start, end, surface, [lemma, …]], …], offsets into text
+    tokens        BLOB NOT NULL      -- JSON [[start, end, surface, [lemma, …]], …], offsets into text, deflated (kb.tokens.pack_tokens)
 );
 CREATE INDEX provisions_by_article ON provisions (treaty_id, article_ord, level);
 CREATE TABLE lexical (               -- the segment's keyword postings, one array a row: see kb.lexical.Postings
@@ -241,7 +248,7 @@ def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, first_rowid: int, ex
     ``msgspec.json.encode(treaty)`` when the caller already has it."""
     conn.execute(
         "INSERT INTO treaties (id, sha256, source, title, draft, approval, signed,"
-        " entry_into_force_date, parties, party_words, source_map, export) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " entry_into_force_date, parties, party_words, source_map, export, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             treaty.id,
             treaty.sha256,
@@ -254,7 +261,8 @@ def insert_treaty(conn: sqlite3.Connection, treaty: Treaty, first_rowid: int, ex
             _json(list(treaty.parties)),
             _json([[[t.surface, list(t.lemmas)] for t in tokenize(party)] for party in treaty.parties]),
             msgspec.json.encode(treaty.source_map),
-            export if export is not None else msgspec.json.encode(treaty),
+            zlib.compress(export if export is not None else msgspec.json.encode(treaty), EXPORT_DEFLATE),
+            zlib.compress(msgspec.json.encode(linkable(treaty)), EXPORT_DEFLATE),
         ),
     )
     articles, paragraphs, points = [], [], []
@@ -400,7 +408,7 @@ def provision_rows(treaty: Treaty) -> list[tuple[object, ...]]:
             (
                 treaty.id, a_ord, art.num if art else "", para_num, point_num, level, text, start, end, year,
                 _json(list(art.clause_types) if art else []), cite,
-                msgspec.json.encode([[t.start, t.end, t.surface, list(t.lemmas)] for t in tokens]).decode("utf-8"),
+                pack_tokens(tokens),
             )
         )
 

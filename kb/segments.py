@@ -47,7 +47,7 @@ write into the views' SQL."""
 VECTORS_SUFFIX = ".faiss"
 
 _TREATY_COLUMNS = (
-    "id, sha256, source, title, draft, approval, signed, entry_into_force_date, parties, party_words, source_map, export"
+    "id, sha256, source, title, draft, approval, signed, entry_into_force_date, parties, party_words, source_map, export, link"
 )
 
 

@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -41,6 +42,7 @@ from kb.records import (
 )
 from kb.schema import SCHEMA_VERSION
 from kb.segments import VECTORS_SUFFIX, attach, schema_name
+from kb.tokens import unpack_tokens
 
 
 class ProvisionRecord(NamedTuple):
@@ -211,11 +213,12 @@ class KnowledgeBase:
         ]
 
     def get_treaty_export(self, treaty_id: str) -> bytes:
-        """The whole treaty as stored: the msgspec JSON export of ``Treaty``."""
+        """The whole treaty as stored: the msgspec JSON export of ``Treaty`` (inflated:
+        the column holds it deflated, ``kb.schema``)."""
         row = self._one("SELECT export FROM treaties WHERE id = ?", (treaty_id,)) if _usable_key(treaty_id) else None
         if row is None:
             raise TreatyNotFound(treaty_id)
-        return bytes(row[0])
+        return zlib.decompress(row[0])
 
     def get_treaty(self, treaty_id: str) -> Treaty:
         """The treaty decoded back into the frozen model, as the parser made it."""
@@ -417,7 +420,7 @@ class KnowledgeBase:
         )
         out: dict[int, ProvisionRecord] = {}
         for r in self._by_rowid(cols, rowids):
-            tokens = tuple((t[0], t[1], t[2], tuple(t[3])) for t in msgspec.json.decode(r[13]))
+            tokens = tuple((t[0], t[1], t[2], tuple(t[3])) for t in unpack_tokens(r[13]))
             out[r[0]] = ProvisionRecord(r[0], *r[1:11], _json_strings(r[11]), r[12], tokens)
         return out
 

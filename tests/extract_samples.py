@@ -12,7 +12,16 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from ingest import parse_bytes
-from ingest.model import Alinea, Annex, Approval, Article, Paragraph, Span, Table, Treaty
+from ingest.model import (
+    Alinea,
+    Annex,
+    Approval,
+    Article,
+    Paragraph,
+    Span,
+    Table,
+    Treaty,
+)
 
 
 def fixture(body: str, title: str = "Тараптар арасындағы ынтымақтастық туралы КЕЛІСІМ", approval: str = "") -> Treaty:

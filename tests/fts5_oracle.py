@@ -28,7 +28,7 @@ from typing import NamedTuple
 import msgspec
 
 from kb.query import AnyOf, Clause, Filters, Phrase, Query, Term, Word
-from kb.tokens import MAX_LEMMAS
+from kb.tokens import MAX_LEMMAS, unpack_tokens
 
 FTS_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '-'"
 """Letters of any script are token characters to ``unicode61``; ``tokenchars '-'`` keeps
@@ -55,7 +55,7 @@ def add_fts(conn: sqlite3.Connection, schema: str = "main") -> None:
         f"INSERT INTO {schema}.provisions_fts (rowid, surface, lemmas) VALUES (?, ?, ?)",
         [
             (rowid, " ".join(t[2] for t in tokens), " ".join(lemma for t in tokens for lemma in t[3]))
-            for rowid, tokens in ((r, msgspec.json.decode(raw)) for r, raw in rows)
+            for rowid, tokens in ((r, unpack_tokens(raw)) for r, raw in rows)
         ],
     )
 

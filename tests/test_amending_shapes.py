@@ -23,7 +23,12 @@ from hypothesis import strategies as st
 from ingest import parse_bytes, parse_path
 from ingest.closing import closing_date
 from ingest.model import Treaty
-from ingest.patterns import ARTICLE_HEADER, article_number, article_order, is_structural_header
+from ingest.patterns import (
+    ARTICLE_HEADER,
+    article_number,
+    article_order,
+    is_structural_header,
+)
 from ingest.tree import coverage_gaps
 from kb.query import parse_query
 

@@ -12,7 +12,12 @@ from ingest import parse_path
 from ingest.extract import clause_model
 from ingest.extract.clause_model import article_words, predict, train
 from ingest.extract.clause_types import TYPES, assign_clause_types, combine, cue_types
-from ingest.extract.train_clause_model import DESCRIPTIONS, descriptions, labelled_articles, training_set
+from ingest.extract.train_clause_model import (
+    DESCRIPTIONS,
+    descriptions,
+    labelled_articles,
+    training_set,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "fixtures" / "dev-texts"

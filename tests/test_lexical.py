@@ -6,7 +6,6 @@ provision, FTS5 with its phrase check, and the SQL of ``compile_filters``
 from __future__ import annotations
 
 import itertools
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from kb.matching import matches
 from kb.provision_table import ProvisionTable
 from kb.query import Filters, YearRange, parse_query
 from kb.store import KnowledgeBase
+from kb.tokens import unpack_tokens
 from tests.fts5_oracle import compile_filters, compile_match, match_provisions, to_check
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,7 +35,7 @@ def kb(real_kb: KnowledgeBase) -> KnowledgeBase:
 @pytest.fixture(scope="module")
 def rows(kb: KnowledgeBase) -> list[tuple[int, list[list[object]]]]:
     conn = kb.raw_connection()  # the views over the version's segments
-    return [(rowid, json.loads(tokens)) for rowid, tokens in conn.execute("SELECT rowid, tokens FROM provisions ORDER BY rowid")]
+    return [(rowid, unpack_tokens(tokens)) for rowid, tokens in conn.execute("SELECT rowid, tokens FROM provisions ORDER BY rowid")]
 
 
 def _corpus_words() -> tuple[list[str], list[str]]:

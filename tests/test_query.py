@@ -25,7 +25,7 @@ from kb.query import (
     parse_query,
 )
 from kb.schema import SEGMENT_DDL, insert_provisions
-from kb.tokens import lemmas_of, tokenize
+from kb.tokens import lemmas_of, tokenize, unpack_tokens
 from tests.fts5_oracle import (
     FTS_TOKENIZER,
     add_fts,
@@ -399,12 +399,11 @@ def test_fts5_and_the_python_check_agree(
     query = parse_query(text)
     assume(query.clauses)
     rows = fts_module.execute("SELECT rowid, tokens FROM provisions").fetchall()
-    import json
 
-    expected = {rowid for rowid, tokens in rows if matches(query, json.loads(tokens))}
+    expected = {rowid for rowid, tokens in rows if matches(query, unpack_tokens(tokens))}
     found = _run(fts_module, query)
     check = to_check(query)
     if check is not None:
         stored = dict(rows)
-        found = {r for r in found if matches(check, json.loads(stored[r]))}
+        found = {r for r in found if matches(check, unpack_tokens(stored[r]))}
     assert found == expected

@@ -238,10 +238,9 @@ def test_length_groups_keep_short_queries_together_and_long_drafts_apart() -> No
 def test_a_failed_trace_falls_back_to_the_modules(e5_model_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
 
+    from kb.e5 import encode
     from kb.e5.encode import traced_forward
     from kb.embedding import get_model
-
-    from kb.e5 import encode
 
     model = get_model()
     monkeypatch.setattr(encode, "_TRACES", encode.weakref.WeakKeyDictionary())  # the process's traces come back after

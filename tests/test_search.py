@@ -28,7 +28,7 @@ from kb.modes import MODES, Found, SearchRequest, register_mode
 from kb.query import parse_query
 from kb.search import SearchResult, search, snippet
 from kb.store import KnowledgeBase
-from kb.tokens import fold
+from kb.tokens import fold, unpack_tokens
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_inflected_query_finds_every_provision_with_the_words_in_any_inflection(
     found = {h.id for h in hits}
     expected = set()
     for rowid, tokens in db.execute("SELECT rowid, tokens FROM provisions WHERE level != 'article'"):
-        toks = json.loads(tokens)
+        toks = unpack_tokens(tokens)
         if any(a[2] == "құпия" and "ақпарат" in b[3] for a, b in zip(toks, toks[1:])):
             expected.add(rowid)
     assert len(expected) > 20

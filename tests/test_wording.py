@@ -7,7 +7,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.extract.docs import CACHE_SIZE, extraction_nlp, text_doc, text_docs
-from ingest.extract.wording import SPANS_KEY, clause_kinds, make_clause_wording, verb, wording_of
+from ingest.extract.wording import (
+    SPANS_KEY,
+    clause_kinds,
+    make_clause_wording,
+    verb,
+    wording_of,
+)
 
 
 @pytest.mark.parametrize(

@@ -24,9 +24,29 @@ from __future__ import annotations
 import re
 
 from ingest.extract._text import Unit, units
-from ingest.extract.references import AmendedAct, cited_acts, head_nominative, part_chains
-from ingest.model import Amendment, AmendmentAction, Place, Reference, Span, Target, Treaty
-from ingest.patterns import AMENDING_VERB, KkPattern, amendment_colon, fold, kk_re, quotation_length
+from ingest.extract.references import (
+    AmendedAct,
+    cited_acts,
+    head_nominative,
+    part_chains,
+)
+from ingest.model import (
+    Amendment,
+    AmendmentAction,
+    Place,
+    Reference,
+    Span,
+    Target,
+    Treaty,
+)
+from ingest.patterns import (
+    AMENDING_VERB,
+    KkPattern,
+    amendment_colon,
+    fold,
+    kk_re,
+    quotation_length,
+)
 
 # the act amended, in the title: "… келісімге өзгерістер енгізу туралы", "… келісімге түзетуге
 # қатысты", "… Келісімді өзгерту туралы"

@@ -43,7 +43,16 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from ingest.extract.concepts import concept_id
-from ingest.extract.definition_spans import ANNOUNCED, DISPLACED, INTROS_KEY, ITEMS_KEY, NAMED, SPANS_KEY, SUBJECT, Reading
+from ingest.extract.definition_spans import (
+    ANNOUNCED,
+    DISPLACED,
+    INTROS_KEY,
+    ITEMS_KEY,
+    NAMED,
+    SPANS_KEY,
+    SUBJECT,
+    Reading,
+)
 from ingest.model import Article, Definition, Paragraph, Span, Treaty
 from ingest.patterns import kk_re
 

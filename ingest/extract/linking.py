@@ -12,7 +12,26 @@ from collections.abc import Sequence
 
 import msgspec
 
-from ingest.model import Concept, Reference, Treaty
+from ingest.model import Concept, Definition, Reference, Signed, Treaty
+
+
+class Linkable(msgspec.Struct, frozen=True, kw_only=True):
+    """What ``link`` reads of a treaty, and nothing else: its id and title, when it was
+    signed, what it cites, what it defines. A treaty's stored export decodes into this
+    in a fraction of a full ``Treaty``'s time, so an incremental build links thousands
+    of unchanged treaties without reading them whole; ``link`` treats it exactly as the
+    treaty it stands for (it reads these fields only and replaces ``references``)."""
+
+    id: str
+    title: str
+    signed: Signed | None = None
+    references: tuple[Reference, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+
+
+def linkable(treaty: Treaty) -> Linkable:
+    """The part of ``treaty`` that linking reads."""
+    return Linkable(id=treaty.id, title=treaty.title, signed=treaty.signed, references=treaty.references, definitions=treaty.definitions)
 
 
 def link(treaties: Sequence[Treaty]) -> tuple[tuple[Treaty, ...], tuple[Concept, ...]]:

@@ -100,7 +100,16 @@ from functools import lru_cache
 from ingest.extract.deadlines import find_deadline
 from ingest.kk.lexicon import load_lexicon
 from ingest.kk.morphology import FUNCTION_WORDS, IRREGULAR, analyses, normalise
-from ingest.model import Alinea, Deadline, Definition, Obligation, Paragraph, Point, Span, Treaty
+from ingest.model import (
+    Alinea,
+    Deadline,
+    Definition,
+    Obligation,
+    Paragraph,
+    Point,
+    Span,
+    Treaty,
+)
 from ingest.patterns import fold
 
 Modality = str  # "obligation" | "permission" | "prohibition"

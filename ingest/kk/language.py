@@ -12,7 +12,11 @@ from __future__ import annotations
 from spacy.language import BaseDefaults, Language
 
 from ingest.kk.lex_attrs import LEX_ATTRS
-from ingest.kk.punctuation import TOKENIZER_INFIXES, TOKENIZER_PREFIXES, TOKENIZER_SUFFIXES
+from ingest.kk.punctuation import (
+    TOKENIZER_INFIXES,
+    TOKENIZER_PREFIXES,
+    TOKENIZER_SUFFIXES,
+)
 from ingest.kk.stop_words import STOP_WORDS
 from ingest.kk.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
 
