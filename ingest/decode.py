@@ -118,6 +118,9 @@ def html_to_text(markup: str, source: str = "<html>") -> str:
         root = html.document_fromstring(markup.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise IngestError(source, f"malformed HTML ({exc})") from None
+    fatal = parser.error_log.filter_from_level(etree.ErrorLevels.FATAL)
+    if fatal:  # libxml2 stopped there (a limit, e.g. a text over 10 MB): the rest would be lost unsaid
+        raise IngestError(source, f"HTML that the parser could not read to its end ({fatal[0].message.strip()})")
     for bad in root.xpath("//script|//style|//head|//noscript"):
         bad.drop_tree()
     out = _TextSink()

@@ -36,8 +36,9 @@ _ZIP64_LOCATOR = b"PK\x06\x07"
 _METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 """The compression methods Word and LibreOffice write; anything else is refused unread."""
 
-_BROKEN_ZIP = (zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError, OverflowError, struct.error)
-"""What ``zipfile`` raises on a damaged archive (OSError includes a seek past the start)."""
+_BROKEN_ZIP = (zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError, OverflowError, struct.error, NotImplementedError)
+"""What ``zipfile`` raises on a damaged archive (OSError includes a seek past the start,
+NotImplementedError a version field beyond the zip format it knows)."""
 
 
 def read_member(data: bytes, name: str, source: str) -> bytes:

@@ -161,6 +161,10 @@ def _write_hostile_corpus(folder: Path, outside: Path, dtd_url: str) -> dict[str
     )
     put("external-dtd.docx", docx_with(_document_xml(PARAGRAPH, f'<!DOCTYPE d SYSTEM "{dtd_url}">')), "refused: document type declaration")
 
+    # one text node above libxml2's 10 MB limit: refused, not read as an empty page
+    long_text = b"<html><body><p>" + "Тараптар ".encode() * 1_100_000 + b"</p></body></html>"
+    put("long-text.html", long_text, "refused: HTML that the parser could not read to its end (Resource limit exceeded")
+
     bomb, bomb_size, bomb_crc = _deflate(_zeros(BOMB_BYTES))
     ratio = f"{bomb_size / len(bomb):.0f}"
     put("bomb.docx", raw_zip([(DOCUMENT, bomb, bomb_size, bomb_crc)]), f"refused: expands {ratio}-fold (the limit is {MAX_COMPRESSION_RATIO}): a zip bomb")
@@ -285,6 +289,7 @@ HOSTILE_KINDS = [
     "xxe-utf32.docx",
     "laughs.html",
     "external-dtd.html",
+    "long-text.html",
     "external-dtd.docx",
     "bomb.docx",
     "lying-size.docx",
@@ -443,6 +448,23 @@ def test_docx_names_inside_the_zip_are_never_paths(tmp_path: Path) -> None:
     assert sorted(tmp_path.parent.rglob("*")) == before
 
 
+def test_a_zip_of_a_later_format_version_is_refused() -> None:
+    """Found by the fuzzing: ``zipfile`` raises ``NotImplementedError`` for a version it
+    does not know."""
+    data = bytearray(docx_with(_document_xml(PARAGRAPH)))
+    directory = data.index(b"PK\x01\x02")
+    data[directory + 6 : directory + 8] = struct.pack("<H", 64)  # version needed to extract: 6.4
+    with pytest.raises(IngestError, match=r"^v\.docx: damaged zip archive \(zip file version 6\.4\)$"):
+        decode(bytes(data), "v.docx")
+
+
+def test_a_parser_message_on_two_lines_makes_a_one_line_error() -> None:
+    """Found by the fuzzing: libxml2 ends some messages with a line break."""
+    with pytest.raises(IngestError) as caught:
+        decode(docx_with(_document_xml(PARAGRAPH).replace(b"<w:body>", b"<w:body>\x00")), "nul.docx")
+    assert str(caught.value).startswith("nul.docx: malformed DOCX XML (") and "\n" not in str(caught.value)
+
+
 # --- fuzzing --------------------------------------------------------------------------------
 
 FUZZ = settings(
@@ -491,7 +513,7 @@ def _mutated(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
     return bytes(out)
 
 
-NAMES = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+NAMES = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
 EDITS = st.lists(st.tuples(st.integers(0, 1 << 16), st.integers(0, 8), st.binary(max_size=8)), min_size=1, max_size=6)
 
 
