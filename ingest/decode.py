@@ -5,22 +5,24 @@ Windows-1251; pages saved from the database are HTML; some files are DOCX.
 Whatever the container, the result is plain text with one paragraph per line,
 so the repair and structure steps see one shape. Anything that is not text
 (binary, undecodable, empty) is refused with an ``IngestError`` naming the file.
+
+Markup is read as hostile: entities are never resolved from a DTD, nothing is ever
+fetched (no network, no external DTD or entity, no ``file://``), libxml2's size and
+depth limits stay on (``huge_tree=False``), a DOCX part with a document type
+declaration is refused and a DOCX zip is unpacked only within ``ingest.limits``
+(``ingest.zipped``). docs/security.md lists the limits and why.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 
 from lxml import etree, html
 
 from ingest.errors import IngestError
-
-MAX_BYTES = 20 * 1024 * 1024
-"""A treaty with its annexes is well under 2 MB; 20 MB is room for the largest
-conventions while a stray dump or archive is refused before it costs memory."""
+from ingest.limits import MAX_SOURCE_BYTES, too_large
+from ingest.zipped import read_member
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _KZ1048_TELLS = re.compile(r"[ЌќЋћЎўЈјҐґЇїЄєЅѕЏџ]")
@@ -41,8 +43,8 @@ def decode(data: bytes, source: str = "<bytes>") -> Decoded:
     """Read ``data`` as a treaty text; raise ``IngestError`` naming ``source`` if it isn't one."""
     if not data.strip():
         raise IngestError(source, "empty file")
-    if len(data) > MAX_BYTES:
-        raise IngestError(source, f"file too large ({len(data) / 1e6:.0f} MB; the limit is {MAX_BYTES // 1_000_000} MB)")
+    if len(data) > MAX_SOURCE_BYTES:
+        raise too_large(source, len(data))
     if data[:4] == b"PK\x03\x04":
         return Decoded(_docx_text(data, source), "docx")
     text, encoding = _decode_text(data, source)
@@ -106,15 +108,19 @@ def html_to_text(markup: str, source: str = "<html>") -> str:
     ``<br>`` an unindented one, so the repair step joins a title broken by ``<br>``
     the way it joins a wrapped line. A table becomes the export's table layout: a
     line holding only a tab before each cell, a blank line between rows. lxml's HTML
-    parser resolves entities itself and never fetches anything; scripts, styles and
-    comments are dropped. A page that holds no text at all is refused.
+    parser knows HTML's own entities and no others: a DTD's entity declarations are
+    left as text, never expanded, and nothing is fetched. libxml2 caps the nesting at
+    256 elements, which bounds the recursion of ``walk``. Scripts, styles, comments and
+    processing instructions are dropped. A page that holds no text at all is refused.
     """
+    parser = html.HTMLParser(encoding="utf-8", no_network=True, huge_tree=False, remove_comments=True, remove_pis=True)
     try:
-        root = html.document_fromstring(
-            markup.encode("utf-8"), parser=html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True)
-        )
+        root = html.document_fromstring(markup.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise IngestError(source, f"malformed HTML ({exc})") from None
+    fatal = parser.error_log.filter_from_level(etree.ErrorLevels.FATAL)
+    if fatal:  # libxml2 stopped there (a limit, e.g. a text over 10 MB): the rest would be lost unsaid
+        raise IngestError(source, f"HTML that the parser could not read to its end ({fatal[0].message.strip()})")
     for bad in root.xpath("//script|//style|//head|//noscript"):
         bad.drop_tree()
     out = _TextSink()
@@ -200,17 +206,9 @@ class _TextSink:
 
 def _docx_text(data: bytes, source: str) -> str:
     """The paragraphs of a DOCX file, one a line, and its tables in the text export's
-    table layout (``word/document.xml`` read with lxml, entities never resolved)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = archive.read("word/document.xml")
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise IngestError(source, f"not a DOCX file ({exc})") from None
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        root = etree.fromstring(xml, parser)
-    except etree.XMLSyntaxError as exc:
-        raise IngestError(source, f"malformed DOCX XML ({exc})") from None
+    table layout (``word/document.xml``, unpacked within the limits, parsed by
+    ``parse_docx_xml``)."""
+    root = parse_docx_xml(read_member(data, "word/document.xml", source), source)
     body = root.find(f"{_W}body")
     out = _TextSink()
     for block in body if body is not None else ():
@@ -224,6 +222,27 @@ def _docx_text(data: bytes, source: str) -> str:
     if not out.has_text():
         raise IngestError(source, "DOCX file with no text")
     return out.text()
+
+
+_DOCTYPE = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def parse_docx_xml(xml: bytes, source: str) -> etree._Element:
+    """An XML part of a DOCX file, parsed the one safe way: no entity resolved, no DTD
+    loaded, nothing fetched, libxml2's limits on. Word never writes a document type
+    declaration, so a part that has one (the carrier of entity expansion and external
+    entities) is refused, before parsing when it is spelt in UTF-8 or UTF-16 (the
+    encodings a DOCX allows), after parsing otherwise."""
+    if any(mark in xml for mark in _DOCTYPE):
+        raise IngestError(source, "DOCX XML with a document type declaration (entities and DTDs are refused)")
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False, dtd_validation=False)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise IngestError(source, f"malformed DOCX XML ({exc})") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise IngestError(source, "DOCX XML with a document type declaration (entities and DTDs are refused)")
+    return root
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

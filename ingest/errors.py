@@ -9,5 +9,5 @@ class IngestError(ValueError):
 
     def __init__(self, source: str, reason: str) -> None:
         self.source = source
-        self.reason = reason
-        super().__init__(f"{source}: {reason}")
+        self.reason = " ".join(reason.splitlines()).strip()  # a parser's message may hold line breaks
+        super().__init__(f"{source}: {self.reason}")

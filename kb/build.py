@@ -32,6 +32,7 @@ from ingest.errors import IngestError
 from ingest.extract.linking import Linkable
 from ingest.model import Concept, Treaty
 from ingest.pipeline import source_files
+from ingest.sources import open_source
 from kb.aliases import TreatyNames
 from kb.errors import BuildError, KbUnavailable
 from kb.paths import (
@@ -607,16 +608,17 @@ def _count(folder: Path, segments: Sequence[str]) -> dict[str, int]:
 
 def _describe(path: Path, corpus_dir: Path) -> SourceFile:
     """Name, hash and size of a source file, read in chunks (it may be large or unreadable:
-    the parser reports that; here it just means no hash)."""
+    the parser reports that; here it just means no hash). Opened as the parser opens it
+    (``ingest.sources.open_source``), so a link out of the corpus is not read here either."""
     try:
         rel = path.relative_to(corpus_dir).as_posix() if corpus_dir.is_dir() else path.name
     except ValueError:
         rel = path.name
     try:
-        with path.open("rb") as fh:
+        with open_source(path) as fh:
             digest = hashlib.file_digest(fh, "sha256").hexdigest()
         size = path.stat().st_size
-    except OSError:
+    except (OSError, IngestError):
         return SourceFile(rel, None, None)
     return SourceFile(rel, digest, size)
 

@@ -23,6 +23,7 @@ from ingest.extract.clause_types import TYPES
 from ingest.extract.treaty_vocabulary import by_type
 from ingest.model import Article, Treaty
 from ingest.pipeline import parse_path
+from ingest.sources import corpus_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ def labelled_treaties(root: Path) -> list[LabelledTreaty]:
     for folder, gold_file in gold_sources(root):
         for entry in json.loads(gold_file.read_text(encoding="utf-8"))["treaties"]:
             if entry.get("clause_types"):
-                out.append(LabelledTreaty(entry["file"], parse_path(folder / entry["file"]), entry))
+                out.append(LabelledTreaty(entry["file"], parse_path(corpus_path(folder, entry["file"])), entry))
     return out
 
 
