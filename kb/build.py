@@ -30,6 +30,7 @@ from ingest.corpus import Outcome, Parse, parse_corpus
 from ingest.pipeline import source_files
 from kb.aliases import TreatyNames
 from kb.errors import BuildError
+from kb.integrity import seal
 from kb.lexical import write_index as write_lexical_index
 from kb.paths import DB_NAME, MANIFEST_NAME, TMP_PREFIX, VECTORS_NAME, KbPaths, is_version_name
 from kb.schema import SCHEMA_VERSION, TABLES, create_schema, insert_concepts, insert_treaty, insert_treaty_names, set_meta
@@ -157,6 +158,7 @@ def _build_version(
         manifest = _manifest(written, built_at, errors)
         if vectors:
             manifest["vectors"] = _write_vectors(tmp, paths, progress)
+        manifest = seal(manifest, tmp)  # every file's size and sha256 (kb.integrity): written last, all else is final
         _write_file(tmp / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
         _fsync_file(tmp / DB_NAME)
         _fsync_dir(tmp)
