@@ -22,7 +22,7 @@ from api.app import create_app
 from kb.build import BuildResult, build
 from kb.errors import KbCorrupt
 from kb.integrity import verify_version
-from kb.paths import MANIFEST_NAME, VECTORS_NAME
+from kb.paths import DB_NAME, MANIFEST_NAME
 from kb.store import open_current
 from tests.kb_samples import fake_parse, write_fake_corpus
 
@@ -37,7 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     root = tmp_path_factory.mktemp("integrity")
     corpus = write_fake_corpus(root / "corpus", {"a.txt": 5, "b.txt": 3})
     result = quiet_build(corpus, root / "kb", vectors=True)
-    assert (result.path / VECTORS_NAME).is_file()
+    assert dense_index(result.path)
     return result
 
 
@@ -49,6 +49,11 @@ def kb_root(built: BuildResult, tmp_path: Path) -> Path:
 
 def version_dir(kb_root: Path) -> Path:
     return kb_root / "versions" / (kb_root / "CURRENT").read_text().strip()
+
+
+def dense_index(folder: Path) -> str:
+    """A FAISS file of the version, wherever the layout puts it."""
+    return next(f for f in every_file(folder) if f.endswith(".faiss"))
 
 
 def every_file(folder: Path) -> list[str]:
@@ -90,7 +95,7 @@ def check(kb_root: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tup
 def test_the_manifest_records_every_file_of_the_version(built: BuildResult) -> None:
     manifest = json.loads((built.path / MANIFEST_NAME).read_text("utf-8"))
     on_disk = [f for f in every_file(built.path) if f != MANIFEST_NAME]
-    assert sorted(manifest["files"]) == on_disk and {"kb.sqlite", VECTORS_NAME} <= set(on_disk)
+    assert sorted(manifest["files"]) == on_disk and DB_NAME in on_disk and dense_index(built.path) in on_disk
     for rel, record in manifest["files"].items():
         data = (built.path / rel).read_bytes()
         assert record == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
@@ -100,7 +105,8 @@ def test_check_passes_on_a_whole_version(kb_root: Path, capsys: pytest.CaptureFi
     code, out, err = check(kb_root, capsys)
     version = version_dir(kb_root).name
     assert code == 0, err
-    assert out.startswith(f"ok {version}: 2 files,") and out.count("\n") == 1
+    files = len(every_file(version_dir(kb_root))) - 1  # the manifest checks itself
+    assert out.startswith(f"ok {version}: {files} files,") and out.count("\n") == 1
 
 
 def test_check_a_named_version(kb_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -140,10 +146,12 @@ def test_every_open_notices_a_missing_or_truncated_file(kb_root: Path, how: str)
 
 def test_a_flipped_byte_passes_the_cheap_open_but_not_the_full_check(kb_root: Path) -> None:
     folder = version_dir(kb_root)
-    flip_one_byte(folder / VECTORS_NAME)  # the dense index is read only when a semantic search runs
+    faiss = dense_index(folder)
+    flip_one_byte(folder / faiss)  # the dense index is read only when a semantic search runs
     open_current(kb_root).close()  # sizes only: a one-shot CLI does not pay for hashing
-    with pytest.raises(KbCorrupt, match=VECTORS_NAME) as caught:
+    with pytest.raises(KbCorrupt) as caught:
         verify_version(folder, "full")
+    assert caught.value.file == faiss
     assert caught.value.reason.startswith("content differs")
 
 
@@ -182,13 +190,13 @@ def test_the_server_keeps_the_last_good_version_and_says_why(tmp_path: Path) -> 
 
         write_fake_corpus(corpus, {"b.txt": 3})
         damaged = quiet_build(corpus, root)
-        flip_one_byte(damaged.path / "kb.sqlite")  # after CURRENT named it, before the server looked
+        flip_one_byte(damaged.path / DB_NAME)  # after CURRENT named it, before the server looked
         assert versions_answering(client) == {first.version}
         health = client.get("/health")
         assert health.status_code == 200
         body = health.json()
         assert body["status"] == "degraded" and body["version"] == first.version and body["treaties"] == 1
-        assert body["refused"]["version"] == damaged.version and body["refused"]["file"] == "kb.sqlite"
+        assert body["refused"]["version"] == damaged.version and body["refused"]["file"] == DB_NAME
         assert body["refused"]["reason"].startswith(("content differs", "not a knowledge base"))
         assert client.get("/api/v1/manifest").json()["version"] == first.version
 
@@ -206,23 +214,23 @@ def test_at_start_up_the_newest_intact_version_is_served(tmp_path: Path) -> None
     intact = quiet_build(corpus, root)
     write_fake_corpus(corpus, {"c.txt": 2})
     damaged = quiet_build(corpus, root)
-    truncate(damaged.path / "kb.sqlite")
+    truncate(damaged.path / DB_NAME)
     with TestClient(create_app(root)) as client:
         assert versions_answering(client) == {intact.version}
         body = client.get("/health").json()
         assert body["status"] == "degraded" and body["version"] == intact.version
-        assert body["refused"] == {"version": damaged.version, "file": "kb.sqlite", "reason": body["refused"]["reason"]}
+        assert body["refused"] == {"version": damaged.version, "file": DB_NAME, "reason": body["refused"]["reason"]}
         assert body["refused"]["reason"].startswith("truncated")
 
 
 def test_no_intact_version_is_503_naming_the_damage(tmp_path: Path) -> None:
     corpus = write_fake_corpus(tmp_path / "corpus", {"a.txt": 5})
     result = quiet_build(corpus, tmp_path / "kb")
-    delete(result.path / "kb.sqlite")
+    delete(result.path / DB_NAME)
     with TestClient(create_app(tmp_path / "kb")) as client:
         health = client.get("/health")
         assert health.status_code == 503
-        assert health.json()["status"] == "unavailable" and "kb.sqlite: missing" in health.json()["detail"]
-        assert health.json()["refused"]["file"] == "kb.sqlite"
+        assert health.json()["status"] == "unavailable" and f"{DB_NAME}: missing" in health.json()["detail"]
+        assert health.json()["refused"]["file"] == DB_NAME
         r = client.get("/api/v1/treaties")
-        assert r.status_code == 503 and "kb.sqlite" in r.json()["detail"]
+        assert r.status_code == 503 and DB_NAME in r.json()["detail"]

@@ -314,7 +314,7 @@ def test_rebuilds_under_load_fail_no_request(tmp_path: Path) -> None:
         threads.append(threading.Thread(target=watch))
         for t in threads:
             t.start()
-        time.sleep(3)  # the 16 connections, their buffers and the worker threads settle
+        time.sleep(2)  # the 16 connections, their buffers and the worker threads settle
         settled = time.monotonic()
         time.sleep(1)
         before = statistics.median(v for at, v in rss if at >= settled)
@@ -323,6 +323,7 @@ def test_rebuilds_under_load_fail_no_request(tmp_path: Path) -> None:
         counts[second] = counts_b
         killed = kill_build_midway(corpora["c"], root)
         assert (root / "CURRENT").read_text().strip() == second  # the killed build published nothing
+        assert httpx.get(base + "/health").json()["version"] == second  # and the server is still on the last good one
         assert (root / "versions" / killed).is_dir()  # and left its temp folder behind …
         third, counts_c = run_build(corpora["c"], root)
         counts[third] = counts_c
@@ -368,4 +369,18 @@ def test_rebuilds_under_load_fail_no_request(tmp_path: Path) -> None:
         log.close()
 
 
-RSS_TOLERANCE = 32 * 2**20
+RSS_TOLERANCE = 16 * 2**20
+"""How far the server's resident memory may stay above its level before the builds.
+
+Why not zero: freed memory does not all go back to the system. pymalloc returns an
+arena only once every object in it is gone, and glibc keeps freed blocks in the arenas
+of the worker threads that used them, so the same work can leave a few MiB more or less
+resident (measured here: 1 to 3 MiB above the baseline after three versions). The
+baseline is taken after 3 s of the same 16-client load, so the connections' buffers,
+the worker threads and their arenas are in it already and only the versions differ.
+Why 16 MiB: five times the drift seen, and well under what a leaked version of a real
+knowledge base holds (a 500-treaty version: 41 MiB after warming and two searches,
+back to +3 MiB once closed). A version of this 5-treaty corpus holds only 1 to 2 MiB,
+so here a leak is caught for certain by the open-files check just before (a version
+kept is a database kept open); the RSS check is the guard against anything a version
+leaves behind outside its own files."""
