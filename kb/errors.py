@@ -26,10 +26,14 @@ class KbCorrupt(KbUnavailable):
     wrong with it, so a server can report the refusal and an operator find the file."""
 
     def __init__(self, folder: Path, file: str, reason: str) -> None:
+        self.folder = folder
         self.version = folder.name
         self.file = file
         self.reason = reason
         super().__init__(f"{folder / file}: {reason} (version {self.version} is damaged: rebuild it)")
+
+    def __reduce__(self) -> tuple[type[KbCorrupt], tuple[Path, str, str]]:
+        return type(self), (self.folder, self.file, self.reason)  # picklable and copyable, as its base
 
 
 class NotFound(KbError, LookupError):

@@ -10,6 +10,7 @@ up a fresh build without a restart.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sqlite3
@@ -661,7 +662,7 @@ class CurrentKnowledgeBase:
                 if replaced is not None:
                     self._retire(replaced)
             if self._kb is None:
-                raise (self._failure or KbUnavailable(f"no version of {self.paths.root} can be served")).with_traceback(None)
+                raise copy.copy(self._failure) if self._failure else KbUnavailable(f"no version of {self.paths.root} can be served")
             return self._kb
 
     def _swap(self, stamp: tuple[int, int, int]) -> KnowledgeBase | None:
