@@ -142,13 +142,8 @@ class KnowledgeBase:
             return self._conn.execute(sql, params).fetchone()
 
     def close(self) -> None:
-        """Close the database and drop what was loaded from it (search tables, vector
-        index, source maps), so a version no one reads any more gives its memory back."""
         with self._lock:
             self._conn.close()
-            self._source_maps.clear()
-        with self._memo_lock:
-            self._memo.clear()
 
     def __enter__(self) -> Self:
         return self
@@ -436,6 +431,15 @@ class KnowledgeBase:
                 self._memo[name] = load()
             return self._memo[name]
 
+    def forget(self) -> None:
+        """Drop what was loaded from this version (search tables, vector index, source
+        maps): what a server does with a version it closed, so the memory goes back at
+        once, even while something still holds the object."""
+        with self._memo_lock:
+            self._memo.clear()
+        with self._lock:
+            self._source_maps.clear()
+
     def _read(self, read: Callable[[sqlite3.Connection], Any]) -> Any:
         with self._lock:
             return read(self._conn)
@@ -625,7 +629,7 @@ class CurrentKnowledgeBase:
             del self._leases[id(kb)]
             done = self._retired.pop(id(kb), None)
         if done is not None:
-            done.close()
+            _release(done)
 
     @contextmanager
     def lease(self) -> Iterator[KnowledgeBase]:
@@ -705,4 +709,10 @@ class CurrentKnowledgeBase:
         if self._leases.get(id(old)):
             self._retired[id(old)] = old
         else:
-            old.close()
+            _release(old)
+
+
+def _release(kb: KnowledgeBase) -> None:
+    """Close a replaced version and give back what it loaded."""
+    kb.close()
+    kb.forget()
