@@ -88,10 +88,33 @@ def hash_file(path: Path) -> FileRecord:
     return FileRecord(sha256=digest.hexdigest(), bytes=size)
 
 
-def record_files(folder: Path) -> dict[str, dict[str, Any]]:
-    """The ``files`` map a build writes in the manifest: relative path → sha256, bytes."""
-    records = {rel: hash_file(folder / rel) for rel in version_files(folder)}
+def record_files(folder: Path, previous: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The ``files`` map a build writes in the manifest: relative path → sha256, bytes.
+    A file that is a hard link of one of ``previous``'s keeps the record ``previous``
+    made, unread (see ``seal``)."""
+    inherited = _records_by_inode(previous) if previous is not None else {}
+    records: dict[str, FileRecord] = {}
+    for rel in version_files(folder):
+        st = os.stat(folder / rel)
+        records[rel] = inherited.get((st.st_dev, st.st_ino)) or hash_file(folder / rel)
     return {rel: {"sha256": r.sha256, "bytes": r.bytes} for rel, r in records.items()}
+
+
+def _records_by_inode(folder: Path) -> dict[tuple[int, int], FileRecord]:
+    """A version's records by the file each names (device, inode); none when its
+    manifest cannot be trusted."""
+    try:
+        records = recorded_files(folder, read_manifest(folder)) or {}
+    except KbCorrupt:
+        return {}
+    out: dict[tuple[int, int], FileRecord] = {}
+    for rel, record in records.items():
+        try:
+            st = os.stat(folder / rel)
+        except OSError:
+            continue
+        out[(st.st_dev, st.st_ino)] = record
+    return out
 
 
 def manifest_checksum(manifest: Mapping[str, Any]) -> str:
@@ -100,10 +123,15 @@ def manifest_checksum(manifest: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
 
 
-def seal(manifest: Mapping[str, Any], folder: Path) -> dict[str, Any]:
+def seal(manifest: Mapping[str, Any], folder: Path, previous: Path | None = None) -> dict[str, Any]:
     """The manifest with the record of every file ``folder`` holds now and its own
-    checksum: what a build writes last, just before it renames the folder into place."""
-    sealed = {**manifest, FILES_KEY: record_files(folder)}
+    checksum: what a build writes last, just before it renames the folder into place.
+
+    ``previous``: the version this one shares files with by hard link. A shared file
+    keeps the record the build that wrote it made, and is not read again: cheaper, and
+    a shared file damaged since then is not recorded anew as if whole (both versions
+    then fail their check, naming it)."""
+    sealed = {**manifest, FILES_KEY: record_files(folder, previous)}
     sealed[CHECKSUM_KEY] = manifest_checksum(sealed)
     return sealed
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +22,7 @@ from api import cli
 from api.app import create_app
 from kb.build import BuildResult, build
 from kb.errors import KbCorrupt
-from kb.integrity import verify_version
+from kb.integrity import seal, verify_version
 from kb.paths import DB_NAME, MANIFEST_NAME
 from kb.store import open_current
 from tests.kb_samples import fake_parse, write_fake_corpus
@@ -99,6 +100,25 @@ def test_the_manifest_records_every_file_of_the_version(built: BuildResult) -> N
     for rel, record in manifest["files"].items():
         data = (built.path / rel).read_bytes()
         assert record == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+def test_a_file_shared_by_hard_link_keeps_its_first_record(built: BuildResult, tmp_path: Path) -> None:
+    """A build that links a file of the previous version does not hash it again, so a
+    file damaged in between is caught in both versions rather than blessed in the new."""
+    previous = Path(shutil.copytree(built.path, tmp_path / "v1"))
+    shared = tmp_path / "v2"
+    shared.mkdir()
+    os.link(previous / DB_NAME, shared / DB_NAME)
+    flip_one_byte(shared / DB_NAME)  # the same file in both
+    assert (previous / DB_NAME).read_bytes() == (shared / DB_NAME).read_bytes()
+    sealed = seal({"version": "v2"}, shared, previous=previous)
+    assert sealed["files"][DB_NAME] == json.loads((previous / MANIFEST_NAME).read_text("utf-8"))["files"][DB_NAME]
+    (shared / MANIFEST_NAME).write_text(json.dumps(sealed), "utf-8")
+    for folder in (previous, shared):
+        with pytest.raises(KbCorrupt, match="content differs") as caught:
+            verify_version(folder, "full")
+        assert caught.value.file == DB_NAME
+    assert seal({"version": "v2"}, shared)["files"][DB_NAME]["sha256"] == hashlib.sha256((shared / DB_NAME).read_bytes()).hexdigest()
 
 
 def test_check_passes_on_a_whole_version(kb_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
