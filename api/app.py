@@ -74,11 +74,11 @@ def create_app(
 
     def warm() -> None:
         try:
-            kb = current.get()  # a newly opened version loads its search tables
+            with current.lease() as kb:  # a newly opened version is verified and loads its search tables
+                if warm_model and default_mode(kb) == "hybrid":
+                    search(kb, "ақпарат", mode="hybrid", limit=1)  # the model, the vectors, the treaty names
         except KbUnavailable:
             return
-        if warm_model and default_mode(kb) == "hybrid":
-            search(kb, "ақпарат", mode="hybrid", limit=1)  # the model, the vectors, the treaty names
 
     app = Litestar(
         route_handlers=[

@@ -8,7 +8,9 @@ picks a report's format). The tag is a hash of exactly those, so it can be compu
 *before* the handler runs: a revalidation costs a ``stat`` of ``CURRENT`` and a hash.
 The middleware also pins the version it tagged for the handler (``scope["state"]``),
 so a build swapped in mid-request cannot yield a body under another version's tag;
-``X-Kelisim-Version`` names it on every answer.
+``X-Kelisim-Version`` names it on every answer. The pin is a lease
+(``CurrentKnowledgeBase.acquire``): a version replaced mid-request is closed only once
+its last answer has been sent.
 
 Tags are weak (``W/``): a gzipped and a plain body of one answer are the same
 representation to a cache, not the same bytes.
@@ -55,18 +57,27 @@ def conditional_get(current: CurrentKnowledgeBase, release: str) -> Callable[[AS
 
     def middleware(app: ASGIApp) -> ASGIApp:
         async def handle(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(UNCACHED):
+            if scope["type"] != "http" or scope["path"].startswith(UNCACHED):
                 await app(scope, receive, send)
                 return
             try:
-                kb = current.get()
+                kb = current.acquire()  # leased: not closed before this answer is sent, whatever builds run
             except KbUnavailable:
                 await app(scope, receive, send)  # the handler answers the 503
                 return
-            tag = etag(kb.version, release, scope)
+            try:
+                await _answer(app, kb, scope, receive, send)
+            finally:
+                current.release(kb)
+
+        async def _answer(app: ASGIApp, kb: KnowledgeBase, scope: Scope, receive: Receive, send: Send) -> None:
+            state: dict[str, Any] = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+            state[STATE_KEY] = kb
             version_header = (b"x-kelisim-version", kb.version.encode("ascii"))
+            cacheable = scope["method"] in ("GET", "HEAD")  # a POST's answer is pinned and named, not cached
+            tag = etag(kb.version, release, scope)
             asked = dict(scope.get("headers") or ()).get(b"if-none-match")
-            if asked is not None and _matches(asked, tag):
+            if cacheable and asked is not None and _matches(asked, tag):
                 await send({
                     "type": "http.response.start",
                     "status": 304,
@@ -74,14 +85,12 @@ def conditional_get(current: CurrentKnowledgeBase, release: str) -> Callable[[AS
                 })
                 await send({"type": "http.response.body", "body": b""})
                 return
-            state: dict[str, Any] = scope.setdefault("state", {})  # type: ignore[typeddict-item]
-            state[STATE_KEY] = kb
 
             async def tagged(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     headers = list(message.get("headers") or [])
                     headers.append(version_header)
-                    if message["status"] == 200:
+                    if cacheable and message["status"] == 200:
                         headers += [(b"etag", tag.encode()), (b"cache-control", CACHE_CONTROL.encode()), (b"vary", b"Accept")]
                     message = {**message, "headers": headers}  # type: ignore[typeddict-item]
                 await send(message)

@@ -1,4 +1,4 @@
-"""The ``kelisim`` command: ``build``, ``serve``, ``parse``, ``lemmas``, ``schema``, ``search``, ``compare``, ``report`` and ``mcp``.
+"""The ``kelisim`` command: ``build``, ``check``, ``serve``, ``parse``, ``lemmas``, ``schema``, ``search``, ``compare``, ``report`` and ``mcp``.
 
 Each subcommand is a thin shell over one library call (``kb.build.build``,
 ``api.app.create_app``, ``api.parse_cmd.run``, ``kb.search.search``) so everything it does is testable
@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_build.add_argument(
         "--full", action="store_true", help="parse and write everything anew (default: reuse what the current version holds unchanged)"
     )
+
+    p_check = sub.add_parser("check", help="verify that a knowledge-base version is whole (every file's size and sha256)")
+    p_check.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
+    p_check.add_argument("--version", default=None, metavar="V", help="this version instead of the current one")
 
     p_serve = sub.add_parser("serve", help="build (unless --no-build) and serve the API and reader")
     _add_kb_options(p_serve)
@@ -108,6 +112,35 @@ def _build(corpus: Path, kb_root: Path, quiet: bool, vectors: bool = True, full:
     print(result.summary())
     for error in result.errors:
         print(f"  skipped {error.source}: {error.error}", file=sys.stderr)
+    return 0
+
+
+def _check(kb_root: Path, version: str | None) -> int:
+    """Hash every file of a version against its manifest and open it: exit 0 with one
+    summary line when it is whole, 1 naming the damaged file otherwise."""
+    import time
+
+    from kb.integrity import verify_version
+    from kb.paths import KbPaths, is_version_name
+    from kb.store import open_version, read_current
+
+    started = time.perf_counter()
+    try:
+        name = version if version is not None else read_current(kb_root)
+        folder = KbPaths(kb_root).version_dir(name)
+        if not is_version_name(name) or not folder.is_dir():
+            raise KbUnavailable(f"version {name[:80]!r} is missing from {folder.parent}")
+        # every byte against its record first: a damaged file is named before SQLite reads it
+        verified = verify_version(folder, "full")
+        if verified is None:
+            raise KbUnavailable(f"version {name} was built before builds recorded their files; rebuild to verify it")
+        open_version(kb_root, name).close()  # and it opens: the schema, the segments
+    except KbUnavailable as exc:
+        print(f"kelisim check: {exc}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    files = f"{verified.files} file" + ("s" if verified.files != 1 else "")
+    print(f"ok {name}: {files}, {verified.bytes / 1e6:.1f} MB, every sha256 as built ({seconds:.2f} s)")
     return 0
 
 
@@ -207,6 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     kb_root = args.kb if args.kb is not None else default_kb_root()
     if args.command == "build":
         return _build(args.corpus, kb_root, args.quiet, vectors=not args.no_vectors, full=args.full)
+    if args.command == "check":
+        return _check(kb_root, args.version)
     if args.command == "serve":
         return _serve(args, kb_root)
     if args.command == "search":

@@ -21,19 +21,36 @@ from kb.errors import KbUnavailable
 from kb.extracted import list_treaties as treaty_page
 from kb.paging import Page
 from kb.records import ArticleRecord, TreatySummary
+from kb.store import CurrentKnowledgeBase
 
 AKN_MEDIA_TYPE = "application/akn+xml"
 
 
-class Health(msgspec.Struct, frozen=True, kw_only=True):
+class RefusedVersion(msgspec.Struct, frozen=True, kw_only=True):
+    """A version ``CURRENT`` names that the server will not serve: the damaged file in
+    it (null when the version could not be opened at all) and what is wrong."""
+
+    version: str
+    file: str | None
+    reason: str
+
+
+class Health(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     status: str
     version: str
     treaties: int
+    refused: RefusedVersion | None = None
 
 
-class Unhealthy(msgspec.Struct, frozen=True, kw_only=True):
+class Unhealthy(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     status: str
     detail: str
+    refused: RefusedVersion | None = None
+
+
+def _refusal(current: CurrentKnowledgeBase) -> RefusedVersion | None:
+    refusal = current.refused()
+    return None if refusal is None else RefusedVersion(version=refusal.version, file=refusal.file, reason=refusal.reason)
 
 
 @get(
@@ -44,14 +61,26 @@ class Unhealthy(msgspec.Struct, frozen=True, kw_only=True):
     sync_to_thread=False,
 )
 def health(current: Current) -> Response[Health | Unhealthy]:
-    """Answers whatever the knowledge base's state: 200 with the version served, or
-    503 saying why none can be (a load balancer reads the status, an operator the
-    detail)."""
+    """Answers whatever the knowledge base's state (a load balancer reads the status
+    code, an operator the body):
+
+    * 200 ``ok``: the version ``CURRENT`` names is served.
+    * 200 ``degraded``: ``CURRENT`` names a version that failed its integrity check
+      (``refused`` says which file and why), and the last intact version is served
+      instead. Still 200, because every answer this server gives is right: taking it
+      out of rotation would turn a bad build into an outage, since every replica reads
+      the same knowledge base. The operator rebuilds; the next good build clears it.
+    * 503 ``unavailable``: no version can be served (none built, or none intact)."""
     try:
-        kb = current.get()
+        with current.lease() as kb:
+            version, treaties = kb.version, kb.count_treaties()
     except KbUnavailable as exc:
-        return Response(Unhealthy(status="unavailable", detail=str(exc)), status_code=503)
-    return Response(Health(status="ok", version=kb.version, treaties=kb.count_treaties()))
+        return Response(Unhealthy(status="unavailable", detail=str(exc), refused=_refusal(current)), status_code=503)
+    refused = _refusal(current)
+    return Response(
+        Health(status="ok" if refused is None else "degraded", version=version, treaties=treaties, refused=refused),
+        headers={"X-Kelisim-Version": version},  # as every answer read from a version (``api.caching`` skips this path)
+    )
 
 
 @get("/api/v1/manifest", tags=["meta"], summary="The build manifest of the version being served")

@@ -316,7 +316,12 @@ class KnowledgeTools:
     async def call(self, work: Callable[[KnowledgeBase], T]) -> T:
         """``work`` on the version current now, on a worker thread: the event loop keeps
         serving other requests while SQLite, numpy or the model work."""
-        return await anyio.to_thread.run_sync(lambda: work(self.current.get()))
+
+        def leased() -> T:  # the version stays open until the work is done, whatever builds run
+            with self.current.lease() as kb:
+                return work(kb)
+
+        return await anyio.to_thread.run_sync(leased)
 
     async def run(self, work: Callable[[KnowledgeBase], T], rename: Mapping[str, str] | None = None) -> T:
         """``call``, with a refused argument as a ``ToolError`` naming the tool's own

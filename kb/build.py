@@ -35,6 +35,7 @@ from ingest.pipeline import source_files
 from ingest.sources import open_source
 from kb.aliases import TreatyNames
 from kb.errors import BuildError, KbUnavailable
+from kb.integrity import seal
 from kb.paths import (
     DB_NAME,
     MANIFEST_NAME,
@@ -328,6 +329,9 @@ def _build_version(
         written = _write_version(tmp, stamp, files, sources, parse, progress, previous, vectors, paths.vector_cache)
         errors = tuple(SourceError(s.path, s.error) for s in written.sources if s.error)
         manifest = _manifest(written, built_at, errors, key)
+        # every file's size and sha256 (kb.integrity), written last: all else is final. A file
+        # shared with the previous version keeps its record there, so damage to it is not sealed in
+        manifest = seal(manifest, tmp, previous=previous.path if previous is not None else None)
         _write_file(tmp / MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
         _fsync_tree(tmp)
         final = paths.version_dir(written.version)

@@ -3,6 +3,8 @@ one answer (a 404, a 503, an exit code) without parsing messages."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class KbError(Exception):
     """Base of every error ``kb`` raises on purpose."""
@@ -15,6 +17,23 @@ class BuildError(KbError):
 
 class KbUnavailable(KbError):
     """No usable version: no ``CURRENT`` yet, or it names a missing folder."""
+
+
+class KbCorrupt(KbUnavailable):
+    """A version whose files are not what its build wrote (``kb.integrity``): one is
+    missing, of another size, of other content, or was never written by the build.
+    ``file`` is the damaged file's path inside the version folder, ``reason`` what is
+    wrong with it, so a server can report the refusal and an operator find the file."""
+
+    def __init__(self, folder: Path, file: str, reason: str) -> None:
+        self.folder = folder
+        self.version = folder.name
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{folder / file}: {reason} (version {self.version} is damaged: rebuild it)")
+
+    def __reduce__(self) -> tuple[type[KbCorrupt], tuple[Path, str, str]]:
+        return type(self), (self.folder, self.file, self.reason)  # picklable and copyable, as its base
 
 
 class NotFound(KbError, LookupError):

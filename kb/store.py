@@ -10,13 +10,17 @@ up a fresh build without a restart.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sqlite3
 import threading
+import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, Self
 
@@ -25,7 +29,8 @@ import numpy as np
 
 from ingest.model import Signed, Treaty
 from kb.aliases import TreatyNames
-from kb.errors import ArticleNotFound, KbUnavailable, TreatyNotFound
+from kb.errors import ArticleNotFound, KbCorrupt, KbUnavailable, TreatyNotFound
+from kb.integrity import Depth, verify_version
 from kb.leases import Lease
 from kb.lexical import LexicalIndex, merge, read_postings
 from kb.paths import DB_NAME, MANIFEST_NAME, SEGMENTS_DIR, KbPaths, is_version_name
@@ -116,6 +121,7 @@ class KnowledgeBase:
     def __init__(self, version_dir: Path) -> None:
         self.path = Path(version_dir).resolve()
         self.version = self.path.name
+        verify_version(self.path, "sizes")  # a missing or truncated file is named before SQLite trips on it
         db = self.path / DB_NAME
         if not db.is_file():
             raise KbUnavailable(f"no {DB_NAME} in {self.path}")
@@ -145,7 +151,7 @@ class KnowledgeBase:
         try:
             self._manifest: dict[str, Any] = json.loads((self.path / MANIFEST_NAME).read_text("utf-8"))
         except (OSError, ValueError) as exc:
-            self._conn.close()
+            self.close()
             raise KbUnavailable(f"{self.path / MANIFEST_NAME}: unreadable ({exc})") from None
 
     # -- plumbing -------------------------------------------------------------------
@@ -485,6 +491,15 @@ class KnowledgeBase:
                 self._memo[name] = load()
             return self._memo[name]
 
+    def forget(self) -> None:
+        """Drop what was loaded from this version (search tables, vector index, source
+        maps): what a server does with a version it closed, so the memory goes back at
+        once, even while something still holds the object."""
+        with self._memo_lock:
+            self._memo.clear()
+        with self._lock:
+            self._source_maps.clear()
+
     def _read(self, read: Callable[[sqlite3.Connection], Any]) -> Any:
         with self._lock:
             return read(self._conn)
@@ -583,34 +598,120 @@ def read_current(kb_root: Path) -> str:
     return name
 
 
-def open_version(kb_root: Path, version: str) -> KnowledgeBase:
-    """A named version (current or not), e.g. to compare two builds."""
+def open_version(kb_root: Path, version: str, depth: Depth = "sizes") -> KnowledgeBase:
+    """A named version (current or not), e.g. to compare two builds. Every open checks
+    that the version's files are all there at their recorded sizes; ``depth="full"``
+    also hashes them (``kb.integrity``), what a server does before serving a version.
+    ``KbCorrupt`` names a damaged file."""
     if not is_version_name(version):
         raise KbUnavailable(f"not a version name: {version[:80]!r}")
     folder = KbPaths(Path(kb_root)).version_dir(version)
     if not folder.is_dir():
         raise KbUnavailable(f"version {version} is missing from {folder.parent}")
+    if depth == "full":
+        verify_version(folder, "full")
     return KnowledgeBase(folder)
 
 
-def open_current(kb_root: Path) -> KnowledgeBase:
+def open_current(kb_root: Path, depth: Depth = "sizes") -> KnowledgeBase:
     """The version ``CURRENT`` points at, read-only."""
-    return open_version(kb_root, read_current(kb_root))
+    return open_version(kb_root, read_current(kb_root), depth)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A version ``CURRENT`` named that was not served, and why: the damaged file
+    (None when the version could not be opened at all) and what is wrong with it."""
+
+    version: str
+    file: str | None
+    reason: str
+
+    @classmethod
+    def of(cls, version: str, exc: KbUnavailable) -> Refusal:
+        if isinstance(exc, KbCorrupt):
+            return cls(version=version, file=exc.file, reason=exc.reason)
+        return cls(version=version, file=None, reason=str(exc))
 
 
 class CurrentKnowledgeBase:
-    """Whatever version is current *now*: a cheap ``stat`` of ``CURRENT`` per call, and a
-    reopen only when the file was swapped. What a long-running server holds, so a build
-    run beside it is picked up at the next request. The previous version is not closed
-    here: a request still using it finishes, and it is released when unreferenced."""
+    """Whatever version is current *now*, for a long-running server: a cheap ``stat`` of
+    ``CURRENT`` per call, and a reopen only when the file was swapped, so a build run
+    beside the server is picked up at the next request.
 
-    def __init__(self, kb_root: Path) -> None:
+    A version is fully verified (``kb.integrity``) before it is served. One that is
+    damaged is *refused*: the version served so far stays served (at start-up, the
+    newest intact version is), ``refused()`` says which and why, and the refused
+    version is tried again only when ``CURRENT`` is next written.
+
+    Requests ``lease`` the version they read. A version replaced by a newer one is
+    closed, and its memory given back, when its last lease ends, never before. A
+    version handed out by ``get`` (no lease) is never closed here: it goes when its
+    last reference does, as any Python object."""
+
+    def __init__(self, kb_root: Path, depth: Depth = "full") -> None:
         self.paths = KbPaths(Path(kb_root))
+        self.depth = depth
         self._lock = threading.Lock()
         self._stamp: tuple[int, int, int] | None = None
         self._kb: KnowledgeBase | None = None
+        self._failure: KbUnavailable | None = None  # why nothing can be served, for this CURRENT
+        self._refused: Refusal | None = None
+        self._leases: dict[int, int] = {}  # id of a leased version -> running leases
+        self._retired: dict[int, KnowledgeBase] = {}  # replaced versions waiting for their last lease
+        self._unleased: weakref.WeakSet[KnowledgeBase] = weakref.WeakSet()
 
     def get(self) -> KnowledgeBase:
+        """The current version, without a lease: it stays open as long as the caller
+        holds it (prefer ``lease`` in a server, which lets it be closed promptly)."""
+        kb = self._follow()
+        with self._lock:
+            self._unleased.add(kb)
+        return kb
+
+    def acquire(self) -> KnowledgeBase:
+        """The current version, leased until ``release``: it is not closed meanwhile,
+        even if a newer version replaces it."""
+        self._follow()
+        with self._lock:
+            kb = self._kb
+            assert kb is not None  # _follow raised otherwise, and a swap never unsets it
+            self._leases[id(kb)] = self._leases.get(id(kb), 0) + 1
+            return kb
+
+    def release(self, kb: KnowledgeBase) -> None:
+        """End one lease of ``kb``; the last lease of a replaced version closes it."""
+        with self._lock:
+            left = self._leases[id(kb)] - 1
+            if left:
+                self._leases[id(kb)] = left
+                return
+            del self._leases[id(kb)]
+            done = self._retired.pop(id(kb), None)
+        if done is not None:
+            _release(done)
+
+    @contextmanager
+    def lease(self) -> Iterator[KnowledgeBase]:
+        """``acquire`` … ``release`` around a block."""
+        kb = self.acquire()
+        try:
+            yield kb
+        finally:
+            self.release(kb)
+
+    def refused(self) -> Refusal | None:
+        """The version ``CURRENT`` names if it was refused (then another is served)."""
+        return self._refused
+
+    def draining(self) -> tuple[str, ...]:
+        """Replaced versions still open because a request holds them."""
+        with self._lock:
+            return tuple(kb.version for kb in self._retired.values())
+
+    # -- following CURRENT --------------------------------------------------------------
+
+    def _follow(self) -> KnowledgeBase:
         try:
             st = os.stat(self.paths.current_file)
         except FileNotFoundError:
@@ -620,9 +721,58 @@ class CurrentKnowledgeBase:
         if stamp == self._stamp and kb is not None:
             return kb
         with self._lock:
-            if stamp != self._stamp or self._kb is None:
-                name = read_current(self.paths.root)
-                if self._kb is None or self._kb.version != name:
-                    self._kb = open_version(self.paths.root, name).warm()
-                self._stamp = stamp
+            if stamp != self._stamp:
+                replaced = self._swap(stamp)
+                if replaced is not None:
+                    self._retire(replaced)
+            if self._kb is None:
+                raise copy.copy(self._failure) if self._failure else KbUnavailable(f"no version of {self.paths.root} can be served")
             return self._kb
+
+    def _swap(self, stamp: tuple[int, int, int]) -> KnowledgeBase | None:
+        """Under the lock: serve what ``CURRENT`` names now, if it is intact; return the
+        version it replaces."""
+        name = read_current(self.paths.root)
+        if self._kb is not None and self._kb.version == name:
+            self._stamp, self._refused = stamp, None
+            return None
+        try:
+            fresh = open_version(self.paths.root, name, self.depth).warm()
+        except KbUnavailable as exc:
+            self._stamp, self._refused = stamp, Refusal.of(name, exc)
+            if self._kb is None:
+                self._kb = self._newest_intact(besides=name)
+                self._failure = None if self._kb is not None else exc
+            return None
+        replaced, self._kb = self._kb, fresh
+        self._stamp, self._refused, self._failure = stamp, None, None
+        return replaced
+
+    def _newest_intact(self, besides: str) -> KnowledgeBase | None:
+        """At start-up, when ``CURRENT`` names a damaged version: the newest one that is whole."""
+        try:
+            names = sorted((n for n in os.listdir(self.paths.versions) if is_version_name(n) and n != besides), reverse=True)
+        except OSError:
+            return None
+        for name in names:
+            try:
+                return open_version(self.paths.root, name, self.depth).warm()
+            except KbUnavailable:
+                continue
+        return None
+
+    def _retire(self, old: KnowledgeBase) -> None:
+        """Under the lock: close a replaced version now if no request holds it, else when
+        its last lease ends. One handed out unleased is left to Python's reference count."""
+        if old in self._unleased:
+            return
+        if self._leases.get(id(old)):
+            self._retired[id(old)] = old
+        else:
+            _release(old)
+
+
+def _release(kb: KnowledgeBase) -> None:
+    """Close a replaced version and give back what it loaded."""
+    kb.close()
+    kb.forget()
