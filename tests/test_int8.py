@@ -1,7 +1,7 @@
 """The int8 runtime of builds (``kb.e5.int8``) and the variants' vector-cache keys.
 
 The export under test is the session's shared one, in the default cache beside the
-model folder (exported on first use, about a minute and a half, then reused: it is
+model folder (exported on first use, one to two minutes, then reused: it is
 hash-checked on every load like the model folder). Its vectors are held to the torch
 model's on real provisions (as the build reads them: under their article's heading)
 and on the repository's query sets. The one test that needs an export of its own
