@@ -203,7 +203,7 @@ def main() -> None:
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--keep", type=Path, help="a folder to build the knowledge bases in, or reuse them from")
     ap.add_argument("--embedding", default=None, help="embedding variants of the provisions, comma-separated "
-                    "(default: the build's, $KELISIM_EMBEDDING or int8)")
+                    "(default: the build's, $KELISIM_EMBEDDING or fp32)")
     args = ap.parse_args()
     wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
     root = args.keep or Path(tempfile.mkdtemp())
