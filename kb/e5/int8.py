@@ -67,7 +67,6 @@ if TYPE_CHECKING:  # the heavy imports happen on first use only
     from sentence_transformers import SentenceTransformer
     from tokenizers import Tokenizer
 
-log = logging.getLogger(__name__)
 
 RECIPE = "onnx-dynamo/bert-fusions/matmul-nbits-q4-block32-symmetric/int8-compute/v3"
 """Bumped (renamed) whenever the export changes, so that old exports are rebuilt and
