@@ -32,7 +32,7 @@ def _add_kb_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-vectors", action="store_true", help="skip the dense index (keyword search only; much faster)")
     parser.add_argument(
         "--embedding", choices=("fp32", "int8"), default=None,
-        help="how provisions are embedded: fp32 (the torch model) or int8 (ONNX Runtime, 3-5x faster); "
+        help="how provisions are embedded: fp32 (the torch model) or int8 (ONNX Runtime, 2.6-5x faster); "
         "default: $KELISIM_EMBEDDING, else fp32",
     )
 

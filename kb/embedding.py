@@ -45,11 +45,13 @@ if TYPE_CHECKING:  # the heavy imports happen on first use only
 VARIANT_ENV = "KELISIM_EMBEDDING"
 VARIANTS = ("fp32", "int8")
 DEFAULT_VARIANT = "fp32"
-"""Why fp32, for now: int8 embeds the corpus provisions 3 to 5 times as fast, with a
-cosine of at least 0.9996 to fp32 on every one and the dense mode's nDCG@10 within
-0.004 on every query set, but the hybrid mode's nDCG moved by up to 0.013 (two sets
-lower by 0.011 and 0.013, one higher by 0.007; ``bench/retrieval.py --embedding
-int8,fp32``), over the 0.01 a change of runtime may cost. fp32 also keeps every
+"""Why fp32, for now: int8 embeds the corpus provisions 2.6 times as fast on a quiet
+machine (64 against 25 passages a second; 5 times when the cores are shared, where
+torch suffers most), with a cosine of at least 0.9995 to fp32 on every one and the
+dense mode's nDCG@10 within 0.005 on every query set, but the hybrid mode's nDCG
+moved by up to 0.013 (two sets lower by 0.011 and 0.013, two higher by up to 0.007;
+``bench/retrieval.py --embedding int8,fp32``), over the 0.01 a change of runtime may
+cost. fp32 also keeps every
 existing vector cache valid and needs no export on a fresh machine. Builds that want
 the speed say ``--embedding int8``."""
 
