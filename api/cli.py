@@ -14,7 +14,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from api import compare_cmd, parse_cmd
 from kb.errors import BuildError, KbUnavailable
 
 DEFAULT_KB = "var/kb"
@@ -31,23 +30,65 @@ def _add_kb_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", type=Path, default=Path(DEFAULT_CORPUS), help="folder of treaty sources (default: %(default)s)")
     parser.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
     parser.add_argument("--no-vectors", action="store_true", help="skip the dense index (keyword search only; much faster)")
+    parser.add_argument(
+        "--embedding", choices=("fp32", "int8"), default=None,
+        help="how provisions are embedded: fp32 (the torch model) or int8 (ONNX Runtime, 2.6-5x faster); "
+        "default: $KELISIM_EMBEDDING, else fp32",
+    )
 
 
-def build_parser() -> argparse.ArgumentParser:
+LAZY_COMMANDS = ("parse", "compare", "report")
+"""Commands whose modules (the parser, the comparison renderers: spaCy, torch) are
+imported only when the parser must know them: not for a search."""
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or, with ``command``, the same parser holding only that
+    subcommand (its arguments and help unchanged): ``main`` asks for the one it runs,
+    so that a search does not import the modules of ``parse`` and ``compare``."""
     parser = argparse.ArgumentParser(prog="kelisim", description="A knowledge base of international agreements in Kazakh.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p_build = sub.add_parser("build", help="parse the corpus into a new knowledge-base version")
-    _add_kb_options(p_build)
-    p_build.add_argument("-q", "--quiet", action="store_true", help="no progress bars or lines")
-    p_build.add_argument(
-        "--full", action="store_true", help="parse and write everything anew (default: reuse what the current version holds unchanged)"
-    )
+    def wanted(name: str) -> bool:
+        return command is None or command == name
 
-    p_check = sub.add_parser("check", help="verify that a knowledge-base version is whole (every file's size and sha256)")
-    p_check.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
-    p_check.add_argument("--version", default=None, metavar="V", help="this version instead of the current one")
+    if wanted("build"):
+        p_build = sub.add_parser("build", help="parse the corpus into a new knowledge-base version")
+        _add_kb_options(p_build)
+        p_build.add_argument("-q", "--quiet", action="store_true", help="no progress bars or lines")
+        p_build.add_argument(
+            "--full", action="store_true", help="parse and write everything anew (default: reuse what the current version holds unchanged)"
+        )
+    if wanted("check"):
+        p_check = sub.add_parser("check", help="verify that a knowledge-base version is whole (every file's size and sha256)")
+        p_check.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
+        p_check.add_argument("--version", default=None, metavar="V", help="this version instead of the current one")
+    if wanted("serve"):
+        _add_serve_parser(sub)
+    if command is None or command in LAZY_COMMANDS:
+        from api import compare_cmd, parse_cmd
 
+        if wanted("parse"):
+            parse_cmd.add_parser(sub)
+        if wanted("compare"):
+            compare_cmd.add_parser(sub)
+        if wanted("report"):
+            compare_cmd.add_report_parser(sub)
+    if wanted("schema"):
+        sub.add_parser("schema", help="print the JSON Schema of the parse export (docs/parse.schema.json)")
+    if wanted("lemmas"):
+        p_lemmas = sub.add_parser("lemmas", help="print each word with its candidate lemmas, best first")
+        p_lemmas.add_argument("words", nargs="+", metavar="WORD")
+    if wanted("search"):
+        _add_search_parser(sub)
+    if wanted("mcp"):
+        p_mcp = sub.add_parser("mcp", help="serve the knowledge base to AI assistants over MCP on stdin/stdout")
+        p_mcp.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
+        p_mcp.add_argument("--base-url", default=None, metavar="URL", help="where the reader is served, for absolute links (default: $KELISIM_BASE_URL, else paths)")
+    return parser
+
+
+def _add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p_serve = sub.add_parser("serve", help="build (unless --no-build) and serve the API and reader")
     _add_kb_options(p_serve)
     p_serve.add_argument("--host", default="127.0.0.1")
@@ -61,13 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="allow browser pages of this origin (e.g. https://drafts.example.kz) to call the API; repeat for more; none by default",
     )
 
-    parse_cmd.add_parser(sub)
-    compare_cmd.add_parser(sub)
-    compare_cmd.add_report_parser(sub)
-    sub.add_parser("schema", help="print the JSON Schema of the parse export (docs/parse.schema.json)")
-    p_lemmas = sub.add_parser("lemmas", help="print each word with its candidate lemmas, best first")
-    p_lemmas.add_argument("words", nargs="+", metavar="WORD")
 
+def _add_search_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from kb.modes import MODES
 
     p_search = sub.add_parser(
@@ -86,11 +122,6 @@ def build_parser() -> argparse.ArgumentParser:
     p_search.add_argument("--cursor", metavar="C", help="next_cursor of a previous --json answer")
     p_search.add_argument("--json", action="store_true", help="print the whole answer as JSON")
     p_search.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
-
-    p_mcp = sub.add_parser("mcp", help="serve the knowledge base to AI assistants over MCP on stdin/stdout")
-    p_mcp.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
-    p_mcp.add_argument("--base-url", default=None, metavar="URL", help="where the reader is served, for absolute links (default: $KELISIM_BASE_URL, else paths)")
-    return parser
 
 
 def _build(corpus: Path, kb_root: Path, quiet: bool, vectors: bool = True, full: bool = False) -> int:
@@ -220,9 +251,20 @@ def _stderr(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+COMMANDS = ("build", "check", "serve", "parse", "compare", "report", "schema", "lemmas", "search", "mcp")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = argv[0] if argv else None
+    args = build_parser(first if first in COMMANDS else None).parse_args(argv)
+    if getattr(args, "embedding", None):
+        from kb.embedding import select_variant
+
+        select_variant(args.embedding)
     if args.command == "parse":
+        from api import parse_cmd
+
         return parse_cmd.run(args)
     if args.command == "lemmas":
         from ingest.kk.morphology import analyse
@@ -247,6 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "search":
         return _search(args, kb_root)
     if args.command in ("compare", "report"):
+        from api import compare_cmd
+
         return compare_cmd.run(args, kb_root)
     if args.command == "mcp":  # stdout is the protocol's: nothing else may print there
         from api.mcp_server import run_stdio

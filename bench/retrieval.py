@@ -37,7 +37,11 @@ Methods:
 The question is read as the search reads it in these modes (``kb.search.read_query``:
 filters taken out, everything else text).
 
+``--embedding int8,fp32`` builds the knowledge bases once per embedding variant of the
+provisions (``kb.embedding.VARIANTS``) and ends with their nDCG@10 side by side.
+
     python bench/retrieval.py [--kb-set seeds|wider|both] [--sets dev,heldout,wider,wider2] [-v] [--keep DIR]
+                              [--embedding int8,fp32]
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from pathlib import Path
 import numpy as np
 
 from kb import hybrid
+from kb.embedding import select_variant, variant
 from kb.fusion import reciprocal_rank
 from kb.modes import Found, SearchRequest
 from kb.search import read_query
@@ -187,24 +192,45 @@ def report(kb_name: str, set_name: str, table: dict[str, dict[str, list[tuple[fl
             print(f"{name:<14}" + "".join(f"{sum(s[index] for s in row[lang]) / len(row[lang]):>8.3f}" for lang in langs))
 
 
+def mean_ndcg(rows: list[tuple[float, float, float]]) -> float:
+    return sum(r[0] for r in rows) / len(rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kb-set", choices=("seeds", "wider", "both"), default="both")
     ap.add_argument("--sets", default="dev,heldout,wider,wider2", help="query sets, comma-separated")
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--keep", type=Path, help="a folder to build the knowledge bases in, or reuse them from")
+    ap.add_argument("--embedding", default=None, help="embedding variants of the provisions, comma-separated "
+                    "(default: the build's, $KELISIM_EMBEDDING or fp32)")
     args = ap.parse_args()
     wanted = [s.strip() for s in args.sets.split(",") if s.strip()]
-    folder = args.keep or Path(tempfile.mkdtemp())
-    folder.mkdir(parents=True, exist_ok=True)
-    for kb_name in ("seeds", "wider") if args.kb_set == "both" else (args.kb_set,):
-        kb = open_current(folder / f"{kb_name}-kb") if (folder / f"{kb_name}-kb").is_dir() else build_kb(kb_name, folder)
-        for set_name in SETS_ON[kb_name]:
-            path = QUERY_SETS[set_name]
-            if set_name not in wanted or not path.is_file():
-                continue
-            queries = json.loads(path.read_text(encoding="utf-8"))
-            report(kb_name, set_name, evaluate(kb, queries, args.verbose))
+    root = args.keep or Path(tempfile.mkdtemp())
+    variants = [v.strip() for v in (args.embedding or variant()).split(",") if v.strip()]
+    ndcg: dict[tuple[str, str], dict[str, float]] = {}
+    for embedding in variants:
+        select_variant(embedding)
+        folder = root / embedding if args.embedding else root
+        folder.mkdir(parents=True, exist_ok=True)
+        for kb_name in ("seeds", "wider") if args.kb_set == "both" else (args.kb_set,):
+            kb = open_current(folder / f"{kb_name}-kb") if (folder / f"{kb_name}-kb").is_dir() else build_kb(kb_name, folder)
+            for set_name in SETS_ON[kb_name]:
+                path = QUERY_SETS[set_name]
+                if set_name not in wanted or not path.is_file():
+                    continue
+                queries = json.loads(path.read_text(encoding="utf-8"))
+                print(f"\n[embedding {embedding}]", end="")
+                table = evaluate(kb, queries, args.verbose)
+                report(kb_name, set_name, table)
+                for method in ("hybrid", "dense"):
+                    ndcg.setdefault((f"{kb_name}/{set_name}", method), {})[embedding] = mean_ndcg(table[method]["all"])
+    if len(variants) > 1:
+        print("\n== nDCG@10 (all languages) by embedding variant of the provisions")
+        print(f"{'kb/set':<16}{'method':<8}" + "".join(f"{v:>8}" for v in variants) + f"{'diff':>8}")
+        for (where, method), row in ndcg.items():
+            diff = max(row.values()) - min(row.values())
+            print(f"{where:<16}{method:<8}" + "".join(f"{row[v]:>8.3f}" for v in variants) + f"{diff:>8.3f}")
     print("\ntargets (issue 11, hybrid): wider knowledge base, blind sets >= 0.85 and each language >= 0.80;"
           " seeds knowledge base: no loss against the figures before")
 

