@@ -53,7 +53,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import msgspec
 import numpy as np
 import tantivy
 
@@ -63,11 +62,11 @@ sys.path.insert(0, str(ROOT))  # run as a script: the repo's packages first
 from bench.latency import KEYWORD_QUERIES, percentile, synthetic_corpus  # noqa: E402
 from kb.build import build  # noqa: E402
 from kb.hybrid import _stop  # noqa: E402
-from kb.lexical import LEMMA, SURFACE, SURFACE_WEIGHT, LexicalIndex, build_index  # noqa: E402
-from kb.paths import DB_NAME  # noqa: E402
+from kb.lexical import LEMMA, SURFACE, SURFACE_WEIGHT, LexicalIndex, merge, postings  # noqa: E402
 from kb.provision_table import LEVELS, NO_YEAR  # noqa: E402
 from kb.query import AnyOf, Phrase, Query, Term, Word, parse_query, term_of  # noqa: E402
 from kb.store import KnowledgeBase, open_current  # noqa: E402
+from kb.tokens import unpack_tokens  # noqa: E402
 
 FIELD = "terms"
 TOP = 10
@@ -105,7 +104,7 @@ def read_provisions(conn: sqlite3.Connection) -> list[Provision]:
     treaties: dict[str, int] = {}
     codes = {name: i for i, name in enumerate(LEVELS)}
     return [
-        Provision(rowid, msgspec.json.decode(raw), treaties.setdefault(tid, len(treaties)), codes[level], NO_YEAR if year is None else year)
+        Provision(rowid, unpack_tokens(raw), treaties.setdefault(tid, len(treaties)), codes[level], NO_YEAR if year is None else year)
         for rowid, raw, tid, level, year in rows
     ]
 
@@ -141,8 +140,11 @@ def build_tantivy(provisions: Sequence[Provision], folder: Path) -> tantivy.Inde
 
 
 def build_ours(provisions: Sequence[Provision]) -> tuple[LexicalIndex, list[tuple[str, bytes]]]:
-    index = build_index((p.rowid, p.tokens) for p in provisions)
-    return index, index.to_rows()
+    """What our build does: the postings counted and stored (deflated rows), then what
+    opening a version does: merged into the index with its BM25 weights."""
+    part = postings((p.rowid, p.tokens) for p in provisions)
+    rows = part.to_rows()
+    return merge([(part, np.arange(len(provisions), dtype=np.int64))], len(provisions)), rows
 
 
 # -- queries --------------------------------------------------------------------------------
@@ -410,7 +412,7 @@ def with_lengths(index: LexicalIndex, provisions: Sequence[Provision], lengths: 
     """Our index with every BM25 weight recomputed at Tantivy's (quantised) lengths: the
     term frequency is recovered from each weight, then scored again. If our ranking
     then equals Tantivy's, the quantisation is the whole difference."""
-    from kb.lexical import B, K1
+    from kb.lexical import K1, B
 
     docs = index.weight_docs
     true = np.asarray([len(p.tokens) + sum(len(t[-1]) for t in p.tokens) for p in provisions], dtype=np.float64)  # type: ignore[misc,arg-type]
@@ -431,18 +433,21 @@ def with_lengths(index: LexicalIndex, provisions: Sequence[Provision], lengths: 
 # -- sizes -------------------------------------------------------------------------------------
 
 
-def our_sizes(db: Path) -> dict[str, int]:
-    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
-    try:
-        pages = dict(conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall())
-        tokens = conn.execute("SELECT SUM(LENGTH(CAST(tokens AS BLOB))) FROM provisions").fetchone()[0] or 0
-    finally:
-        conn.close()
-    return {
-        "lexical": int(pages.get("lexical", 0)),
-        "provisions.tokens": int(tokens),
-        "provisions_fts": int(sum(v for k, v in pages.items() if k.startswith("provisions_fts"))),
-    }
+def our_sizes(version: Path) -> dict[str, int]:
+    """Bytes of our keyword index's parts over the version's segment files (``dbstat``):
+    the postings table and the stored token streams. (Versions carry no FTS5 table any
+    more; the key stays so a report reads the same.)"""
+    lexical = tokens = fts = 0
+    for segment in sorted((version / "segments").glob("*.sqlite")):
+        conn = sqlite3.connect(f"{segment.as_uri()}?mode=ro", uri=True)
+        try:
+            pages = dict(conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall())
+            tokens += conn.execute("SELECT SUM(LENGTH(CAST(tokens AS BLOB))) FROM provisions").fetchone()[0] or 0
+        finally:
+            conn.close()
+        lexical += int(pages.get("lexical", 0))
+        fts += int(sum(v for k, v in pages.items() if k.startswith("provisions_fts")))
+    return {"lexical": lexical, "provisions.tokens": tokens, "provisions_fts": fts}
 
 
 def folder_bytes(path: Path) -> int:
@@ -454,12 +459,9 @@ def folder_bytes(path: Path) -> int:
 
 def measure(kb_root: Path, label: str, rounds: int, build_rounds: int, with_keyword: bool, queries: Path) -> None:
     kb = open_current(kb_root)
-    db = kb.path / DB_NAME
-    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
     t0 = time.perf_counter()
-    provisions = read_provisions(conn)
+    provisions = read_provisions(kb.raw_connection())  # the views over the version's segments
     read_s = time.perf_counter() - t0
-    conn.close()
     articles = sum(1 for p in provisions if p.level == 0)
     print(f"\n== {label}: {len(provisions):,} provisions, {articles:,} articles ({kb.path})")
     print(f"  reading and decoding provisions.tokens (both engines' input): {read_s:.2f} s")
@@ -483,16 +485,16 @@ def measure(kb_root: Path, label: str, rounds: int, build_rounds: int, with_keyw
     ours_index = kb.lexical_index()  # the one the version stores (same input, same code)
     searcher = index.searcher()
 
-    sizes = our_sizes(db)
+    sizes = our_sizes(kb.path)
     tantivy_bytes = folder_bytes(work / "index")
     print("  size on disk:")
-    print(f"    ours    lexical table (BM25 weights as CSC + lemma positions, .npy)  {sizes['lexical']:>12,} B  {sizes['lexical'] / articles / 1024:6.2f} KB/article")
-    print(f"    ours    provisions.tokens (JSON token streams: offsets, forms, lemmas; highlighting, the input)  {sizes['provisions.tokens']:>12,} B  {sizes['provisions.tokens'] / articles / 1024:6.2f} KB/article")
+    print(f"    ours    lexical tables (term counts + lemma positions per segment, deflated)  {sizes['lexical']:>12,} B  {sizes['lexical'] / articles / 1024:6.2f} KB/article")
+    print(f"    ours    provisions.tokens (token streams, deflated JSON: offsets, forms, lemmas; highlighting, the input)  {sizes['provisions.tokens']:>12,} B  {sizes['provisions.tokens'] / articles / 1024:6.2f} KB/article")
     print(f"    ours    provisions_fts (FTS5, contentless: SQL users, the test oracle)  {sizes['provisions_fts']:>12,} B  {sizes['provisions_fts'] / articles / 1024:6.2f} KB/article")
     print(f"    ours    sum of the three  {sum(sizes.values()):>12,} B  {sum(sizes.values()) / articles / 1024:6.2f} KB/article")
     print(f"    tantivy index folder (postings, positions, fieldnorms, fast fields; replaces `lexical`)  {tantivy_bytes:>12,} B  {tantivy_bytes / articles / 1024:6.2f} KB/article   {tantivy_bytes / max(sizes['lexical'], 1):.2f}x ours' lexical")
     print("  build from the decoded streams (median of %d, interleaved):" % build_rounds)
-    print(f"    ours    {statistics.median(build_o):6.2f} s   (bm25s + positions + .npy rows)")
+    print(f"    ours    {statistics.median(build_o):6.2f} s   (postings counted + stored rows + merged with BM25 weights)")
     print(f"    tantivy {statistics.median(build_t):6.2f} s   (documents + add + commit, 1 thread)   {statistics.median(build_t) / statistics.median(build_o):.2f}x ours")
 
     terms, spaced, differ = same_terms(ours_index, searcher)
