@@ -61,6 +61,11 @@ bench: setup
 	$(BIN)/python bench/http_load.py
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/generalization.py
+	$(BIN)/python bench/embed_speed.py
+	$(BIN)/python bench/cold_search.py
+	$(BIN)/python bench/keyword_engines.py
+	$(BIN)/python bench/integrity.py
+	$(BIN)/python bench/scale.py --sizes 5,500  # add 5000 for the full curve (about 10 minutes more)
 
 scorecard: setup
 	mkdir -p var
