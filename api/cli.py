@@ -247,10 +247,6 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-def _stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
-
-
 COMMANDS = ("build", "check", "serve", "parse", "compare", "report", "schema", "lemmas", "search", "mcp")
 
 

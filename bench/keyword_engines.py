@@ -59,7 +59,8 @@ import tantivy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the repo's packages first
 
-from bench.latency import KEYWORD_QUERIES, percentile, synthetic_corpus  # noqa: E402
+from bench.latency import KEYWORD_QUERIES, folder_size, percentile, synthetic_corpus  # noqa: E402
+from bench.scale import keyword_index_bytes  # noqa: E402
 from kb.build import build  # noqa: E402
 from kb.hybrid import _stop  # noqa: E402
 from kb.lexical import LEMMA, SURFACE, SURFACE_WEIGHT, LexicalIndex, merge, postings  # noqa: E402
@@ -434,24 +435,11 @@ def with_lengths(index: LexicalIndex, provisions: Sequence[Provision], lengths: 
 
 
 def our_sizes(version: Path) -> dict[str, int]:
-    """Bytes of our keyword index's parts over the version's segment files (``dbstat``):
-    the postings table and the stored token streams. (Versions carry no FTS5 table any
-    more; the key stays so a report reads the same.)"""
-    lexical = tokens = fts = 0
-    for segment in sorted((version / "segments").glob("*.sqlite")):
-        conn = sqlite3.connect(f"{segment.as_uri()}?mode=ro", uri=True)
-        try:
-            pages = dict(conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name").fetchall())
-            tokens += conn.execute("SELECT SUM(LENGTH(CAST(tokens AS BLOB))) FROM provisions").fetchone()[0] or 0
-        finally:
-            conn.close()
-        lexical += int(pages.get("lexical", 0))
-        fts += int(sum(v for k, v in pages.items() if k.startswith("provisions_fts")))
-    return {"lexical": lexical, "provisions.tokens": tokens, "provisions_fts": fts}
-
-
-def folder_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    """Bytes of our keyword index's parts over the version's segment files (``dbstat``,
+    ``bench/scale.py``): the postings and the stored token streams. Versions carry no
+    FTS5 table any more; the key stays, at 0, so a report reads the same."""
+    postings, tokens = keyword_index_bytes(version)
+    return {"lexical": postings, "provisions.tokens": tokens, "provisions_fts": 0}
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -486,7 +474,7 @@ def measure(kb_root: Path, label: str, rounds: int, build_rounds: int, with_keyw
     searcher = index.searcher()
 
     sizes = our_sizes(kb.path)
-    tantivy_bytes = folder_bytes(work / "index")
+    tantivy_bytes = folder_size(work / "index")
     print("  size on disk:")
     print(f"    ours    lexical tables (term counts + lemma positions per segment, deflated)  {sizes['lexical']:>12,} B  {sizes['lexical'] / articles / 1024:6.2f} KB/article")
     print(f"    ours    provisions.tokens (token streams, deflated JSON: offsets, forms, lemmas; highlighting, the input)  {sizes['provisions.tokens']:>12,} B  {sizes['provisions.tokens'] / articles / 1024:6.2f} KB/article")

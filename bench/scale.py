@@ -57,7 +57,7 @@ from http_load import (  # noqa: E402
     percentile,
     stop_server,
 )
-from latency import synthetic_corpus  # noqa: E402
+from latency import folder_size, synthetic_corpus  # noqa: E402
 
 CLIENTS = 16
 
@@ -88,10 +88,6 @@ def measured_build(corpus: Path, root: Path, incremental: bool) -> dict[str, Any
     result = receive.recv()
     child.join()
     return result  # type: ignore[no-any-return]
-
-
-def folder_bytes(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 def keyword_index_bytes(version: Path) -> tuple[int, int]:
@@ -182,7 +178,7 @@ def measure(size: int, folder: Path, seconds: float, side_by_side: bool) -> dict
         "add_one_s": incremental["seconds"],
         "add_one_share": incremental["seconds"] / cold["seconds"],
         "new_bytes_share": incremental["bytes_written"] / cold["bytes_written"],
-        "folder_kb_per_article": folder_bytes(version) / articles / 1024,
+        "folder_kb_per_article": folder_size(version) / articles / 1024,
         "keyword_kb_per_article": (postings + tokens) / articles / 1024,
         "postings_kb_per_article": postings / articles / 1024,
     }

@@ -57,7 +57,7 @@ from kb.segments import (
     VECTORS_SUFFIX,
     Placed,
     SegmentPlan,
-    attach,
+    attach_version,
     plan_segments,
     write_segment,
 )
@@ -252,9 +252,7 @@ class _Previous:
                 "SELECT treaty_id, segment, source, source_sha256, export_sha256, first_rowid, provisions, names FROM main.catalog"
             )
         }
-        self.segments = [r[0] for r in conn.execute("SELECT name FROM main.segments ORDER BY seq")]
-        self.segment_rows = dict(conn.execute("SELECT name, provisions FROM main.segments").fetchall())
-        self.segment_vectors = {r[0]: bool(r[1]) for r in conn.execute("SELECT name, vectors FROM main.segments")}
+        self.segments = {s.name: s for s in kb.segments}  # oldest first
         self.next_rowid = int(conn.execute("SELECT value FROM main.meta WHERE key = 'next_rowid'").fetchone()[0])
         manifest = kb.manifest()
         self.by_source = {(c.source, c.source_sha256): tid for tid, c in self.catalog.items()}
@@ -462,7 +460,8 @@ def _write_version(
         live: dict[str, int] = {}
         for listed in unchanged.values():
             live[listed.segment] = live.get(listed.segment, 0) + listed.provisions
-        plan = plan_segments(previous.segments, live, previous.segment_rows, len(unchanged) < len(corpus.treaties))
+        total = {name: s.provisions for name, s in previous.segments.items()}
+        plan = plan_segments(list(previous.segments), live, total, len(unchanged) < len(corpus.treaties))
         next_rowid = previous.next_rowid
     else:
         plan = SegmentPlan((), ())
@@ -477,7 +476,7 @@ def _write_version(
     for name in plan.keep:
         shared += _share(previous.path / SEGMENTS_DIR / (name + SEGMENT_SUFFIX), seg_dir / (name + SEGMENT_SUFFIX))  # type: ignore[union-attr]
     fresh = [t.id for t in corpus.treaties if t.id not in placed]
-    segments = [(name, previous.segment_rows[name]) for name in plan.keep] if previous is not None else []
+    segments = [(name, previous.segments[name].provisions) for name in plan.keep] if previous is not None else []
     if fresh:
         name = stamp
 
@@ -508,9 +507,9 @@ def _write_version(
         if not vectors:
             continue
         target = seg_dir / (name + VECTORS_SUFFIX)
-        if previous is not None and same_model and name in plan.keep and previous.segment_vectors.get(name):
+        if previous is not None and same_model and name in plan.keep and previous.segments[name].vectors:
             shared += _share(previous.path / SEGMENTS_DIR / (name + VECTORS_SUFFIX), target)
-            stats = {**previous.vectors, "count": previous.segment_rows[name], "embedded": 0, "cached": 0}
+            stats = {**previous.vectors, "count": previous.segments[name].provisions, "embedded": 0, "cached": 0}
         else:
             stats = _write_vectors(seg_dir / (name + SEGMENT_SUFFIX), target, vector_cache, progress)
         vector_stats = _add_stats(vector_stats, stats)
@@ -533,7 +532,7 @@ def _write_version(
         corpus.concepts,
         treaty_names,
     )
-    counts = _count(folder, [name for name, _ in segments])
+    counts = _count(folder)
     written_bytes = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and p.stat().st_nlink == 1)
     reuse = Reuse(
         reused_sources=reused,
@@ -598,11 +597,12 @@ def _write_global(
         conn.close()
 
 
-def _count(folder: Path, segments: Sequence[str]) -> dict[str, int]:
-    """Rows per table of the finished version, as its readers will see them."""
+def _count(folder: Path) -> dict[str, int]:
+    """Rows per table of the finished version, as its readers will see them (through the
+    same views: a kept segment's dead rows are not counted)."""
     conn = sqlite3.connect(f"{(folder / DB_NAME).absolute().as_uri()}?mode=ro", uri=True)
     try:
-        attach(conn, folder / SEGMENTS_DIR, segments, dead={})
+        attach_version(conn, folder / SEGMENTS_DIR)
         counts = {table: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) for table in TABLES if table != "concepts"}
         counts["concepts"] = int(conn.execute("SELECT count(*) FROM main.concepts").fetchone()[0])
         return counts

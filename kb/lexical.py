@@ -378,12 +378,14 @@ def merge(parts: Sequence[tuple[Postings, np.ndarray]], n_docs: int) -> LexicalI
     term_parts, doc_parts, tf_parts, pos_term_parts, pos_doc_parts, pos_off_parts = [], [], [], [], [], []
     lengths = np.zeros(n_docs, dtype=np.int64)
     tokens = np.zeros(n_docs, dtype=np.int64)
+    rowids = np.zeros(n_docs, dtype=np.int64)
     for part, numbers in parts:
         numbers = np.asarray(numbers, dtype=np.int64)
         term_map = np.fromiter((ids.setdefault(t, len(ids)) for t in part.vocab), dtype=np.int64, count=len(part.vocab))
         live = numbers >= 0
         lengths[numbers[live]] = part.doc_lengths[live]
         tokens[numbers[live]] = part.doc_tokens[live]
+        rowids[numbers[live]] = part.doc_rowids[live]
         term_of = np.repeat(np.arange(len(part.vocab), dtype=np.int64), np.diff(part.indptr))
         docs = numbers[part.docs]
         keep = docs >= 0
@@ -420,10 +422,6 @@ def merge(parts: Sequence[tuple[Postings, np.ndarray]], n_docs: int) -> LexicalI
     where = line_starts[pos_docs] + pos_offsets if len(pos_docs) else pos_docs
     order = np.lexsort((where, pos_terms))
     line = int(line_starts[-1] + tokens[-1] + 1) if n_docs else 0
-    rowids = np.zeros(n_docs, dtype=np.int64)
-    for part, numbers in parts:
-        live = np.asarray(numbers) >= 0
-        rowids[np.asarray(numbers)[live]] = part.doc_rowids[live]
     return LexicalIndex(
         vocab=tuple(vocab),
         weight_indptr=indptr,

@@ -28,6 +28,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ingest.model import Treaty
 from kb.lexical import write_postings
@@ -134,6 +135,30 @@ def schema_name(i: int) -> str:
     return f"seg{i}"
 
 
+class Segment(NamedTuple):
+    """A segment of a version: its rows (live or not), whether it has its dense index,
+    and whether it holds treaties the version no longer does."""
+
+    name: str
+    provisions: int
+    vectors: bool
+    dead: bool
+
+
+def attach_version(conn: sqlite3.Connection, folder: Path) -> tuple[Segment, ...]:
+    """Read the segments of the version whose ``kb.sqlite`` ``conn`` has open (its
+    ``segments`` table, and from the catalog which of them hold dead rows), attach them
+    from ``folder`` and define the views over them (``attach``); return them, oldest
+    first. What the store does on opening a version, and the build to count one."""
+    rows = conn.execute(
+        "SELECT s.name, s.provisions, s.vectors, coalesce(sum(c.provisions), 0) FROM main.segments s"
+        " LEFT JOIN main.catalog c ON c.segment = s.name GROUP BY s.name ORDER BY s.seq"
+    ).fetchall()
+    segments = tuple(Segment(name, int(total), bool(vectors), int(live) < int(total)) for name, total, vectors, live in rows)
+    attach(conn, folder, [s.name for s in segments], {s.name: s.dead for s in segments})
+    return segments
+
+
 def attach(conn: sqlite3.Connection, folder: Path, segments: Sequence[str], dead: Mapping[str, bool]) -> None:
     """Attach each segment of ``folder`` read-only and immutable, and define the
     temporary views ``kb.store`` queries: one per table of ``SEGMENT_TABLES``, the union
@@ -166,4 +191,7 @@ def attach(conn: sqlite3.Connection, folder: Path, segments: Sequence[str], dead
         conn.execute(f"CREATE TEMP VIEW {table} AS {' UNION ALL '.join(arms)}")
 
 
-__all__ = ["MAX_SEGMENTS", "MOSTLY_DEAD", "Placed", "SegmentPlan", "SegmentWritten", "attach", "plan_segments", "schema_name", "write_segment"]
+__all__ = [
+    "MAX_SEGMENTS", "MOSTLY_DEAD", "Placed", "Segment", "SegmentPlan", "SegmentWritten", "attach", "attach_version", "plan_segments",
+    "schema_name", "write_segment",
+]

@@ -46,7 +46,7 @@ from kb.records import (
     citation,
 )
 from kb.schema import SCHEMA_VERSION
-from kb.segments import VECTORS_SUFFIX, attach, schema_name
+from kb.segments import VECTORS_SUFFIX, Segment, attach_version, schema_name
 from kb.tokens import unpack_tokens
 
 
@@ -67,16 +67,6 @@ class ProvisionRecord(NamedTuple):
     clause_types: tuple[str, ...]
     citation: str
     tokens: tuple[tuple[int, int, str, tuple[str, ...]], ...]
-
-
-class Segment(NamedTuple):
-    """A segment of this version (``kb.segments``): its rows, whether it has its dense
-    index, and whether it holds treaties this version no longer does."""
-
-    name: str
-    provisions: int
-    vectors: bool
-    dead: bool
 
 
 class SourceMap(msgspec.Struct):
@@ -140,8 +130,7 @@ class KnowledgeBase:
             found = schema[0] if schema else "none"
             raise KbUnavailable(f"{db}: schema version {found}, this kelisim reads {SCHEMA_VERSION}; rebuild")
         try:
-            self._segments = self._read_segments()
-            attach(self._conn, self.path / SEGMENTS_DIR, [s.name for s in self._segments], {s.name: s.dead for s in self._segments})
+            self._segments = self._read(lambda conn: attach_version(conn, self.path / SEGMENTS_DIR))
         except sqlite3.DatabaseError as exc:
             self.close()
             raise KbUnavailable(f"{self.path}: its segments cannot be read ({exc})") from None
@@ -170,12 +159,10 @@ class KnowledgeBase:
         if self._lease is not None:
             self._lease.release()
 
-    def _read_segments(self) -> tuple[Segment, ...]:
-        rows = self._all(
-            "SELECT s.name, s.provisions, s.vectors, coalesce(sum(c.provisions), 0) FROM main.segments s"
-            " LEFT JOIN main.catalog c ON c.segment = s.name GROUP BY s.name ORDER BY s.seq"
-        )
-        return tuple(Segment(name, int(total), bool(vectors), int(live) < int(total)) for name, total, vectors, live in rows)
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        """This version's segments, oldest first (``kb.segments``)."""
+        return self._segments
 
     def raw_connection(self) -> sqlite3.Connection:
         """The connection itself, for the build that starts from this version (it reads

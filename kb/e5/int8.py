@@ -58,7 +58,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kb.e5.encode import DIM, PROMPTS, combine_windows, plain_tokenizer, split_windows, thread_count
+from kb.e5.encode import (
+    DIM,
+    PROMPTS,
+    combine_windows,
+    plain_tokenizer,
+    split_windows,
+    thread_count,
+)
 from kb.e5.errors import ModelBuildError, ModelCacheError
 from kb.e5.model import build_once, file_sha256, write_manifest
 
@@ -130,7 +137,10 @@ def _quantise(exported: Path, out: Path) -> None:
     """ONNX Runtime's BERT fusions on ``exported``, then every matrix product and the
     word embeddings in 4-bit symmetric blocks of 32 (see the module), computed in int8."""
     import onnx
-    from onnxruntime.quantization.matmul_nbits_quantizer import DefaultWeightOnlyQuantConfig, MatMulNBitsQuantizer
+    from onnxruntime.quantization.matmul_nbits_quantizer import (
+        DefaultWeightOnlyQuantConfig,
+        MatMulNBitsQuantizer,
+    )
     from onnxruntime.transformers.optimizer import optimize_model
 
     quiet = [logging.getLogger(n) for n in ("onnxruntime", "onnxruntime.quantization.matmul_nbits_quantizer", "")]
