@@ -111,10 +111,12 @@ def test_the_fused_graph_runs_attention_in_one_kernel_without_skip_layer_norm(sh
 
     recipe, folder = shared_export
     manifest = json.loads((folder / MANIFEST_NAME).read_text())
-    assert manifest["fusions"] == {"sdpa": 12, "multi_head_attention": 12, "attention_bias": 12, "bias_gelu": 12}
+    fused = {"sdpa": 12, "multi_head_attention": 12, "attention_bias": 12, "bias_gelu": 12}
+    assert manifest["fusions"] == (fused | {"smoothed": 72} if recipe.quantised else fused)
     ops = Counter(n.op_type for n in onnx.load(str(folder / recipe.file), load_external_data=False).graph.node)
     assert ops["MultiHeadAttention"] == 12 and ops["BiasGelu"] == 12 and ops["SkipLayerNormalization"] == 0
-    assert ops["MatMulNBits" if recipe.quantised else "MatMul"] == 72  # query, key, value, output, two feed-forward
+    # query, key, value, output and the two feed-forward products of 12 layers
+    assert ops["MatMulInteger" if recipe.quantised else "MatMul"] == 72
     options = onnxruntime.SessionOptions()
     options.optimized_model_filepath = str(folder.parent / f".{folder.name}-optimised-probe.onnx")
     try:
@@ -125,6 +127,38 @@ def test_the_fused_graph_runs_attention_in_one_kernel_without_skip_layer_norm(sh
         for leftover in folder.parent.glob(f".{folder.name}-optimised-probe.onnx*"):
             leftover.unlink()
     assert optimised["SkipLayerNormalization"] == 0 and optimised["MultiHeadAttention"] == 12
+
+
+def test_smoothing_keeps_the_product_and_evens_out_the_activations() -> None:
+    """SmoothQuant's promise, on a small graph: ``X W`` is the same after
+    :func:`kb.e5.ort._smooth`, and the product's int8 input has its outlier channel
+    brought down towards the others (the per-channel peaks' spread shrinks)."""
+    import onnx
+    import onnxruntime
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(14)
+    x = rng.normal(size=(1, 16, 8)).astype(np.float32)
+    x[..., 3] *= 60  # one outlier channel, as in a transformer's residual stream
+    w = rng.normal(size=(8, 5)).astype(np.float32)
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"], name="product")], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 8])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                              [numpy_helper.from_array(w, "w")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+    def run(m: onnx.ModelProto, output: str = "y") -> np.ndarray:
+        if output != "y":
+            m.graph.output.append(helper.make_tensor_value_info(output, TensorProto.FLOAT, None))
+        session = onnxruntime.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"])
+        return np.asarray(session.run([output], {"x": x})[0])
+
+    before = run(model)
+    assert e5_ort._smooth(model, {"x": np.abs(x).reshape(-1, 8).max(axis=0)}) == 1
+    np.testing.assert_allclose(run(model), before, rtol=1e-5, atol=1e-4)
+    smoothed = np.abs(run(model, "product.smoothing.out")).reshape(-1, 8).max(axis=0)
+    peaks = np.abs(x).reshape(-1, 8).max(axis=0)
+    assert smoothed.max() / smoothed.min() < (peaks.max() / peaks.min()) / 5
 
 
 def test_an_export_whose_fusions_miss_a_layer_is_refused(e5_model_folder: Path) -> None:
