@@ -39,7 +39,6 @@ Depth = Literal["sizes", "full"]
 
 FILES_KEY = "files"
 CHECKSUM_KEY = "manifest_sha256"
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,15 +76,10 @@ def version_files(folder: Path) -> list[str]:
 
 
 def hash_file(path: Path) -> FileRecord:
-    """Size and SHA-256 of one file, read in 1 MiB blocks (``hashlib`` releases the GIL
-    on blocks this size, so a server's other threads keep running)."""
-    digest = hashlib.sha256()
-    size = 0
+    """Size and SHA-256 of one file (``hashlib.file_digest`` reads it in blocks and
+    releases the GIL on each, so a server's other threads keep running)."""
     with open(path, "rb") as fh:
-        while block := fh.read(_CHUNK):
-            digest.update(block)
-            size += len(block)
-    return FileRecord(sha256=digest.hexdigest(), bytes=size)
+        return FileRecord(sha256=hashlib.file_digest(fh, "sha256").hexdigest(), bytes=os.fstat(fh.fileno()).st_size)
 
 
 def record_files(folder: Path, previous: Path | None = None) -> dict[str, dict[str, Any]]:

@@ -118,12 +118,9 @@ def cache_path(cache_dir: Path | str | None = None) -> Path:
 
 
 def file_sha256(path: Path) -> str:
-    """A file's sha256, read in 1 MiB chunks (the weights are 470 MB)."""
-    h = hashlib.sha256()
+    """A file's sha256, read in blocks (the weights are 470 MB)."""
     with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _file_hashes(folder: Path) -> dict[str, str]:
